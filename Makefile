@@ -1,0 +1,48 @@
+# MAESTRO Assistant. Quick start: `make chat` (sets up and opens the assistant), `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The app never fetches litellm's price map; tests and tools get the same setting.
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+
+.PHONY: setup chat test check lint typecheck bench lock clean
+
+setup: $(STAMP)
+
+# Rebuilt only when the lock or the project metadata changes, so `make setup` is idempotent and cheap.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+# Until the terminal chat exists this runs the assistant's most useful offline command:
+# a check of the catalogue and an overview of the layers and threats it knows.
+chat: setup
+	$(BIN)/maestro-tm chat
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: setup
+	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -p no:randomly
+	$(BIN)/python benchmarks/cli_startup.py
+
+# Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).
+lock:
+	uv pip compile pyproject.toml --group test --group static --group build --generate-hashes \
+		--universal --python-version 3.11 -o requirements.lock --quiet --custom-compile-command "make lock"
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .benchmarks

@@ -1,0 +1,1 @@
+"""MAESTRO Assistant: threat modelling for agentic AI systems."""

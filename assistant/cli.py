@@ -1,0 +1,222 @@
+"""The `maestro-tm` command line: the edge where errors become messages and exit codes.
+
+Heavy modules (pydantic models, the catalogue, later litellm and chromadb) are imported inside
+the commands that need them, so `maestro-tm --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LAYER_CHOICES = ["L1", "L2", "L3", "L4", "L5", "L6", "L7", "CL"]
+KIND_CHOICES = [
+    "layer",
+    "threat",
+    "chain",
+    "mitigation",
+    "factor",
+    "decision-step",
+    "playbook",
+    "asi-top10",
+    "llm-top10",
+    "question",
+]
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="maestro-tm", prog_name="maestro-tm")
+def cli() -> None:
+    """MAESTRO Assistant: threat-model agentic and multi-agent AI systems.
+
+    Works offline: with no model configured, everything runs on the deterministic
+    catalogue engine.
+    """
+
+
+@cli.group()
+def catalogue() -> None:
+    """Inspect and check the MAESTRO threat catalogue."""
+
+
+@catalogue.command("check")
+def catalogue_check() -> None:
+    """Load the catalogue and run every integrity check (exit 1 on any problem)."""
+    from assistant.knowledge import check_catalogue
+
+    cat, problems = check_catalogue()
+    for line in problems:
+        click.echo(line, err=True)
+    if problems or cat is None:
+        raise SystemExit(1)
+    kinds: dict[str, int] = {}
+    for entry in cat.entries.values():
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    counts = ", ".join(f"{n} {k}" for k, n in kinds.items())
+    click.echo(
+        f"catalogue {cat.version}: {len(cat)} entries, {len(cat.aliases)} aliases ({counts}); ok"
+    )
+
+
+@catalogue.command("list")
+@click.option(
+    "--layer",
+    type=click.Choice(LAYER_CHOICES, case_sensitive=False),
+    help="Only entries allowed at this layer.",
+)
+@click.option("--kind", type=click.Choice(KIND_CHOICES), help="Only entries of this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def catalogue_list(layer: str | None, kind: str | None, as_json: bool) -> None:
+    """List catalogue entries."""
+    from assistant.knowledge import default_catalogue
+    from assistant.schema import Layer
+
+    cat = default_catalogue()
+    entries = cat.select(kind=kind, layer=Layer(layer.upper()) if layer else None)
+    if as_json:
+        _emit_json([cat.describe(e) for e in entries])
+        return
+    width = max((len(e.id) for e in entries), default=2)
+    for e in entries:
+        layers = ",".join(layer.value for layer in e.layers) or "-"
+        click.echo(f"{e.id:<{width}}  {e.kind:<13}  {layers:<14}  {e.name}")
+    click.echo(f"{len(entries)} entries", err=True)
+
+
+@catalogue.command("show")
+@click.argument("entry_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def catalogue_show(entry_id: str, as_json: bool) -> None:
+    """Show one entry by id or alias (e.g. T6, MAS-MCP:T40, L2-P1)."""
+    from assistant.knowledge import default_catalogue
+
+    cat = default_catalogue()
+    entry = cat.require(entry_id)
+    data = cat.describe(entry)
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"{entry.id}  {entry.name}")
+    if entry.id != entry_id:
+        click.echo(f"(resolved from {entry_id})")
+    for key, value in data.items():
+        if key in {"id", "name"} or value in (None, "", [], {}):
+            continue
+        if key == "sources":
+            value = "; ".join(f"{s['document']} {s['version']}, {s['section']}" for s in value)
+        elif isinstance(value, list):
+            value = ", ".join(json.dumps(v) if isinstance(v, dict) else str(v) for v in value)
+        click.echo(f"  {key}: {value}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
+@click.option(
+    "--retrieved",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of passage ids retrieved in the run (JSON list or one per line); enables the evidence check.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def validate(file: Path, retrieved: Path | None, as_json: bool) -> None:
+    """Validate a threat-model JSON file against the catalogue.
+
+    Exit 0 when every finding is accepted (warnings allowed), 1 when any is rejected,
+    2 when the file cannot be read or is not a threat model.
+    """
+    from assistant.knowledge import default_catalogue
+    from assistant.model_io import read_threat_model
+    from assistant.report import validation_report, validation_text
+    from assistant.validator import validate_model
+
+    cat = default_catalogue()
+    model, schema_verdicts = read_threat_model(file)
+    ids = _read_retrieved(retrieved) if retrieved else None
+    verdicts, model_issues = validate_model(model, cat, ids)
+    report = validation_report(file, cat, schema_verdicts + verdicts, model_issues)
+    if as_json:
+        _emit_json(report)
+    else:
+        click.echo(validation_text(report))
+    raise SystemExit(0 if report["outcome"] == "accepted" else 1)
+
+
+def _read_retrieved(path: Path) -> set[str]:
+    from assistant.errors import ThreatModelFileError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThreatModelFileError(f"{path}: cannot read the retrieval log: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {line.strip() for line in text.splitlines() if line.strip()}
+    if not isinstance(data, list) or not all(isinstance(i, str) for i in data):
+        raise ThreatModelFileError(f"{path}: the retrieval log must be a JSON list of passage ids")
+    return set(data)
+
+
+@cli.command()
+@click.option(
+    "--write", is_flag=True, help="Write docs/schema/threat-model.schema.json instead of printing."
+)
+def schema(write: bool) -> None:
+    """Print the JSON Schema of a threat-model file."""
+    from assistant.report import threat_model_schema_text
+    from assistant.schema import SCHEMA_PATH
+
+    text = threat_model_schema_text()
+    if write:
+        Path(SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
+        Path(SCHEMA_PATH).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {SCHEMA_PATH}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+def overview() -> None:
+    """Summarise the catalogue: layers, threats per layer, the questions that decide them."""
+    from assistant.knowledge import default_catalogue
+    from assistant.report import overview_text
+
+    click.echo(overview_text(default_catalogue()))
+
+
+def main() -> None:
+    """Console entry point: run the CLI and turn errors into one line on stderr."""
+    from assistant.errors import AssistantError
+
+    try:
+        cli.main(standalone_mode=False, prog_name="maestro-tm")
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except AssistantError as exc:
+        click.echo(f"maestro-tm: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except Exception as exc:  # the last resort at the edge: one line, no traceback
+        if os.environ.get("MAESTRO_TM_DEBUG"):
+            raise
+        click.echo(
+            f"maestro-tm: internal error: {type(exc).__name__}: {exc} (set MAESTRO_TM_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(70)

@@ -1,0 +1,106 @@
+"""Reading and writing threat-model files.
+
+Reading is lenient about findings and strict about everything else: a finding that does not fit
+the schema becomes a rejected verdict (so one bad finding does not hide the rest), while a file
+that is not a threat model at all raises `ThreatModelFileError` with one line saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.errors import ThreatModelFileError
+from assistant.schema import Finding, ThreatModel, Verdict
+from assistant.validator import schema_issues, verdict
+
+# Real threat models are kilobytes; a cap keeps a mistaken or hostile file from eating memory.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_json(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Read a JSON file, raising `ThreatModelFileError` with one clear line on any problem."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ThreatModelFileError(
+                f"{path}: file is {size / 1_048_576:.1f} MB; the limit is {max_bytes // 1_048_576} MB"
+            )
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ThreatModelFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ThreatModelFileError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise ThreatModelFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ThreatModelFileError(f"{path}: not UTF-8 text (is it a binary file?)") from None
+    if not text.strip():
+        raise ThreatModelFileError(f"{path}: file is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        truncated = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise ThreatModelFileError(
+            f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{truncated}"
+        ) from None
+    except RecursionError:
+        raise ThreatModelFileError(f"{path}: JSON is nested too deeply") from None
+
+
+def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, list[Verdict]]:
+    """Build a threat model from parsed JSON, keeping ill-formed findings out as verdicts.
+
+    Returns:
+        The model holding only the findings that fit the schema, and a rejected verdict for
+        each finding that did not.
+    """
+    if not isinstance(data, dict):
+        raise ThreatModelFileError(f"{source}: not a threat model (expected a JSON object)")
+    raw_findings = data.get("findings", [])
+    if not isinstance(raw_findings, list):
+        raise ThreatModelFileError(f"{source}: not a threat model ('findings' must be a list)")
+    version = data.get("schema_version", 1)
+    if version != 1:
+        raise ThreatModelFileError(
+            f"{source}: schema_version {version!r} is not supported (this version reads 1)"
+        )
+    try:
+        model = ThreatModel.model_validate({**data, "findings": []})
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ThreatModelFileError(
+            f"{source}: not a valid threat model: {where}: {first['msg']}{more}"
+        ) from None
+
+    findings: list[Finding] = []
+    rejected: list[Verdict] = []
+    for index, raw in enumerate(raw_findings):
+        ident = str(raw.get("id") or f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+        try:
+            findings.append(Finding.model_validate(raw))
+        except ValidationError as exc:
+            rejected.append(verdict(ident, schema_issues(exc)))
+    return model.model_copy(update={"findings": findings}), rejected
+
+
+def read_threat_model(path: Path) -> tuple[ThreatModel, list[Verdict]]:
+    """Read a threat-model file (see `parse_threat_model`)."""
+    return parse_threat_model(read_json(path), str(path))
+
+
+def write_threat_model(model: ThreatModel, path: Path) -> None:
+    """Write a threat model as JSON, atomically (a crash never leaves half a file)."""
+    text = model.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

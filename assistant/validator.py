@@ -1,0 +1,293 @@
+"""The deterministic validator: the gate between any proposal and the user.
+
+Pure functions, no I/O: the same threat model, catalogue and retrieval log always give the same
+verdicts. Every check has a stable code (see `Code`) so tools and tests can rely on it; the
+codes and their meaning are listed in docs/VALIDATOR.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.knowledge.catalogue import Catalogue
+from assistant.knowledge.model import ThreatEntry
+from assistant.schema import (
+    CoverageStatus,
+    Finding,
+    Issue,
+    Layer,
+    Outcome,
+    Severity,
+    SystemModel,
+    ThreatModel,
+    Verdict,
+)
+
+# Text limits: long enough for a careful scenario, short enough to catch a model dumping its
+# whole context into a field.
+MAX_TITLE = 200
+MAX_TEXT = 4000
+
+
+class Code(StrEnum):
+    """Machine-readable issue codes."""
+
+    SCHEMA = "schema-error"
+    UNKNOWN_THREAT = "unknown-threat"
+    NOT_A_THREAT = "not-a-threat"
+    NON_CANONICAL_ID = "non-canonical-id"
+    LAYER_MISMATCH = "layer-mismatch"
+    PRECONDITION_ABSENT = "precondition-absent"
+    UNKNOWN_COMPONENT = "unknown-component"
+    NO_COMPONENTS = "no-components"
+    UNRETRIEVED_EVIDENCE = "unretrieved-evidence"
+    UNKNOWN_MITIGATION = "unknown-mitigation"
+    UNRELATED_MITIGATION = "unrelated-mitigation"
+    BAD_RISK_INPUT = "bad-risk-input"
+    RISK_RECOMPUTED = "risk-recomputed"
+    BAD_CHAIN = "bad-chain"
+    DUPLICATE = "duplicate"
+    DUPLICATE_ID = "duplicate-id"
+    EMPTY_TEXT = "empty-text"
+    OVERSIZED_TEXT = "oversized-text"
+    NOT_APPLICABLE_WITHOUT_REASON = "not-applicable-without-reason"
+    COVERED_WITHOUT_FINDINGS = "covered-without-findings"
+
+
+def _error(code: Code, message: str) -> Issue:
+    return Issue(code=code.value, severity=Severity.ERROR, message=message)
+
+
+def _warning(code: Code, message: str) -> Issue:
+    return Issue(code=code.value, severity=Severity.WARNING, message=message)
+
+
+def verdict(finding_id: str, issues: Sequence[Issue]) -> Verdict:
+    """Decide the outcome from a list of issues (errors first in the result)."""
+    ordered = sorted(issues, key=lambda i: i.severity != Severity.ERROR)
+    if any(i.severity == Severity.ERROR for i in ordered):
+        outcome = Outcome.REJECTED
+    elif ordered:
+        outcome = Outcome.ACCEPTED_WITH_WARNINGS
+    else:
+        outcome = Outcome.ACCEPTED
+    return Verdict(finding_id=finding_id, outcome=outcome, issues=ordered)
+
+
+def schema_issues(error: ValidationError) -> list[Issue]:
+    """Translate a pydantic error on a finding into validator issues."""
+    issues = []
+    for item in error.errors(include_url=False):
+        loc = [str(p) for p in item["loc"]]
+        where = ".".join(loc) or "finding"
+        if loc and loc[0] in {"likelihood", "impact"}:
+            issues.append(
+                _error(Code.BAD_RISK_INPUT, f"{where}: {item['msg']} (see the risk rubric)")
+            )
+        elif loc and loc[0] in {"layer", "chain_layers"}:
+            issues.append(_error(Code.LAYER_MISMATCH, f"{where}: {item['msg']}"))
+        else:
+            issues.append(_error(Code.SCHEMA, f"{where}: {item['msg']}"))
+    return issues
+
+
+def check_proposal(
+    raw: Mapping[str, Any],
+    system: SystemModel,
+    catalogue: Catalogue,
+    retrieved: Collection[str] | None = None,
+) -> tuple[Finding | None, Verdict]:
+    """Parse and validate one raw proposal (e.g. a model's JSON).
+
+    Returns:
+        The parsed finding (None if it does not fit the schema) and its verdict.
+    """
+    ident = str(raw.get("id") or "?")
+    try:
+        finding = Finding.model_validate(dict(raw))
+    except ValidationError as exc:
+        return None, verdict(ident, schema_issues(exc))
+    issues = list(_finding_issues(finding, system, catalogue, retrieved))
+    proposed = raw.get("risk")
+    if proposed is not None and str(proposed) != finding.risk.value:
+        issues.append(
+            _warning(
+                Code.RISK_RECOMPUTED,
+                f"proposed risk {proposed!r} replaced by {finding.risk.value} from the risk matrix",
+            )
+        )
+    return finding, verdict(finding.id, issues)
+
+
+def validate_findings(
+    findings: Sequence[Finding],
+    system: SystemModel,
+    catalogue: Catalogue,
+    retrieved: Collection[str] | None = None,
+) -> list[Verdict]:
+    """Validate findings against the catalogue and the system model.
+
+    Args:
+        findings: The findings, in order; a later duplicate is the one rejected.
+        system: The system model the findings are about.
+        catalogue: The catalogue of record.
+        retrieved: Passage ids retrieved in this run; None skips the evidence check (no log).
+
+    Returns:
+        One verdict per finding, in the same order.
+    """
+    verdicts = []
+    seen_keys: dict[tuple[str, Layer, tuple[str, ...]], str] = {}
+    seen_ids: set[str] = set()
+    for finding in findings:
+        issues = list(_finding_issues(finding, system, catalogue, retrieved))
+        if finding.id in seen_ids:
+            issues.append(_error(Code.DUPLICATE_ID, f"finding id {finding.id} is used twice"))
+        seen_ids.add(finding.id)
+        key = (
+            catalogue.resolve(finding.threat_id) or finding.threat_id,
+            finding.layer,
+            tuple(sorted(set(finding.components))),
+        )
+        if key in seen_keys:
+            issues.append(
+                _error(
+                    Code.DUPLICATE, f"same threat, layer and components as finding {seen_keys[key]}"
+                )
+            )
+        seen_keys.setdefault(key, finding.id)
+        verdicts.append(verdict(finding.id, issues))
+    return verdicts
+
+
+def validate_model(
+    model: ThreatModel, catalogue: Catalogue, retrieved: Collection[str] | None = None
+) -> tuple[list[Verdict], list[Issue]]:
+    """Validate a whole threat model.
+
+    Returns:
+        The per-finding verdicts and the model-level issues (coverage).
+    """
+    verdicts = validate_findings(model.findings, model.system, catalogue, retrieved)
+    return verdicts, list(_coverage_issues(model))
+
+
+def _coverage_issues(model: ThreatModel) -> Iterator[Issue]:
+    layers_with_findings = {f.layer for f in model.findings}
+    for layer, cov in sorted(model.coverage.items()):
+        if cov.status == CoverageStatus.NOT_APPLICABLE and not cov.reason.strip():
+            yield _error(
+                Code.NOT_APPLICABLE_WITHOUT_REASON,
+                f"{layer.value} is marked not-applicable without a reason",
+            )
+        if cov.status == CoverageStatus.COVERED and layer not in layers_with_findings:
+            yield _warning(
+                Code.COVERED_WITHOUT_FINDINGS,
+                f"{layer.value} is marked covered but has no findings",
+            )
+
+
+def _finding_issues(
+    f: Finding, system: SystemModel, cat: Catalogue, retrieved: Collection[str] | None
+) -> Iterator[Issue]:
+    yield from _text_issues(f)
+    yield from _chain_issues(f)
+    entry = cat.get(f.threat_id)
+    if entry is None:
+        near = ", ".join(cat.suggest(f.threat_id, 3))
+        hint = f" (closest: {near})" if near else ""
+        yield _error(Code.UNKNOWN_THREAT, f"{f.threat_id} is not in the catalogue{hint}")
+    elif not isinstance(entry, ThreatEntry):
+        yield _error(Code.NOT_A_THREAT, f"{f.threat_id} is a {entry.kind}, not a threat")
+    else:
+        if entry.id != f.threat_id:
+            yield _warning(Code.NON_CANONICAL_ID, f"{f.threat_id} is an alias of {entry.id}")
+        if f.layer not in entry.layers:
+            allowed = ", ".join(layer.value for layer in entry.layers)
+            yield _error(
+                Code.LAYER_MISMATCH,
+                f"{entry.id} ({entry.name}) belongs at {allowed}, not {f.layer.value}",
+            )
+        yield from _precondition_issues(entry, system)
+        yield from _mitigation_issues(f, entry, cat)
+    yield from _component_issues(f, system)
+    if retrieved is not None:
+        missing = [e for e in f.evidence if e not in retrieved]
+        if missing:
+            yield _error(
+                Code.UNRETRIEVED_EVIDENCE,
+                f"cites passages not retrieved in this run: {', '.join(missing)}",
+            )
+
+
+def _text_issues(f: Finding) -> Iterator[Issue]:
+    for field, text, limit in (
+        ("title", f.title, MAX_TITLE),
+        ("scenario", f.scenario, MAX_TEXT),
+        ("rationale", f.rationale, MAX_TEXT),
+        ("reviewer_note", f.reviewer_note, MAX_TEXT),
+    ):
+        if field in {"title", "scenario"} and not text.strip():
+            yield _error(Code.EMPTY_TEXT, f"{field} is empty")
+        elif len(text) > limit:
+            yield _error(
+                Code.OVERSIZED_TEXT, f"{field} is {len(text)} characters; the limit is {limit}"
+            )
+    for m in f.mitigations:
+        if len(m.text) > MAX_TEXT:
+            yield _error(Code.OVERSIZED_TEXT, f"mitigation {m.id} text is {len(m.text)} characters")
+
+
+def _chain_issues(f: Finding) -> Iterator[Issue]:
+    distinct = set(f.chain_layers)
+    if Layer.CL in distinct:
+        yield _error(Code.BAD_CHAIN, "chain_layers must name real layers (L1..L7), not CL")
+    if f.layer == Layer.CL and len(distinct - {Layer.CL}) < 2:
+        yield _error(
+            Code.BAD_CHAIN, "a cross-layer finding needs two or more distinct chain_layers"
+        )
+    elif f.layer != Layer.CL and f.chain_layers:
+        yield _warning(
+            Code.BAD_CHAIN, f"chain_layers is only meaningful at CL, not {f.layer.value}"
+        )
+
+
+def _precondition_issues(entry: ThreatEntry, system: SystemModel) -> Iterator[Issue]:
+    caps = system.capabilities
+    ruled_out = [c for c in entry.requires if caps.get(c) is False]
+    if entry.requires_any and all(caps.get(c) is False for c in entry.requires_any):
+        ruled_out.append(" / ".join(entry.requires_any))
+    if ruled_out:
+        yield _error(
+            Code.PRECONDITION_ABSENT,
+            f"{entry.id} needs {', '.join(ruled_out)}, which the system model rules out",
+        )
+
+
+def _mitigation_issues(f: Finding, entry: ThreatEntry, cat: Catalogue) -> Iterator[Issue]:
+    for ref in f.mitigations:
+        mitigation = cat.mitigation(ref.id)
+        if mitigation is None:
+            yield _warning(
+                Code.UNKNOWN_MITIGATION, f"{ref.id} is not a mitigation in the catalogue"
+            )
+        elif mitigation.id not in entry.mitigations and entry.id not in mitigation.threats:
+            yield _warning(
+                Code.UNRELATED_MITIGATION,
+                f"{mitigation.id} ({mitigation.name}) is not linked to {entry.id}",
+            )
+
+
+def _component_issues(f: Finding, system: SystemModel) -> Iterator[Issue]:
+    known = system.component_ids()
+    unknown = [c for c in f.components if c not in known]
+    if unknown:
+        yield _error(
+            Code.UNKNOWN_COMPONENT, f"components not in the system model: {', '.join(unknown)}"
+        )
+    elif not f.components and known:
+        yield _warning(Code.NO_COMPONENTS, "names no affected component of this system")
