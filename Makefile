@@ -18,10 +18,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-# Until the terminal chat exists this runs the assistant's most useful offline command:
-# a check of the catalogue and an overview of the layers and threats it knows.
+# Until the terminal chat exists this runs the assistant's most useful offline commands:
+# a check of the catalogue, an overview of what it knows, and a validated example model.
 chat: setup
-	$(BIN)/maestro-tm chat
+	@$(BIN)/maestro-tm catalogue check
+	@$(BIN)/maestro-tm overview
+	@$(BIN)/maestro-tm validate docs/examples/rpa-threat-model.json
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -36,7 +38,7 @@ typecheck: setup
 check: lint typecheck test
 
 bench: setup
-	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -p no:randomly
+	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -o testpaths=benchmarks
 	$(BIN)/python benchmarks/cli_startup.py
 
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).

@@ -41,9 +41,11 @@ class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when that command runs."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Eager and lazy command names, sorted."""
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module first if it is a lazy one."""
         if cmd_name in LAZY_COMMANDS:
             import importlib
 
@@ -54,6 +56,7 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands with short help, without importing lazy ones."""
         rows = [(name, cmd.get_short_help_str()) for name, cmd in sorted(self.commands.items())]
         rows += [(name, short) for name, (_, short) in LAZY_COMMANDS.items()]
         if rows:

@@ -14,7 +14,8 @@ from assistant.schema import SCHEMA_PATH, Issue, Outcome, ThreatModel, Verdict
 
 def threat_model_schema_text() -> str:
     """The JSON Schema of a threat-model file, as committed in docs/schema/."""
-    schema = ThreatModel.model_json_schema(by_alias=True)
+    # Serialization mode: the schema describes files as written, computed `risk` included.
+    schema = ThreatModel.model_json_schema(by_alias=True, mode="serialization")
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_PATH,

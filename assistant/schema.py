@@ -219,6 +219,59 @@ class SystemModel(Record):
         """The ids of all components."""
         return {c.id for c in self.components}
 
+    def layers_present(self) -> set[Layer]:
+        """The layers (L1..L7) that hold at least one component."""
+        return {layer for c in self.components for layer in c.layers if layer != Layer.CL}
+
+    def apply(self, delta: SystemDelta) -> SystemModel:
+        """A new system model with `delta` merged in (components and flows replaced by id)."""
+
+        def merge(old: list[Any], new: list[Any]) -> list[Any]:
+            by_id = {item.id: item for item in old}
+            by_id.update({item.id: item for item in new})
+            return list(by_id.values())
+
+        def union(old: list[Any], new: list[Any]) -> list[Any]:
+            return old + [item for item in new if item not in old]
+
+        return self.model_copy(
+            update={
+                "name": delta.name or self.name,
+                "components": merge(self.components, delta.components),
+                "data_flows": merge(self.data_flows, delta.data_flows),
+                "trust_boundaries": merge(self.trust_boundaries, delta.trust_boundaries),
+                "capabilities": {**self.capabilities, **delta.capabilities},
+                "agentic_factors": union(self.agentic_factors, delta.agentic_factors),
+                "assumptions": union(self.assumptions, delta.assumptions),
+                "unknowns": [
+                    u for u in union(self.unknowns, delta.unknowns) if u not in delta.resolved
+                ],
+            }
+        )
+
+
+class SystemDelta(Record):
+    """What one message adds to or changes in the system model."""
+
+    name: str | None = None
+    """The system's name, if the message gives it."""
+    components: list[Component] = []
+    """Components named or described (a known id replaces the old one)."""
+    data_flows: list[DataFlow] = []
+    """Data flows described."""
+    trust_boundaries: list[TrustBoundary] = []
+    """Trust boundaries described."""
+    capabilities: dict[str, bool] = {}
+    """Capabilities confirmed (true) or ruled out (false), from the catalogue vocabulary."""
+    agentic_factors: list[AgenticFactor] = []
+    """Agentic factors the message shows."""
+    assumptions: list[str] = []
+    """Assumptions to record (e.g. when the user skips a question)."""
+    unknowns: list[str] = []
+    """New open questions."""
+    resolved: list[str] = []
+    """Open questions this message answers (removed from unknowns)."""
+
 
 class MitigationRef(Record):
     """A mitigation proposed for a finding."""

@@ -43,9 +43,12 @@ _ENTRY = TypeAdapter[CatalogueEntry](CatalogueEntry)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
 
-def _describe(error: ValidationError) -> Iterator[str]:
+def _describe(error: ValidationError, tag: object = None) -> Iterator[str]:
     for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"])
+        loc = list(item["loc"])
+        if loc and tag is not None and loc[0] == tag:
+            loc = loc[1:]  # pydantic prefixes the union's discriminator value ("threat.layers")
+        where = ".".join(str(part) for part in loc)
         yield f"{where}: {item['msg']}" if where else str(item["msg"])
 
 
@@ -68,14 +71,21 @@ def _read_yaml(path: Path, label: str, problems: list[str]) -> tuple[Any, bytes]
     return None, raw
 
 
-def _parse_entries(data: Any, label: str, problems: list[str]) -> list[Entry]:
+def _parse_entries(
+    data: Any, label: str, problems: list[str], broken: set[str]
+) -> list[Entry] | None:
+    """The valid entries of one file; None if the file's shape is wrong.
+
+    Ids of entries that fail validation go into `broken`, so references to them are not
+    reported a second time as unknown ids.
+    """
     if not isinstance(data, dict) or set(data) != {"entries"}:
         problems.append(f"{label}: expected a mapping with the single key 'entries'")
-        return []
+        return None
     items = data["entries"]
     if not isinstance(items, list):
         problems.append(f"{label}: 'entries' must be a list")
-        return []
+        return None
     entries: list[Entry] = []
     for index, item in enumerate(items):
         name = item.get("id") if isinstance(item, dict) else None
@@ -85,7 +95,10 @@ def _parse_entries(data: Any, label: str, problems: list[str]) -> list[Entry]:
         try:
             entries.append(_ENTRY.validate_python(item))
         except ValidationError as exc:
-            problems.extend(f"{where}: {line}" for line in _describe(exc))
+            tag = item.get("kind") if isinstance(item, dict) else None
+            problems.extend(f"{where}: {line}" for line in _describe(exc, tag))
+            if isinstance(name, str):
+                broken.add(name)
     return entries
 
 
@@ -113,14 +126,17 @@ def check_catalogue(root: Path | None = None) -> tuple[Catalogue | None, list[st
             problems.extend(f"{HEADER_FILE}: {line}" for line in _describe(exc))
 
     entries: list[tuple[str, Entry]] = []
+    broken: set[str] = set()
+    unreadable = False
     for path in sorted(
         p for p in root.rglob("*.yaml") if p.name != HEADER_FILE or p.parent != root
     ):
         label = path.relative_to(root).as_posix()
         data, raw = _read_yaml(path, label, problems)
         digest.update(label.encode() + b"\0" + raw)
-        if data is not None:
-            entries.extend((label, entry) for entry in _parse_entries(data, label, problems))
+        parsed = _parse_entries(data, label, problems, broken) if data is not None else None
+        unreadable |= parsed is None
+        entries.extend((label, entry) for entry in parsed or [])
     if header is None:
         return None, problems
 
@@ -132,7 +148,10 @@ def check_catalogue(root: Path | None = None) -> tuple[Catalogue | None, list[st
         entries=[entry for _, entry in entries],
         files={entry.id: label for label, entry in entries},
     )
-    problems.extend(_integrity(catalogue, entries))
+    # A file that could not be read at all would make every reference into it look broken:
+    # report the file alone, and check references once it reads.
+    if not unreadable:
+        problems.extend(_integrity(catalogue, entries, broken))
     return catalogue, problems
 
 
@@ -150,8 +169,11 @@ def default_catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def _integrity(cat: Catalogue, entries: list[tuple[str, Entry]]) -> Iterator[str]:
-    """Every cross-file check: uniqueness, references, layers, required ids."""
+def _integrity(cat: Catalogue, entries: list[tuple[str, Entry]], broken: set[str]) -> Iterator[str]:
+    """Every cross-file check: uniqueness, references, layers, required ids.
+
+    Ids in `broken` (entries that failed validation, already reported) count as present.
+    """
     seen: dict[str, str] = {}
     for label, entry in entries:
         if entry.id in seen:
@@ -166,11 +188,12 @@ def _integrity(cat: Catalogue, entries: list[tuple[str, Entry]]) -> Iterator[str
                 yield f"{label}: entry {entry.id}: alias {alias} is also an alias of {alias_owner[alias]}"
             alias_owner.setdefault(alias, entry.id)
     for required in REQUIRED_IDS:
-        if required not in seen:
+        if required not in seen and required not in broken:
             yield f"catalogue: required entry {required} is missing"
     for label, entry in entries:
         for problem in _entry_problems(cat, entry):
-            yield f"{label}: entry {entry.id}: {problem}"
+            if not any(f" {b} is not a catalogue id" in problem for b in broken):
+                yield f"{label}: entry {entry.id}: {problem}"
 
 
 def _refs(cat: Catalogue, ids: Iterable[str], kind: str | None, field: str) -> Iterator[str]:

@@ -1,0 +1,37 @@
+"""Import hygiene: the CLI's help stays light, the core never imports the UI."""
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+HEAVY = ("litellm", "chromadb", "textual", "onnxruntime")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint('\\n'.join(sys.modules))"
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    return set(out.stdout.split())
+
+
+def test_help_imports_no_heavy_library() -> None:
+    code = "import sys; sys.argv=['maestro-tm','--help']\nfrom assistant.cli import main\ntry:\n main()\nexcept SystemExit: pass"
+    loaded = _modules_after(code)
+    assert not [m for m in HEAVY if m in loaded]
+    assert "pydantic" not in loaded  # even pydantic is deferred until a command needs it
+
+
+def test_core_modules_never_import_textual() -> None:
+    core = [
+        f"assistant.{p.stem}"
+        if p.parent.name == "assistant"
+        else f"assistant.{p.parent.name}.{p.stem}"
+        for p in (ROOT / "assistant").rglob("*.py")
+        if "tui" not in p.parts and p.stem != "__init__"
+    ]
+    loaded = _modules_after("\n".join(f"import {m}" for m in core))
+    assert "textual" not in loaded

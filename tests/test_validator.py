@@ -1,0 +1,152 @@
+from typing import Any
+
+import pytest
+
+from assistant.knowledge import Catalogue
+from assistant.schema import CoverageStatus, Layer, LayerCoverage, Outcome, Verdict
+from assistant.validator import check_proposal, validate_findings, validate_model
+from tests.helpers import finding, make_finding, system, threat_model
+
+
+def codes(v: Verdict) -> set[str]:
+    return {i.code for i in v.issues}
+
+
+def one(catalogue: Catalogue, retrieved: set[str] | None = None, **overrides: Any) -> Verdict:
+    return validate_findings([make_finding(**overrides)], system(), catalogue, retrieved)[0]
+
+
+def test_a_correct_finding_is_accepted(catalogue: Catalogue) -> None:
+    v = one(catalogue, mitigations=[{"id": "L2-P1", "text": "Sign policy documents."}])
+    assert v.outcome == Outcome.ACCEPTED, v.issues
+
+
+def test_unknown_threat_is_rejected(catalogue: Catalogue) -> None:
+    v = one(catalogue, threat_id="T99")
+    assert v.outcome == Outcome.REJECTED
+    assert "unknown-threat" in codes(v)
+
+
+def test_threat_at_a_disallowed_layer_is_rejected(catalogue: Catalogue) -> None:
+    v = one(catalogue, threat_id="T8", layer="L1", components=["llm"])
+    assert v.outcome == Outcome.REJECTED
+    assert "layer-mismatch" in codes(v)
+
+
+def test_unknown_component_is_rejected(catalogue: Catalogue) -> None:
+    v = one(catalogue, components=["payment-gateway"])
+    assert "unknown-component" in codes(v)
+    assert v.outcome == Outcome.REJECTED
+
+
+def test_a_mitigation_id_is_not_a_threat(catalogue: Catalogue) -> None:
+    assert "not-a-threat" in codes(one(catalogue, threat_id="L2-P1"))
+
+
+def test_alias_is_accepted_with_a_warning(catalogue: Catalogue) -> None:
+    v = one(catalogue, threat_id="MAS-RPA:T16", layer="L1", components=["llm"])
+    assert v.outcome == Outcome.ACCEPTED_WITH_WARNINGS
+    assert codes(v) == {"non-canonical-id"}
+
+
+def test_evidence_must_have_been_retrieved(catalogue: Catalogue) -> None:
+    v = one(catalogue, retrieved={"T1#0"}, evidence=["T1#0", "T6#2"])
+    assert "unretrieved-evidence" in codes(v)
+    assert one(catalogue, retrieved={"T1#0"}, evidence=["T1#0"]).outcome == Outcome.ACCEPTED
+    # Without a retrieval log the check is skipped, not failed.
+    assert one(catalogue, evidence=["anything"]).outcome == Outcome.ACCEPTED
+
+
+def test_unknown_and_unrelated_mitigations_are_warnings(catalogue: Catalogue) -> None:
+    v = one(catalogue, mitigations=[{"id": "X-99"}, {"id": "L5-P2"}])
+    assert v.outcome == Outcome.ACCEPTED_WITH_WARNINGS
+    assert codes(v) == {"unknown-mitigation", "unrelated-mitigation"}
+
+
+@pytest.mark.parametrize("field", ["likelihood", "impact"])
+def test_risk_inputs_outside_the_rubric_are_rejected(catalogue: Catalogue, field: str) -> None:
+    parsed, v = check_proposal(finding(**{field: "extreme"}), system(), catalogue)
+    assert parsed is None
+    assert codes(v) == {"bad-risk-input"}
+
+
+def test_a_proposed_risk_that_disagrees_is_recomputed(catalogue: Catalogue) -> None:
+    parsed, v = check_proposal(finding(risk="critical"), system(), catalogue)
+    assert parsed is not None and parsed.risk.value == "medium"
+    assert "risk-recomputed" in codes(v)
+
+
+def test_cross_layer_findings_need_two_layers(catalogue: Catalogue) -> None:
+    bad = one(catalogue, threat_id="T6", layer="CL", chain_layers=["L3"], components=["agent"])
+    assert "bad-chain" in codes(bad) and bad.outcome == Outcome.REJECTED
+    same = one(
+        catalogue, threat_id="T6", layer="CL", chain_layers=["L3", "L3"], components=["agent"]
+    )
+    assert "bad-chain" in codes(same)
+    good = one(
+        catalogue,
+        threat_id="T6",
+        layer="CL",
+        chain_layers=["L1", "L3"],
+        components=["agent", "llm"],
+    )
+    assert good.outcome == Outcome.ACCEPTED, good.issues
+
+
+def test_duplicates_reject_the_later_finding(catalogue: Catalogue) -> None:
+    first = make_finding()
+    second = make_finding(id="F-002", components=["agent", "policy-store"])
+    verdicts = validate_findings([first, second], system(), catalogue)
+    assert verdicts[0].outcome == Outcome.ACCEPTED
+    assert "duplicate" in codes(verdicts[1])
+
+
+def test_duplicate_ids_are_rejected(catalogue: Catalogue) -> None:
+    verdicts = validate_findings(
+        [make_finding(), make_finding(layer="L1", components=["llm"])], system(), catalogue
+    )
+    assert "duplicate-id" in codes(verdicts[1])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"title": "   "}, "empty-text"),
+        ({"scenario": ""}, "empty-text"),
+        ({"title": "x" * 201}, "oversized-text"),
+        ({"scenario": "x" * 4001}, "oversized-text"),
+    ],
+)
+def test_text_limits(catalogue: Catalogue, overrides: dict[str, Any], code: str) -> None:
+    assert code in codes(one(catalogue, **overrides))
+
+
+def test_threats_whose_preconditions_are_ruled_out_are_rejected(catalogue: Catalogue) -> None:
+    no_memory = system().model_copy(update={"capabilities": {"memory": False}})
+    v = validate_findings([make_finding()], no_memory, catalogue)[0]
+    assert "precondition-absent" in codes(v)
+
+
+def test_not_applicable_needs_a_reason(catalogue: Catalogue) -> None:
+    model = threat_model(finding()).model_copy(
+        update={
+            "coverage": {
+                Layer.L4: LayerCoverage(status=CoverageStatus.NOT_APPLICABLE),
+                Layer.L2: LayerCoverage(status=CoverageStatus.COVERED),
+                Layer.L5: LayerCoverage(status=CoverageStatus.COVERED),
+            }
+        }
+    )
+    _, issues = validate_model(model, catalogue)
+    assert {(i.code, i.severity.value) for i in issues} == {
+        ("not-applicable-without-reason", "error"),
+        ("covered-without-findings", "warning"),
+    }
+
+
+def test_validation_is_deterministic(catalogue: Catalogue) -> None:
+    findings = [
+        make_finding(id=f"F-{n}", threat_id=t) for n, t in enumerate(["T1", "T99", "T8", "T6"])
+    ]
+    first = validate_findings(findings, system(), catalogue)
+    assert first == validate_findings(findings, system(), catalogue)
