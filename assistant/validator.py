@@ -111,7 +111,7 @@ def check_proposal(
         finding = Finding.model_validate(dict(raw))
     except ValidationError as exc:
         return None, verdict(ident, schema_issues(exc))
-    issues = list(_finding_issues(finding, system, catalogue, retrieved))
+    issues = list(_finding_issues(finding, system, catalogue, retrieved, system.component_ids()))
     proposed = raw.get("risk")
     if proposed is not None and str(proposed) != finding.risk.value:
         issues.append(
@@ -143,8 +143,9 @@ def validate_findings(
     verdicts = []
     seen_keys: dict[tuple[str, Layer, tuple[str, ...]], str] = {}
     seen_ids: set[str] = set()
+    known = system.component_ids()
     for finding in findings:
-        issues = list(_finding_issues(finding, system, catalogue, retrieved))
+        issues = list(_finding_issues(finding, system, catalogue, retrieved, known))
         if finding.id in seen_ids:
             issues.append(_error(Code.DUPLICATE_ID, f"finding id {finding.id} is used twice"))
         seen_ids.add(finding.id)
@@ -192,7 +193,11 @@ def _coverage_issues(model: ThreatModel) -> Iterator[Issue]:
 
 
 def _finding_issues(
-    f: Finding, system: SystemModel, cat: Catalogue, retrieved: Collection[str] | None
+    f: Finding,
+    system: SystemModel,
+    cat: Catalogue,
+    retrieved: Collection[str] | None,
+    known: set[str],
 ) -> Iterator[Issue]:
     yield from _text_issues(f)
     yield from _chain_issues(f)
@@ -214,7 +219,7 @@ def _finding_issues(
             )
         yield from _precondition_issues(entry, system)
         yield from _mitigation_issues(f, entry, cat)
-    yield from _component_issues(f, system)
+    yield from _component_issues(f, known)
     if retrieved is not None:
         missing = [e for e in f.evidence if e not in retrieved]
         if missing:
@@ -282,8 +287,7 @@ def _mitigation_issues(f: Finding, entry: ThreatEntry, cat: Catalogue) -> Iterat
             )
 
 
-def _component_issues(f: Finding, system: SystemModel) -> Iterator[Issue]:
-    known = system.component_ids()
+def _component_issues(f: Finding, known: set[str]) -> Iterator[Issue]:
     unknown = [c for c in f.components if c not in known]
     if unknown:
         yield _error(

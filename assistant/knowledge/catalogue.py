@@ -50,6 +50,11 @@ class Catalogue:
             key.casefold(): cid
             for key, cid in {**self.aliases, **{i: i for i in self.entries}}.items()
         }
+        names = {e.name.casefold(): e.id for e in self.entries.values()}
+        self._suggestion_pool = {**self._folded, **names}
+        # Suggestions are looked up again and again for the same bad id (a model repeating
+        # itself, a 1,000-finding file): computed once each.
+        self._suggestions: dict[tuple[str, int], list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -98,17 +103,20 @@ class Catalogue:
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """The canonical ids closest to `query` (by id, alias or name), best first."""
-        folded = query.strip().casefold()
-        names = {e.name.casefold(): e.id for e in self.entries.values()}
-        pool = {**self._folded, **names}
+        key = (query.strip().casefold(), limit)
+        if key not in self._suggestions:
+            self._suggestions[key] = self._closest(*key)
+        return list(self._suggestions[key])
+
+    def _closest(self, folded: str, limit: int) -> list[str]:
+        pool = self._suggestion_pool
         matches = difflib.get_close_matches(folded, list(pool), n=limit * 3, cutoff=0.5)
         # Substring hits help with partial ids like "T4" -> "T40".
         matches += [k for k in pool if folded and folded in k and k not in matches]
         ordered: list[str] = []
-        for key in matches:
-            cid = pool[key]
-            if cid not in ordered:
-                ordered.append(cid)
+        for match in matches:
+            if pool[match] not in ordered:
+                ordered.append(pool[match])
         return ordered[:limit]
 
     def describe(self, entry: Entry) -> dict[str, Any]:
