@@ -52,7 +52,11 @@ class UnknownEntryError(AssistantError):
         self.suggestions = suggestions
 
 
-class ThreatModelFileError(AssistantError):
-    """A file that should hold a threat model is unreadable or is not one."""
+class InputFileError(AssistantError):
+    """An input file that cannot be read (missing, binary, too large)."""
 
     exit_code = 2
+
+
+class ThreatModelFileError(InputFileError):
+    """A file that should hold a threat model is unreadable or is not one."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.errors import ThreatModelFileError
+from assistant.errors import InputFileError, ThreatModelFileError
 from assistant.schema import Finding, ThreatModel, Verdict
 from assistant.validator import schema_issues, verdict
 
@@ -95,9 +96,35 @@ def read_threat_model(path: Path) -> tuple[ThreatModel, list[Verdict]]:
     return parse_threat_model(read_json(path), str(path))
 
 
+def dump_threat_model(model: ThreatModel) -> str:
+    """A threat model as the JSON text every writer uses."""
+    return model.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
+
+
+def read_description(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a system description (Markdown or text); `-` reads standard input."""
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputFileError(
+                f"{path}: file is {size / 1_048_576:.1f} MB; the limit is {max_bytes // 1_048_576} MB"
+            )
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: not UTF-8 text (is it a binary file?)") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 def write_threat_model(model: ThreatModel, path: Path) -> None:
     """Write a threat model as JSON, atomically (a crash never leaves half a file)."""
-    text = model.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
+    text = dump_threat_model(model)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)

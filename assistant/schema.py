@@ -273,6 +273,24 @@ class SystemDelta(Record):
     """Open questions this message answers (removed from unknowns)."""
 
 
+class Severity(StrEnum):
+    """How serious a validation issue is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Issue(Record):
+    """One problem the validator found."""
+
+    code: str
+    """Machine-readable code, e.g. `unknown-threat`, `layer-mismatch`."""
+    severity: Severity
+    """error rejects the finding; warning keeps it with a note."""
+    message: str
+    """One human sentence."""
+
+
 class MitigationRef(Record):
     """A mitigation proposed for a finding."""
 
@@ -332,6 +350,8 @@ class Finding(Record):
     """Review status."""
     reviewer_note: str = ""
     """The reviewer's note (required when rejecting)."""
+    validator_notes: list[Issue] = []
+    """Warnings the validator attached (set by the validator, not by proposers)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -358,24 +378,6 @@ class LayerCoverage(Record):
     """Why the layer is not applicable (required for not-applicable)."""
     question: str = ""
     """For unknown: the question whose answer would settle it."""
-
-
-class Severity(StrEnum):
-    """How serious a validation issue is."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-class Issue(Record):
-    """One problem the validator found."""
-
-    code: str
-    """Machine-readable code, e.g. `unknown-threat`, `layer-mismatch`."""
-    severity: Severity
-    """error rejects the finding; warning keeps it with a note."""
-    message: str
-    """One human sentence."""
 
 
 class Outcome(StrEnum):

@@ -1,0 +1,145 @@
+"""One analysis, end to end: description -> system model -> proposals -> gate -> threat model.
+
+`analyze` is what `maestro-tm analyze` and the chat's "analyse now" run. Rules mode needs nothing
+but the catalogue; the model-backed modes add a `Proposer` (see `assistant/engine/llm_mode.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Protocol
+
+from assistant.engine.coverage import coverage
+from assistant.engine.extract import extract
+from assistant.engine.gate import gate
+from assistant.engine.rules import propose
+from assistant.knowledge.catalogue import Catalogue
+from assistant.schema import (
+    Component,
+    Engine,
+    Finding,
+    Layer,
+    Provenance,
+    RejectedProposal,
+    SystemModel,
+    ThreatModel,
+)
+
+# Beyond this a description is trimmed (with a warning): large enough for a detailed design
+# document, small enough that extraction and prompts stay bounded.
+MAX_DESCRIPTION_CHARS = 60_000
+
+Progress = Callable[[str], None]
+
+
+class Proposer(Protocol):
+    """Something that turns a system model into findings (the LLM and hybrid modes)."""
+
+    def run(
+        self, system: SystemModel, catalogue: Catalogue, progress: Progress
+    ) -> tuple[list[Finding], list[RejectedProposal]]:
+        """Propose, validate and return accepted findings and rejected proposals."""
+        ...
+
+
+def trim(description: str, progress: Progress) -> str:
+    """The description, cut to `MAX_DESCRIPTION_CHARS` with a warning if it is longer."""
+    if len(description) <= MAX_DESCRIPTION_CHARS:
+        return description
+    progress(
+        f"warning: the description is {len(description):,} characters; "
+        f"only the first {MAX_DESCRIPTION_CHARS:,} are analysed"
+    )
+    return description[:MAX_DESCRIPTION_CHARS]
+
+
+def system_from_description(description: str) -> SystemModel:
+    """The rules-mode system model of a description (deterministic)."""
+    delta = extract(description)
+    system = SystemModel(description=description).apply(delta)
+    if not system.components and not system.capabilities:
+        return system  # nothing described: nothing to assume either
+    added: list[Component] = []
+    assumptions: list[str] = []
+    if not any(c.kind == "agent" for c in system.components):
+        added.append(Component(id="agent", name="the agent", kind="agent", layers=[Layer.L3]))
+    if not any(Layer.L1 in c.layers for c in system.components):
+        added.append(
+            Component(
+                id="llm", name="foundation model (unspecified)", kind="llm", layers=[Layer.L1]
+            )
+        )
+        assumptions.append("The agent is driven by an LLM; the description does not say which.")
+    return system.model_copy(
+        update={
+            "components": added + system.components,
+            "assumptions": system.assumptions + assumptions,
+        }
+    )
+
+
+def analyze(
+    description: str,
+    catalogue: Catalogue,
+    *,
+    engine: Engine = Engine.RULES,
+    proposer: Proposer | None = None,
+    system: SystemModel | None = None,
+    model_name: str | None = None,
+    progress: Progress = lambda _: None,
+) -> ThreatModel:
+    """Analyse a system and return a validated threat model.
+
+    Args:
+        description: The system as the user described it (data, never instructions).
+        catalogue: The catalogue of record.
+        engine: rules, llm or hybrid.
+        proposer: The model-backed proposer, required for llm and hybrid.
+        system: A system model built earlier (e.g. by the chat); else extracted from the text.
+        model_name: The model used, recorded in the threat model.
+        progress: Receives one line per step (stderr in the CLI, the status bar in the chat).
+    """
+    description = trim(description, progress)
+    system = system or system_from_description(description)
+    progress(
+        f"system model: {len(system.components)} components, {len(system.capabilities)} capabilities known"
+    )
+    findings: list[Finding] = []
+    rejected: list[RejectedProposal] = []
+    if engine in (Engine.LLM, Engine.HYBRID):
+        if proposer is None:
+            raise ValueError(f"engine {engine.value} needs a proposer")
+        findings, rejected = proposer.run(system, catalogue, progress)
+    else:
+        found, refused = gate(
+            propose(system, catalogue),
+            system,
+            catalogue,
+            provenance=Provenance(engine=Engine.RULES),
+        )
+        findings, rejected = found, refused
+    progress(f"validated: {len(findings)} findings accepted, {len(rejected)} proposals rejected")
+    digest = hashlib.sha256(description.encode()).hexdigest()[:10]
+    return ThreatModel(
+        id=f"tm-{digest}",
+        title=system.name or _title(description),
+        catalogue_version=catalogue.version,
+        engine=engine,
+        model=model_name,
+        system=system,
+        findings=_renumber(findings),
+        coverage=coverage(system, findings, catalogue),
+        rejected=rejected,
+    )
+
+
+def _renumber(findings: list[Finding]) -> list[Finding]:
+    order = {layer: n for n, layer in enumerate(Layer)}
+    ordered = sorted(findings, key=lambda f: (order[f.layer], f.threat_id, f.id))
+    return [f.model_copy(update={"id": f"F-{n:03d}"}) for n, f in enumerate(ordered, start=1)]
+
+
+def _title(description: str) -> str:
+    first = description.strip().splitlines()[0] if description.strip() else "Untitled system"
+    return first[:80]

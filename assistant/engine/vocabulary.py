@@ -1,0 +1,378 @@
+"""The rules-mode extractor's vocabulary: words and products mapped to components and capabilities.
+
+Each term is a regular expression (matched case-insensitively on word boundaries) with what it
+tells us: a component kind and its MAESTRO layer(s), and capabilities from the catalogue's
+vocabulary (`knowledge/catalogue.yaml`). A term without a component kind only sets capabilities.
+Specific products come before generic words so the component gets the product's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.schema import AgenticFactor, Layer
+
+
+@dataclass(frozen=True)
+class Term:
+    """One vocabulary entry.
+
+    Attributes:
+        pattern: Regular expression, matched case-insensitively at word boundaries.
+        kind: Component kind it implies ("" for capability-only terms).
+        name: Component name; "" uses the matched text.
+        layers: MAESTRO layers of that component.
+        capabilities: Catalogue capabilities the term establishes.
+        factors: Agentic factors the term establishes.
+        generic: A generic word ("vector store"): adds a component only if no component of the
+            same kind was named more specifically.
+    """
+
+    pattern: str
+    kind: str = ""
+    name: str = ""
+    layers: tuple[Layer, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    factors: tuple[AgenticFactor, ...] = ()
+    generic: bool = False
+
+
+L1, L2, L3, L4, L5, L6, L7 = Layer.L1, Layer.L2, Layer.L3, Layer.L4, Layer.L5, Layer.L6, Layer.L7
+A2A = AgenticFactor.AGENT_TO_AGENT
+AUTONOMY = AgenticFactor.AUTONOMY
+IDENTITY = AgenticFactor.IDENTITY_MANAGEMENT
+
+TERMS: tuple[Term, ...] = (
+    # L1: models and model hosting
+    Term(r"azure openai", "llm", "Azure OpenAI model", (L1,)),
+    Term(r"gpt-?[345]\S*|openai|chatgpt|o[134]-mini", "llm", "OpenAI model", (L1,)),
+    Term(r"claude|anthropic", "llm", "Anthropic Claude", (L1,)),
+    Term(r"gemini|vertex ai|palm", "llm", "Google Gemini", (L1,)),
+    Term(r"bedrock", "llm", "Amazon Bedrock model", (L1,)),
+    Term(r"llama\s?\d*|mistral|mixtral|qwen|deepseek|phi-\d", "llm", "open-weights model", (L1,)),
+    Term(
+        r"ollama|vllm|llama\.cpp|text generation inference|self-hosted (?:model|llm)",
+        "model-server",
+        "self-hosted model server",
+        (L1, L4),
+        ("self-hosted-model",),
+    ),
+    Term(
+        r"fine-?tun\w*|re-?train\w*|trains? (?:the|its|our) model|continual learning|learns from feedback",
+        "",
+        "",
+        (),
+        ("fine-tuning",),
+    ),
+    Term(
+        r"llms?|large language models?|foundation models?|language models?",
+        "llm",
+        "LLM",
+        (L1,),
+        generic=True,
+    ),
+    # L2: data operations
+    Term(
+        r"pinecone|weaviate|qdrant|chroma(?:db)?|milvus|pgvector|faiss|lancedb|vespa|opensearch|elasticsearch",
+        "vector-store",
+        "",
+        (L2,),
+        ("rag",),
+    ),
+    Term(
+        r"vector (?:store|database|db|index)|embeddings? (?:store|index)|semantic search",
+        "vector-store",
+        "vector store",
+        (L2,),
+        ("rag",),
+        generic=True,
+    ),
+    Term(
+        r"rag|retrieval[- ]augmented|retrieves? (?:\w+ ){0,3}(?:documents|policies|policy|passages|knowledge)|knowledge base|document store",
+        "knowledge-base",
+        "knowledge base",
+        (L2,),
+        ("rag",),
+        generic=True,
+    ),
+    Term(
+        r"shared (?:memory|knowledge|vector store|context|scratchpad|blackboard)",
+        "shared-memory",
+        "shared memory",
+        (L2,),
+        ("memory", "shared-knowledge"),
+    ),
+    Term(
+        r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory",
+        "memory",
+        "agent memory",
+        (L2,),
+        ("memory",),
+        generic=True,
+    ),
+    # L3: frameworks, tools, code execution
+    Term(
+        r"langchain|langgraph|llamaindex|llama-index|autogen|crewai|semantic kernel|haystack|dspy|openai agents sdk|agents sdk|smolagents|pydantic-ai|elizaos|eliza",
+        "agent-framework",
+        "",
+        (L3,),
+    ),
+    Term(
+        r"plans? (?:its|their) own|planner|planning|decides (?:its|their) own steps|react loop|reflect\w*|self-critique|breaks? (?:tasks|goals) into",
+        "",
+        "",
+        (),
+        ("planning",),
+    ),
+    Term(
+        r"code interpreter|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|sandbox\w*|generates? and runs? code|terminal commands",
+        "code-runner",
+        "code execution sandbox",
+        (L3,),
+        ("code-execution", "tools"),
+    ),
+    Term(
+        r"plugins?|extensions?|skills marketplace", "plugin", "plugins", (L3,), ("plugins", "tools")
+    ),
+    Term(
+        r"mcp|model context protocol",
+        "mcp-server",
+        "MCP server",
+        (L3, L7),
+        ("mcp", "agent-protocol", "tools"),
+    ),
+    Term(
+        r"a2a|agent-to-agent protocol|agent2agent",
+        "agent-protocol",
+        "A2A protocol",
+        (L3, L7),
+        ("agent-protocol", "multi-agent"),
+        (A2A,),
+    ),
+    Term(
+        r"tools?|function call\w*|tool call\w*|calls? (?:the |an? )?(?:\w+ ){0,2}apis?|integrations?|web search|browser|browses",
+        "tool",
+        "tools",
+        (L3,),
+        ("tools",),
+        generic=True,
+    ),
+    Term(
+        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mail|calendar|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
+        "external-api",
+        "",
+        (L3, L7),
+        ("tools",),
+    ),
+    Term(
+        r"sql|postgres\w*|mysql|mongodb|dynamodb|snowflake|bigquery|database",
+        "database",
+        "",
+        (L2,),
+        ("tools",),
+    ),
+    # Agents and their ecosystem
+    Term(
+        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:two|three|four|five|\d+) agents",
+        "agent",
+        "peer agents",
+        (L3, L7),
+        ("multi-agent",),
+        (A2A,),
+    ),
+    Term(
+        r"agent registry|agent directory|agent marketplace|agent store|agent discovery|tool registry",
+        "registry",
+        "agent registry",
+        (L7,),
+        ("agent-registry",),
+    ),
+    Term(
+        r"solana|ethereum|blockchain|smart contracts?|web3|wallets?|defi|on-chain|crypto\w*",
+        "blockchain",
+        "blockchain",
+        (L7,),
+        ("blockchain",),
+    ),
+    Term(
+        r"(?:soc|security|threat detection|incident response|alert triage|siem) agent|triages? (?:security )?alerts",
+        "security-agent",
+        "security AI agent",
+        (L6,),
+        ("security-agent",),
+    ),
+    # L4: deployment and infrastructure
+    Term(r"kubernetes|k8s|eks|gke|aks|openshift", "orchestrator", "Kubernetes cluster", (L4,)),
+    Term(
+        r"docker|containers?|ecs|cloud run|fargate",
+        "container-runtime",
+        "containers",
+        (L4,),
+        generic=True,
+    ),
+    Term(
+        r"lambda|serverless|cloud functions|azure functions",
+        "serverless",
+        "serverless functions",
+        (L4,),
+    ),
+    Term(
+        r"aws|amazon web services|azure|gcp|google cloud|on-?prem\w*|virtual machines?|vms?",
+        "cloud",
+        "",
+        (L4,),
+    ),
+    Term(
+        r"kafka|rabbitmq|sqs|sns|pub/?sub|message (?:bus|queue|broker)|event bus|queues?",
+        "queue",
+        "",
+        (L4,),
+        ("agent-protocol",),
+    ),
+    Term(
+        r"airflow|temporal|step functions|celery|workflow engine|orchestrat\w+",
+        "workflow-engine",
+        "workflow orchestrator",
+        (L3, L4),
+    ),
+    Term(
+        r"service accounts?|iam roles?|api keys?|access keys?|credentials|secrets? manager|vault|kms",
+        "identity",
+        "service identity",
+        (L4, L6),
+        ("authentication",),
+        (IDENTITY,),
+    ),
+    Term(r"api gateway|load balancer|waf|cdn", "gateway", "", (L4,)),
+    # L5: evaluation and observability
+    Term(
+        r"datadog|splunk|prometheus|grafana|opentelemetry|otel|langsmith|langfuse|arize|phoenix|elk|cloudwatch|new relic|sentry",
+        "observability",
+        "",
+        (L5,),
+    ),
+    Term(
+        r"audit (?:log|trail)s?|logging|logs?|monitoring|dashboards?|traces?|tracing|telemetry|evaluations?|evals?",
+        "observability",
+        "logging and monitoring",
+        (L5,),
+        generic=True,
+    ),
+    # L6: security and compliance
+    Term(
+        r"okta|auth0|entra(?: id)?|azure ad|active directory|keycloak|cognito|ping identity",
+        "identity-provider",
+        "",
+        (L6,),
+        ("authentication",),
+    ),
+    Term(
+        r"oauth\S*|oidc|openid connect|sso|saml|single sign-on|log(?:s)? in|authenticat\w+|mfa|rbac|role-based access|permissions?",
+        "access-control",
+        "authentication and access control",
+        (L6,),
+        ("authentication",),
+        generic=True,
+    ),
+    Term(
+        r"guardrails?|nemo guardrails|llama guard|lakera|policy engine|opa|open policy agent|cedar|content filter\w*",
+        "guardrail",
+        "guardrails / policy engine",
+        (L6,),
+    ),
+    Term(
+        r"gdpr|hipaa|sox|sarbanes|pci(?:-dss)?|ccpa|eu ai act|iso 27001|soc 2|dora|nis2|glba|ferpa",
+        "regulation",
+        "",
+        (L6,),
+        ("sensitive-data",),
+    ),
+    # Humans, exposure and data
+    Term(
+        r"human[- ]in[- ]the[- ]loop|hitl|human (?:review|reviewer|approval|oversight|sign-off)|manual review|reviewers?|approv\w+ by (?:a |an )?(?:human|manager|analyst)|escalat\w+ to (?:a |an )?(?:human|agent|person|staff)",
+        "human-reviewer",
+        "human reviewers",
+        (L5, L7),
+        ("human-in-loop", "human-users"),
+    ),
+    Term(
+        r"customers?|end[- ]users?|employees|users|patients|students|members of the public|chat(?:s)? with|chatbot|assistant",
+        "",
+        "",
+        (),
+        ("human-users",),
+    ),
+    Term(
+        r"public(?:ly)?(?: facing| accessible)?|internet[- ]facing|external users|customers?|website|mobile app|b2c|saas",
+        "",
+        "",
+        (),
+        ("external-facing",),
+    ),
+    Term(
+        r"pii|personal (?:data|information)|financial|payments?|invoices?|expenses?|health|medical|patients?|credit cards?|bank\w*|confidential|restricted|sensitive|salar\w+|payroll|hr records",
+        "",
+        "",
+        (),
+        ("sensitive-data",),
+    ),
+    Term(
+        r"autonomous\w*|without (?:any )?human|fully automated|no human (?:approval|review|in the loop)|acts on its own|unattended",
+        "",
+        "",
+        (),
+        (),
+        (AUTONOMY,),
+    ),
+)
+
+# Phrases that settle a capability as absent. Checked before the positive terms so that
+# "keeps no memory" marks memory False instead of finding the word "memory".
+NEGATIONS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:no|without|keeps no|has no|doesn't (?:keep|have|use)|does not (?:keep|have|use)|never (?:stores?|keeps?)|stateless|no persistent) (?:long-term |persistent |conversation |any )?(?:memory|state|history)|forgets everything|is stateless",
+        "memory",
+    ),
+    (
+        r"(?:no|without|doesn't use|does not use|not use) (?:any )?(?:rag|retrieval|vector (?:store|database|db)|knowledge base)",
+        "rag",
+    ),
+    (
+        r"(?:no|without|doesn't (?:call|use|have)|does not (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?(?:tools?|apis?|function calls?|integrations?)|(?:read-only|only answers questions|just answers questions|only chats)",
+        "tools",
+    ),
+    (
+        r"(?:no|without|never|doesn't|does not|cannot|can't) (?:\w+ )?(?:run|runs|execute|executes|generate and run) (?:any )?(?:code|scripts|shell commands|commands)|no code execution",
+        "code-execution",
+    ),
+    (
+        r"(?:single[- ]agent|single agent|one agent|only agent|no other agents|doesn't (?:talk|delegate) to other agents|does not (?:talk|delegate) to other agents|works alone|not multi-agent|no multi-agent)",
+        "multi-agent",
+    ),
+    (r"(?:no|without|doesn't use|does not use) (?:any )?(?:mcp|model context protocol)", "mcp"),
+    (r"(?:no|without|doesn't use|does not use) (?:any )?plugins?", "plugins"),
+    (
+        r"(?:no|without) (?:human[- ]in[- ]the[- ]loop|hitl|human (?:review|approval|oversight|reviewers?)|humans? in the loop)|fully autonomous|nobody reviews",
+        "human-in-loop",
+    ),
+    (
+        r"(?:internal[- ]only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users)",
+        "external-facing",
+    ),
+    (
+        r"(?:no|without|doesn't (?:use|require)|does not (?:use|require)) (?:any )?(?:authentication|login|auth)\b|anonymous(?:ly)? access",
+        "authentication",
+    ),
+    (
+        r"(?:no|doesn't handle|does not handle|without) (?:any )?(?:pii|personal data|sensitive data|confidential data)|only public data|public data only",
+        "sensitive-data",
+    ),
+    (
+        r"(?:not|never|no) (?:fine-?tuned|fine-?tuning|trained|re-?trained|training)|off-the-shelf model|no fine-?tuning",
+        "fine-tuning",
+    ),
+    (
+        r"(?:no|without|doesn't use|does not use) (?:any )?(?:blockchain|wallets?|crypto\w*)",
+        "blockchain",
+    ),
+)

@@ -1,0 +1,57 @@
+import pytest
+
+from assistant.engine.extract import extract
+
+
+def test_products_become_components_on_their_layers() -> None:
+    delta = extract(
+        "GPT-4o agent on LangGraph, Pinecone for RAG, runs on Kubernetes, logs to Datadog, Okta SSO."
+    )
+    kinds = {c.kind: [layer.value for layer in c.layers] for c in delta.components}
+    assert kinds["llm"] == ["L1"]
+    assert kinds["vector-store"] == ["L2"]
+    assert kinds["agent-framework"] == ["L3"]
+    assert kinds["orchestrator"] == ["L4"]
+    assert kinds["observability"] == ["L5"]
+    assert kinds["identity-provider"] == ["L6"]
+    assert delta.capabilities["rag"] is True and delta.capabilities["authentication"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        ("The bot keeps no memory between sessions.", "memory"),
+        ("It is stateless.", "memory"),
+        ("There are no other agents.", "multi-agent"),
+        ("A single agent answers questions.", "multi-agent"),
+        ("It does not use any tools.", "tools"),
+        ("It never runs code.", "code-execution"),
+        ("The service is internal only.", "external-facing"),
+        ("Fully autonomous, no human approval.", "human-in-loop"),
+    ],
+)
+def test_negations_rule_capabilities_out(text: str, capability: str) -> None:
+    delta = extract(text)
+    assert delta.capabilities.get(capability) is False
+
+
+def test_a_negated_word_does_not_also_count_as_present() -> None:
+    delta = extract("The agent keeps no memory and uses no vector store.")
+    assert delta.capabilities["memory"] is False and delta.capabilities["rag"] is False
+    assert not [c for c in delta.components if c.kind in {"memory", "vector-store"}]
+
+
+def test_named_agents_make_a_multi_agent_system() -> None:
+    delta = extract("An intake agent hands claims to an approval agent and a payment agent.")
+    assert delta.capabilities["multi-agent"] is True
+    assert {"intake-agent", "approval-agent", "payment-agent"} <= {c.id for c in delta.components}
+
+
+def test_one_span_names_one_component() -> None:
+    delta = extract("It calls Azure OpenAI.")
+    assert [c.id for c in delta.components] == ["azure-openai-model"]
+
+
+def test_empty_text_tells_nothing() -> None:
+    delta = extract("   ")
+    assert delta.components == [] and delta.capabilities == {}
