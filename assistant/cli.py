@@ -35,7 +35,10 @@ KIND_CHOICES = [
 # Commands that live in their own modules, imported only when invoked (or listed by --help,
 # which reads just their short help from here). name -> ("module:attribute", short help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "analyze": ("assistant.commands.analyze:analyze_command", "Analyse a system description into a validated threat model."),
+    "analyze": (
+        "assistant.commands.analyze:analyze_command",
+        "Analyse a system description into a validated threat model.",
+    ),
 }
 
 
