@@ -22,6 +22,7 @@ from assistant.schema import (
     Layer,
     Provenance,
     RejectedProposal,
+    SystemDelta,
     SystemModel,
     ThreatModel,
 )
@@ -31,6 +32,22 @@ from assistant.schema import (
 MAX_DESCRIPTION_CHARS = 60_000
 
 Progress = Callable[[str], None]
+
+
+class Extractor(Protocol):
+    """Something that reads a user message into a system-model delta."""
+
+    def extract(self, text: str, system: SystemModel) -> SystemDelta:
+        """What `text` adds to or changes in `system`."""
+        ...
+
+
+class RulesExtractor:
+    """The deterministic extractor (rules mode): vocabulary and negations, no model."""
+
+    def extract(self, text: str, system: SystemModel) -> SystemDelta:
+        """What `text` says about the system, read deterministically."""
+        return extract(text)
 
 
 class Proposer(Protocol):
