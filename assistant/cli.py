@@ -35,6 +35,8 @@ KIND_CHOICES = [
 # Commands that live in their own modules, imported only when invoked (or listed by --help,
 # which reads just their short help from here). name -> ("module:attribute", short help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "export": ("assistant.commands.export:export_command", "Export as Markdown, JSON, OTM or CSV."),
+    "diff": ("assistant.commands.export:diff_command", "Diff two threat models; gate new risks."),
     "analyze": (
         "assistant.commands.analyze:analyze_command",
         "Analyse a system description into a validated threat model.",

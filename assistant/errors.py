@@ -60,3 +60,151 @@ class InputFileError(AssistantError):
 
 class ThreatModelFileError(InputFileError):
     """A file that should hold a threat model is unreadable or is not one."""
+
+
+class RetrievalError(AssistantError):
+    """The guidance index or its embedder cannot do what was asked."""
+
+
+class QueryError(RetrievalError):
+    """A search query that cannot be run (for example an empty one)."""
+
+    exit_code = 2
+
+
+class EmbedderError(RetrievalError):
+    """The embedding model cannot be loaded or did not return usable vectors."""
+
+
+class ChromaServerError(RetrievalError):
+    """The configured Chroma server cannot be reached or refused a request."""
+
+
+class LLMError(AssistantError):
+    """A failure in the model gateway (`assistant.llm`)."""
+
+
+class LLMConfigError(LLMError):
+    """The model settings are missing or invalid (flags, environment or config file)."""
+
+    exit_code = 2
+
+
+class LocalOnlyError(LLMConfigError):
+    """`--local-only` refused an endpoint that is not on this machine."""
+
+
+class PromptError(LLMError):
+    """A prompt file is invalid, or a prompt was rendered without all its variables."""
+
+
+class ProviderError(LLMError):
+    """The model provider failed, refused the request or could not be reached.
+
+    Attributes:
+        provider: The litellm provider name, e.g. `openai`, `anthropic`, `ollama`.
+        kind: What went wrong: `rate-limit`, `server`, `timeout`, `connection`, `bad-body`,
+            `auth`, `not-found`, `bad-request`, `context-window`, `empty` or `other`.
+        status: The HTTP status, when there was one.
+        retriable: Whether trying again later may succeed.
+        retry_after: Seconds the provider asked us to wait (`Retry-After`), if it said.
+        attempts: How many attempts were made before giving up.
+        model: The model string that was called.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        kind: str,
+        status: int | None = None,
+        retriable: bool = False,
+        retry_after: float | None = None,
+        attempts: int = 1,
+        model: str = "",
+    ) -> None:
+        super().__init__(message, title="Model provider error")
+        self.provider = provider
+        self.kind = kind
+        self.status = status
+        self.retriable = retriable
+        self.retry_after = retry_after
+        self.attempts = attempts
+        self.model = model
+
+
+class BudgetExceededError(LLMError):
+    """A `max_tokens` or `max_cost` cap stopped the work.
+
+    Attributes:
+        kind: `tokens` or `cost`.
+        limit: The cap that was reached.
+        used: What the session had used when it stopped (an `assistant.llm.Usage`).
+        partial: Text the model had produced before the cap cut it off, if any.
+    """
+
+    exit_code = 3
+
+    def __init__(
+        self, message: str, *, kind: str, limit: float, used: object, partial: str = ""
+    ) -> None:
+        super().__init__(message, title="Budget reached")
+        self.kind = kind
+        self.limit = limit
+        self.used = used
+        self.partial = partial
+
+
+class OutputValidationError(LLMError):
+    """The model did not produce valid structured output within the repair budget.
+
+    Attributes:
+        attempts: How many replies were requested.
+        last_output: The last raw reply.
+        errors: The problems found in the last reply, one sentence each.
+        usage: Tokens and cost spent on all attempts (an `assistant.llm.Usage`).
+    """
+
+    def __init__(
+        self, message: str, *, attempts: int, last_output: str, errors: list[str], usage: object
+    ) -> None:
+        super().__init__(message, title="Invalid model output")
+        self.attempts = attempts
+        self.last_output = last_output
+        self.errors = errors
+        self.usage = usage
+
+
+class LLMCancelledError(LLMError):
+    """The caller cancelled a model call."""
+
+    exit_code = 130
+
+
+class ExportError(AssistantError):
+    """An export that cannot be produced or written (unknown format, unwritable output)."""
+
+    exit_code = 2
+
+
+class SessionError(AssistantError):
+    """A chat session that cannot be found, read or written (`assistant.session`)."""
+
+    exit_code = 2
+
+
+class ReviewError(SessionError):
+    """A review action that cannot be applied (unknown finding, missing reason, no analysis)."""
+
+    exit_code = 1
+
+
+class StepCancelledError(SessionError):
+    """The user cancelled the step in progress (Esc in the chat)."""
+
+    exit_code = 130
+
+
+class EvalCaseError(InputFileError):
+    """An eval case file (`evals/cases/*.yaml`) that cannot be read or is not a valid case."""

@@ -71,9 +71,17 @@ def trim(description: str, progress: Progress) -> str:
     return description[:MAX_DESCRIPTION_CHARS]
 
 
-def system_from_description(description: str) -> SystemModel:
-    """The rules-mode system model of a description (deterministic)."""
-    delta = extract(description)
+def system_from_description(description: str, extractor: Extractor | None = None) -> SystemModel:
+    """The system model of a description, read by `extractor` (default: the rules).
+
+    Components every agentic system has (an agent, a model) are added when the description
+    names none, and recorded as assumptions.
+    """
+    delta = (
+        (extractor or RulesExtractor()).extract(description, SystemModel())
+        if description.strip()
+        else SystemDelta()
+    )
     system = SystemModel(description=description).apply(delta)
     if not system.components and not system.capabilities:
         return system  # nothing described: nothing to assume either
@@ -102,6 +110,7 @@ def analyze(
     *,
     engine: Engine = Engine.RULES,
     proposer: Proposer | None = None,
+    extractor: Extractor | None = None,
     system: SystemModel | None = None,
     model_name: str | None = None,
     progress: Progress = lambda _: None,
@@ -113,12 +122,13 @@ def analyze(
         catalogue: The catalogue of record.
         engine: rules, llm or hybrid.
         proposer: The model-backed proposer, required for llm and hybrid.
+        extractor: Reads the description into a system model (default: the rules).
         system: A system model built earlier (e.g. by the chat); else extracted from the text.
         model_name: The model used, recorded in the threat model.
         progress: Receives one line per step (stderr in the CLI, the status bar in the chat).
     """
     description = trim(description, progress)
-    system = system or system_from_description(description)
+    system = system or system_from_description(description, extractor)
     progress(
         f"system model: {len(system.components)} components, {len(system.capabilities)} capabilities known"
     )
@@ -158,5 +168,6 @@ def _renumber(findings: list[Finding]) -> list[Finding]:
 
 
 def _title(description: str) -> str:
-    first = description.strip().splitlines()[0] if description.strip() else "Untitled system"
-    return first[:80]
+    first = description.strip().splitlines()[0] if description.strip() else ""
+    # A Markdown heading is the usual first line of a design doc: keep its text, not its marks.
+    return first.lstrip("#").strip()[:80] or "Untitled system"

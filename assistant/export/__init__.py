@@ -1,0 +1,86 @@
+"""Exports of a threat model: Markdown review draft, JSON, Open Threat Model, CSV; and diffs.
+
+`export(model, fmt, catalogue)` renders any `ThreatModel`, whatever produced it. Output is a
+pure function of its inputs: the same model and catalogue always give the same bytes (stable
+ordering, LF line endings, no timestamp but the model's own). Format modules are imported only
+when used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, get_args
+
+from assistant.errors import ExportError
+
+if TYPE_CHECKING:
+    from assistant.knowledge import Catalogue
+    from assistant.schema import ThreatModel
+
+Format = Literal["md", "json", "otm", "csv"]
+FORMATS: tuple[str, ...] = get_args(Format)
+
+
+def export(model: ThreatModel, fmt: str, catalogue: Catalogue) -> str:
+    """Render `model` in `fmt` (`md`, `json`, `otm` or `csv`).
+
+    Args:
+        model: The threat model, from a file or straight from an analysis.
+        fmt: One of `FORMATS`.
+        catalogue: The catalogue used for threat and mitigation names and source citations.
+
+    Returns:
+        The document as text, ending in a newline.
+
+    Raises:
+        ExportError: `fmt` is not a known format.
+    """
+    if fmt == "md":
+        from assistant.export.markdown import markdown_report
+
+        return markdown_report(model, catalogue)
+    if fmt == "json":
+        from assistant.export.json_export import json_document
+
+        return json_document(model)
+    if fmt == "otm":
+        from assistant.export.otm import otm_json
+
+        return otm_json(model, catalogue)
+    if fmt == "csv":
+        from assistant.export.csv_export import csv_document
+
+        return csv_document(model, catalogue)
+    raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def write_export(text: str, path: Path, *, protect: Path | None = None) -> None:
+    """Write an export as UTF-8 with LF line endings, atomically.
+
+    Args:
+        text: The document.
+        path: Where to write it; its directory must exist.
+        protect: A file that must not be overwritten (the model being exported).
+
+    Raises:
+        ExportError: The path is the protected file, or cannot be written.
+    """
+    if protect is not None and path.exists() and path.resolve() == protect.resolve():
+        raise ExportError(f"{path}: refusing to overwrite the threat model being exported")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        # Bytes, not text mode: no platform newline translation, so the output is byte-stable.
+        with open(tmp, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+__all__ = ["FORMATS", "Format", "export", "write_export"]
