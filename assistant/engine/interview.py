@@ -36,7 +36,7 @@ _NO = re.compile(
     r"^\s*(no|nope|n|never|none|not really|it doesn't|it does not|we don't|they don't)\b", re.I
 )
 _SKIP = re.compile(
-    r"^\s*(skip|pass|next|don'?t know|do not know|not sure|unsure|no idea|unknown|n/?a|\?+|idk)\b",
+    r"^\s*(?:i\s+|we\s+)?(skip|pass|next|don'?t know|do not know|not sure|unsure|no idea|unknown|n/?a|\?+|idk)\b",
     re.I,
 )
 
