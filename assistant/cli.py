@@ -37,6 +37,7 @@ KIND_CHOICES = [
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("assistant.commands.export:export_command", "Export as Markdown, JSON, OTM or CSV."),
     "diff": ("assistant.commands.export:diff_command", "Diff two threat models; gate new risks."),
+    "ask": ("assistant.commands.ask:ask", "Ask the model one threat-modelling question."),
     "analyze": (
         "assistant.commands.analyze:analyze_command",
         "Analyse a system description into a validated threat model.",
