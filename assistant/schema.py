@@ -439,3 +439,68 @@ class ThreatModel(Record):
     """Proposals the validator rejected, with reasons."""
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+# --- What a model must return (the engine's structured-output shapes) ---------------------------
+
+
+class ProposedFinding(Record):
+    """A threat you propose for this system.
+
+    The validator checks every field against the catalogue and the system model before anyone
+    sees it.
+    """
+
+    threat_id: str
+    """Catalogue id of the threat, exactly as listed in the candidate threats (e.g. `T6`)."""
+    layer: Layer
+    """The layer it sits at; `CL` only for a chain across layers."""
+    chain_layers: list[Layer] = []
+    """For `CL` findings: the two or more distinct layers (L1..L7) the chain crosses; else empty."""
+    title: str
+    """One line naming the threat against this system."""
+    scenario: str
+    """How it would happen in this system, naming its components (2-4 sentences)."""
+    components: list[str]
+    """Ids of the affected components, exactly as in the system model."""
+    agentic_factors: list[AgenticFactor] = []
+    """Agentic factors that amplify it here."""
+    likelihood: Likelihood
+    """unlikely, possible, likely or very-likely, judged for this system."""
+    impact: Impact
+    """low, medium, high or critical, judged for this system."""
+    rationale: str
+    """Why this likelihood and impact, in one or two sentences."""
+    mitigations: list[MitigationRef] = []
+    """Mitigation ids from the catalogue with how each applies here."""
+    evidence: list[str] = []
+    """Ids of the guidance passages (given to you) this finding relies on."""
+
+
+class LayerProposals(Record):
+    """Your findings for one layer (or for the cross-layer pass)."""
+
+    findings: list[ProposedFinding] = []
+    """The findings; an empty list when nothing in the catalogue applies."""
+    not_applicable_reason: str = ""
+    """When `findings` is empty: why nothing applies at this layer."""
+
+
+class RuledOut(Record):
+    """A candidate threat you judge not to apply, with the reason."""
+
+    threat_id: str
+    """The candidate's threat id."""
+    layer: Layer
+    """The candidate's layer."""
+    reason: str = Field(min_length=1)
+    """Why it does not apply to this system."""
+
+
+class SafetyNetReply(Record):
+    """Your decision on each candidate threat the rules engine raised and you had not addressed."""
+
+    findings: list[ProposedFinding] = []
+    """Candidates you confirm, written about this system."""
+    ruled_out: list[RuledOut] = []
+    """Candidates you rule out, each with a reason."""

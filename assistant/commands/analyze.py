@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-if TYPE_CHECKING:
-    from assistant.engine.analyze import Proposer
-    from assistant.schema import Engine
 
 
 @click.command("analyze")
@@ -45,18 +40,29 @@ def analyze_command(
 
     description = read_description(file)
     catalogue = default_catalogue()
-    chosen, proposer, model_name = _engine(engine, model, api_base)
-    progress(
-        f"engine: {chosen.value}" + (f" ({model_name})" if model_name else " (offline, no model)")
-    )
-    result = analyze(
-        description,
-        catalogue,
-        engine=chosen,
-        proposer=proposer,
-        model_name=model_name,
-        progress=progress,
-    )
+    chosen = _choose_engine(engine, model, api_base)
+    if chosen == "rules":
+        progress("engine: rules (offline, no model)")
+        result = analyze(description, catalogue, progress=progress)
+    else:
+        from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
+        from assistant.schema import Engine
+
+        kind, proposer, model_name = make_proposer(
+            Engine(chosen), model, api_base, progress=progress
+        )
+        progress(f"engine: {kind.value} ({model_name})")
+        extractor = LLMExtractor(proposer.chat_model, catalogue)
+        result = analyze(
+            description,
+            catalogue,
+            engine=kind,
+            proposer=proposer,
+            extractor=extractor,
+            model_name=model_name,
+            progress=progress,
+        )
+        progress(describe_usage(proposer.usage + extractor.usage))
     if str(output) == "-":
         sys.stdout.write(dump_threat_model(result))
     else:
@@ -64,13 +70,12 @@ def analyze_command(
         progress(f"wrote {output}")
 
 
-def _engine(
-    engine: str | None, model: str | None, api_base: str | None
-) -> tuple[Engine, Proposer | None, str | None]:
-    from assistant.schema import Engine
+def _choose_engine(engine: str | None, model: str | None, api_base: str | None) -> str:
+    """The engine to run: as asked, else hybrid when a model is configured, else rules."""
+    if engine is not None:
+        return engine
+    if model:
+        return "hybrid"
+    from assistant.llm import load_settings
 
-    if engine in (None, "rules") and not model:
-        return Engine.RULES, None, None
-    from assistant.engine.llm_mode import make_proposer
-
-    return make_proposer(Engine(engine or "hybrid"), model, api_base)
+    return "hybrid" if load_settings({"api_base": api_base}).model else "rules"
