@@ -38,6 +38,16 @@ _PATTERNS: list[tuple[str, str, str, tuple[str, ...]]] = [
         r"(?i)aws.{0,20}?(?:secret|sk).{0,20}?[=:]\s*[\"']?(?P<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
         ("aws",),
     ),
+    (
+        # An AWS-style secret pasted without its key name ("key AKIA... secret wJal..."): 40
+        # base64 characters with a slash or plus and mixed case and digits, which file paths,
+        # hashes (hex) and words do not have.
+        "aws-secret-key",
+        "AWS-style secret key (unlabelled)",
+        r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+        r"(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+        ("/", "+"),
+    ),
     ("gcp-api-key", "Google API key", r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", ("aiza",)),
     (
         "gcp-oauth-secret",

@@ -74,3 +74,10 @@ def test_the_user_sees_what_was_redacted_without_the_secret() -> None:
     assert "AWS access key id AKIA…" in line and "[REDACTED:aws-access-key#1]" in line
     assert "password in a URL … as [REDACTED:url-password#1]" in line
     assert SECRETS[0].value not in line and SECRETS[16].value not in line
+
+
+def test_an_unlabelled_aws_style_secret_is_redacted() -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+    text = f"key AKIAIOSFODNN7EXAMPLE secret {secret}, path /usr/lib/python3.11/site-packages/x"
+    out = Redactor().redact(text)
+    assert secret not in out and "/usr/lib/python3.11/site-packages/x" in out
