@@ -38,7 +38,7 @@ typecheck: setup
 check: lint typecheck test
 
 bench: setup
-	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -o testpaths=benchmarks
+	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -o testpaths=benchmarks -o python_files="bench_*.py"
 	$(BIN)/python benchmarks/cli_startup.py
 
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).

@@ -6,7 +6,7 @@ applies says why, and a layer we know too little about says which question would
 
 from __future__ import annotations
 
-from assistant.engine.rules import PROPOSED_FAMILIES, applicability
+from assistant.engine.rules import applicability, proposable
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import LayerEntry, ThreatEntry
 from assistant.schema import CoverageStatus, Finding, Layer, LayerCoverage, SystemModel
@@ -45,11 +45,7 @@ def _cross_layer(present: set[Layer]) -> LayerCoverage:
 
 
 def _uncovered(layer: Layer, system: SystemModel, catalogue: Catalogue) -> LayerCoverage:
-    threats = [
-        t
-        for t in catalogue.of_type(ThreatEntry)
-        if t.family in PROPOSED_FAMILIES and layer in t.layers
-    ]
+    threats = [t for t in catalogue.of_type(ThreatEntry) if proposable(t) and layer in t.layers]
     checks = [applicability(t, system.capabilities) for t in threats]
     ruled_out = sorted({c for a in checks for c in a.ruled_out})
     if checks and all(a.ruled_out for a in checks):

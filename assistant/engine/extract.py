@@ -121,6 +121,13 @@ _NOT_A_NAME = {
     "third",
     "rogue",
     "malicious",
+    "of",
+    "internal",
+    "all",
+    "external",
+    "human",
+    "an external",
+    "each other",
 }
 _AGENT = re.compile(r"(?<![\w-])([A-Za-z][\w-]*) agents?(?![\w-])", re.IGNORECASE)
 

@@ -21,6 +21,17 @@ from assistant.schema import Component, Engine, Impact, Layer, Likelihood, Syste
 # cross-layer threat names and playbook blindspots are guidance for retrieval and the LLM; on
 # their own they would restate the core threats under other names.
 PROPOSED_FAMILIES = {ThreatFamily.CORE, ThreatFamily.MAS_EXTENDED}
+# ...except CSA per-layer threats that exist only for a specialised capability no OWASP entry
+# covers on its own terms (agent registries and marketplaces, AI agents used as security tools).
+SPECIALISED = {"agent-registry", "security-agent"}
+
+
+def proposable(threat: ThreatEntry) -> bool:
+    """Whether the rules engine proposes from this threat (see PROPOSED_FAMILIES)."""
+    if threat.family in PROPOSED_FAMILIES:
+        return True
+    return threat.family == ThreatFamily.CSA_LAYER and bool(SPECIALISED & set(threat.requires))
+
 
 # Threats an outsider can trigger through content the agent reads: likelier when the system is
 # exposed to outside input.
@@ -70,7 +81,7 @@ def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
     """
     if not system.components and not system.capabilities:
         return []
-    threats = [t for t in catalogue.of_type(ThreatEntry) if t.family in PROPOSED_FAMILIES]
+    threats = [t for t in catalogue.of_type(ThreatEntry) if proposable(t)]
     proposals = [p for t in threats for p in _for_threat(t, system)]
     anchors: set[str] = set()
     for chain in catalogue.of_type(ChainEntry):

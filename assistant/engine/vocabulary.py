@@ -103,7 +103,7 @@ TERMS: tuple[Term, ...] = (
         ("memory", "shared-knowledge"),
     ),
     Term(
-        r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory",
+        r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)",
         "memory",
         "agent memory",
         (L2,),
@@ -158,12 +158,13 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mail|calendar|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
+        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mails?|calendars?|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
         "external-api",
         "",
         (L3, L7),
         ("tools",),
     ),
+    Term(r"exports? (?:\w+ ){0,2}(?:reports?|data|records|files|csv)", "", "", (), ("tools",)),
     Term(
         r"sql|postgres\w*|mysql|mongodb|dynamodb|snowflake|bigquery|database",
         "database",
@@ -236,7 +237,7 @@ TERMS: tuple[Term, ...] = (
         (L3, L4),
     ),
     Term(
-        r"service accounts?|iam roles?|api keys?|access keys?|credentials|secrets? manager|vault|kms",
+        r"service accounts?|iam roles?|api keys?|access keys?|(?:personal )?access tokens?|api tokens?|credentials|secrets? manager|vault|kms",
         "identity",
         "service identity",
         (L4, L6),
@@ -289,7 +290,7 @@ TERMS: tuple[Term, ...] = (
     ),
     # Humans, exposure and data
     Term(
-        r"human[- ]in[- ]the[- ]loop|hitl|human (?:review|reviewer|approval|oversight|sign-off)|manual review|reviewers?|approv\w+ by (?:a |an )?(?:human|manager|analyst)|escalat\w+ to (?:a |an )?(?:human|agent|person|staff)",
+        r"human[- ]in[- ]the[- ]loop|hitl|human (?:review|reviewer|approval|oversight|sign-off)|manual review|reviewers?|approv\w+ by (?:a |an )?(?:human|manager|analyst)|escalat\w+ to (?:a |an |the |our )?(?:human|agent|person|staff)|human (?:engineer|operator|analyst|staff|team|support)s?|(?:asks?|prompts?) (?:the )?(?:user|developer|operator|engineer) to (?:confirm|approve)|approval queue|(?:has|have|must|needs?) to approve",
         "human-reviewer",
         "human reviewers",
         (L5, L7),
@@ -328,51 +329,59 @@ TERMS: tuple[Term, ...] = (
 
 # Phrases that settle a capability as absent. Checked before the positive terms so that
 # "keeps no memory" marks memory False instead of finding the word "memory".
+_DONT = r"(?:do|does|did)(?: not|n't)"
 NEGATIONS: tuple[tuple[str, str], ...] = (
     (
-        r"(?:no|without|keeps no|has no|doesn't (?:keep|have|use)|does not (?:keep|have|use)|never (?:stores?|keeps?)|stateless|no persistent) (?:long-term |persistent |conversation |any )?(?:memory|state|history)|forgets everything|is stateless",
+        rf"(?:no|without|keeps no|has no|{_DONT} (?:keep|have|use)|never (?:stores?|keeps?)|no persistent) "
+        r"(?:long-term |persistent |conversation |any )?(?:memory|state|history)|forgets everything|is stateless|stateless",
         "memory",
     ),
     (
-        r"(?:no|without|doesn't use|does not use|not use) (?:any )?(?:rag|retrieval|vector (?:store|database|db)|knowledge base)",
+        rf"(?:no|without|{_DONT} use|not using) (?:any )?(?:rag|retrieval|vector (?:store|database|db)|knowledge base)",
         "rag",
     ),
     (
-        r"(?:no|without|doesn't (?:call|use|have)|does not (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?(?:tools?|apis?|function calls?|integrations?)|(?:read-only|only answers questions|just answers questions|only chats)",
+        rf"(?:no|without|{_DONT} (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?"
+        r"(?:tools?|apis?|function calls?|integrations?)|read-only|only answers questions|just answers questions|only chats",
         "tools",
     ),
     (
-        r"(?:no|without|never|doesn't|does not|cannot|can't) (?:\w+ )?(?:run|runs|execute|executes|generate and run) (?:any )?(?:code|scripts|shell commands|commands)|no code execution",
+        rf"(?:no|without|never|{_DONT}|cannot|can't) (?:\w+ )?(?:run|runs|execute|executes|generate and run) "
+        r"(?:any )?(?:code|scripts|shell commands|commands)|no code execution",
         "code-execution",
     ),
     (
-        r"(?:single[- ]agent|single agent|one agent|only agent|no other agents|doesn't (?:talk|delegate) to other agents|does not (?:talk|delegate) to other agents|works alone|not multi-agent|no multi-agent)",
+        rf"single[- ]agent|one agent|only agent|no other agents|{_DONT} (?:talk|delegate) to other agents|works alone|"
+        r"not multi-agent|no multi-agent",
         "multi-agent",
     ),
-    (r"(?:no|without|doesn't use|does not use) (?:any )?(?:mcp|model context protocol)", "mcp"),
-    (r"(?:no|without|doesn't use|does not use) (?:any )?plugins?", "plugins"),
     (
-        r"(?:no|without) (?:human[- ]in[- ]the[- ]loop|hitl|human (?:review|approval|oversight|reviewers?)|humans? in the loop)|fully autonomous|nobody reviews",
+        rf"(?:no|without|{_DONT} use|not using|never uses?) (?:any )?(?:mcp|model context protocol)",
+        "mcp",
+    ),
+    (rf"(?:no|without|{_DONT} use|not using) (?:any )?plugins?", "plugins"),
+    (
+        r"(?:no|without) (?:human[- ]in[- ]the[- ]loop|hitl|human (?:review|approval|oversight|reviewers?)|humans? in the loop)"
+        r"|fully autonomous|nobody reviews",
         "human-in-loop",
     ),
     (
-        r"(?:internal[- ]only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users)",
+        r"internal[- ]only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
+        r"only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users",
         "external-facing",
     ),
     (
-        r"(?:no|without|doesn't (?:use|require)|does not (?:use|require)) (?:any )?(?:authentication|login|auth)\b|anonymous(?:ly)? access",
+        rf"(?:no|without|{_DONT} (?:use|require)) (?:any )?(?:authentication|login|auth)\b|anonymous(?:ly)? access",
         "authentication",
     ),
     (
-        r"(?:no|doesn't handle|does not handle|without) (?:any )?(?:pii|personal data|sensitive data|confidential data)|only public data|public data only",
+        rf"(?:no|{_DONT} handle|without) (?:any )?(?:pii|personal data|sensitive data|confidential data)|only public data|public data only",
         "sensitive-data",
     ),
     (
-        r"(?:not|never|no) (?:fine-?tuned|fine-?tuning|trained|re-?trained|training)|off-the-shelf model|no fine-?tuning",
+        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|re-?train\w*|training)|off-the-shelf model|no fine-?tuning",
         "fine-tuning",
     ),
-    (
-        r"(?:no|without|doesn't use|does not use) (?:any )?(?:blockchain|wallets?|crypto\w*)",
-        "blockchain",
-    ),
+    (rf"(?:without|no|{_DONT}|never) (?:any )?(?:planning|plans?)\b", "planning"),
+    (rf"(?:no|without|{_DONT} use) (?:any )?(?:blockchain|wallets?|crypto\w*)", "blockchain"),
 )
