@@ -18,12 +18,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-# Until the terminal chat exists this runs the assistant's most useful offline commands:
-# a check of the catalogue, an overview of what it knows, and a validated example model.
+# The main job: the terminal assistant (offline on the rules engine unless a model is configured).
 chat: setup
-	@$(BIN)/maestro-tm catalogue check
-	@$(BIN)/maestro-tm overview
-	@$(BIN)/maestro-tm validate docs/examples/rpa-threat-model.json
+	@$(BIN)/maestro-tm chat
 
 test: setup
 	$(BIN)/python -m pytest -q

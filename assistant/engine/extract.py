@@ -126,8 +126,14 @@ _NOT_A_NAME = {
     "all",
     "external",
     "human",
-    "an external",
-    "each other",
+    "two",
+    "three",
+    "four",
+    "five",
+    "several",
+    "multiple",
+    "many",
+    "more",
 }
 _AGENT = re.compile(r"(?<![\w-])([A-Za-z][\w-]*) agents?(?![\w-])", re.IGNORECASE)
 

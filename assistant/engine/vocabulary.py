@@ -174,7 +174,7 @@ TERMS: tuple[Term, ...] = (
     ),
     # Agents and their ecosystem
     Term(
-        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:two|three|four|five|\d+) agents",
+        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|\d+) agents",
         "agent",
         "peer agents",
         (L3, L7),

@@ -1,0 +1,60 @@
+"""Messages between the step worker, the widgets and the app.
+
+Workers never touch the DOM: they post these, and handlers on the app's thread update widgets.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from assistant.session.updates import Update
+
+
+class StepUpdate(Message):
+    """Something a running step reported (a reply chunk, progress, findings, committed events)."""
+
+    def __init__(self, update: Update) -> None:
+        super().__init__()
+        self.update = update
+
+
+class StepFinished(Message):
+    """The step completed and its events are committed."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class StepFailed(Message):
+    """The step failed or was cancelled; nothing was committed.
+
+    Attributes:
+        text: What the user typed (put back in the input).
+        title: Notification title.
+        message: One sentence for the user.
+        cancelled: True when the user cancelled it.
+    """
+
+    def __init__(self, text: str, title: str, message: str, *, cancelled: bool = False) -> None:
+        super().__init__()
+        self.text = text
+        self.title = title
+        self.message = message
+        self.cancelled = cancelled
+
+
+class ReviewRequested(Message):
+    """A review action chosen in the Findings table or the finding modal.
+
+    Attributes:
+        action: `open`, `accept`, `reject`, `needs-info` or `edit`.
+        finding_id: The finding (for a layer-wide action, any finding at that layer).
+        whole_layer: Apply to every undecided finding at the finding's layer.
+    """
+
+    def __init__(self, action: str, finding_id: str, *, whole_layer: bool = False) -> None:
+        super().__init__()
+        self.action = action
+        self.finding_id = finding_id
+        self.whole_layer = whole_layer

@@ -1,0 +1,1 @@
+"""Modal screens: finding review, help, open session."""

@@ -1,0 +1,1 @@
+"""Widgets of the chat screen: chat pane and the side-panel tabs."""

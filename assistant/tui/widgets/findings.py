@@ -1,0 +1,163 @@
+"""The Findings tab: a table of validated findings, filtered by layer, status and risk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label, Select
+
+from assistant.schema import Finding, FindingStatus, Layer, RiskLevel
+from assistant.tui.messages import ReviewRequested
+
+RISK_STYLE = {
+    RiskLevel.CRITICAL: "bold red",
+    RiskLevel.HIGH: "red",
+    RiskLevel.MEDIUM: "yellow",
+    RiskLevel.LOW: "green",
+}
+STATUS_STYLE = {
+    FindingStatus.ACCEPTED: ("✓ accepted", "green"),
+    FindingStatus.REJECTED: ("✗ rejected", "dim strike"),
+    FindingStatus.NEEDS_INFO: ("? needs-info", "yellow"),
+    FindingStatus.DRAFT: ("draft", ""),
+}
+# Decision columns first, so a narrow terminal still shows what matters for review.
+COLUMNS = ("ID", "Layer", "Risk", "Status", "Title", "Threat")
+THREAT_WIDTH = 14
+TITLE_WIDTH = 48
+
+
+class FindingsTable(DataTable[Text]):
+    """The table; keys act on the finding under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "review('accept')", "Accept"),
+        Binding("r", "review('reject')", "Reject"),
+        Binding("n", "review('needs-info')", "Needs info"),
+        Binding("e", "review('edit')", "Edit"),
+        Binding("A", "review('accept', True)", "Accept layer"),
+        Binding("R", "review('reject', True)", "Reject layer"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+
+    def current_id(self) -> str | None:
+        """The id of the finding under the cursor, if any."""
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def action_review(self, action: str, whole_layer: bool = False) -> None:
+        """Ask the app to apply a review action to the current finding (or its layer)."""
+        finding_id = self.current_id()
+        if finding_id is not None:
+            self.post_message(ReviewRequested(action, finding_id, whole_layer=whole_layer))
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(ReviewRequested("open", str(event.row_key.value)))
+
+
+def _options(values: Iterable[str]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class FindingsView(Vertical):
+    """Filters over the findings table."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._findings: list[Finding] = []
+
+    def compose(self) -> ComposeResult:
+        """Three filters in a row, then the table."""
+        with Horizontal(id="filters"):
+            yield Select(
+                _options(x.value for x in Layer), prompt="layer", compact=True, id="filter-layer"
+            )
+            yield Select(
+                _options(x.value for x in FindingStatus),
+                prompt="status",
+                compact=True,
+                id="filter-status",
+            )
+            yield Select(
+                _options(x.value for x in RiskLevel), prompt="risk", compact=True, id="filter-risk"
+            )
+        yield Label("No findings yet: describe your system, then /analyze.", id="findings-empty")
+        table = FindingsTable(id="findings-table")
+        for name in COLUMNS:
+            table.add_column(
+                name, key=name.lower(), width=THREAT_WIDTH if name == "Threat" else None
+            )
+        yield table
+
+    @property
+    def table(self) -> FindingsTable:
+        """The findings table."""
+        return self.query_one(FindingsTable)
+
+    def show(self, findings: Iterable[Finding]) -> None:
+        """Replace the findings shown (filters kept)."""
+        self._findings = list(findings)
+        self._fill()
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Add findings as an analysis validates them."""
+        self._findings += list(findings)
+        self._fill()
+
+    def clear_findings(self) -> None:
+        """Empty the table (a new analysis starts)."""
+        self.show([])
+
+    def _wanted(self, finding: Finding) -> bool:
+        for select_id, value in (
+            ("#filter-layer", finding.layer.value),
+            ("#filter-status", finding.status.value),
+            ("#filter-risk", finding.risk.value),
+        ):
+            chosen = self.query_one(select_id, Select).value
+            if chosen is not Select.NULL and chosen != value:
+                return False
+        return True
+
+    def _fill(self) -> None:
+        table = self.table
+        keep = table.current_id()
+        table.clear()
+        shown = [f for f in self._findings if self._wanted(f)]
+        for f in shown:
+            status, style = STATUS_STYLE[f.status]
+            table.add_row(
+                Text(f.id),
+                Text(f.layer.value),
+                Text(f.risk.value, style=RISK_STYLE[f.risk]),
+                Text(status, style=style),
+                Text(f.title, overflow="ellipsis", no_wrap=True),
+                Text(f.threat_id, overflow="ellipsis", no_wrap=True),
+                key=f.id,
+            )
+        if keep is not None and keep in {f.id for f in shown}:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        empty = self.query_one("#findings-empty", Label)
+        empty.display = not shown
+        if self._findings and not shown:
+            empty.update("No findings match the filters.")
+        elif not self._findings:
+            empty.update("No findings yet: describe your system, then /analyze.")
+
+    @on(Select.Changed)
+    def _filter(self, event: Select.Changed) -> None:
+        event.stop()
+        self._fill()
