@@ -129,6 +129,8 @@ def analyze(
     """
     description = trim(description, progress)
     system = system or system_from_description(description, extractor)
+    if not system.name and description.strip():
+        system = system.model_copy(update={"name": _title(description)})
     progress(
         f"system model: {len(system.components)} components, {len(system.capabilities)} capabilities known"
     )
