@@ -43,6 +43,14 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Open the terminal assistant (offline by default; --resume continues).",
     ),
     "sessions": ("assistant.commands.chat:sessions_group", "List saved chat sessions."),
+    "index": (
+        "assistant.commands.retrieval:index_group",
+        "Build or inspect the guidance search index.",
+    ),
+    "search": (
+        "assistant.commands.retrieval:search_command",
+        "Search the MAESTRO guidance in plain words.",
+    ),
     "analyze": (
         "assistant.commands.analyze:analyze_command",
         "Analyse a system description into a validated threat model.",

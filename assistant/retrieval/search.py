@@ -1,0 +1,238 @@
+"""Search the guidance index: dense retrieval fused with BM25, one result per entry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
+from typing import Any
+
+from assistant.errors import QueryError
+from assistant.knowledge import Catalogue
+from assistant.retrieval.bm25 import BM25
+from assistant.retrieval.embedders import Embedder, embed_queries
+from assistant.retrieval.index import GuidanceIndex
+from assistant.retrieval.passages import RETRIEVABLE_KINDS, Passage
+from assistant.schema import Layer
+
+MAX_QUERY_CHARS = 2000
+"""Longer queries are cut here: the model reads at most 256 word pieces anyway."""
+RRF_K = 60
+"""The reciprocal-rank-fusion constant from Cormack et al. (2009)."""
+_log = logging.getLogger(__name__)
+
+
+def _layers(layers: Iterable[str | Layer] | None) -> list[Layer]:
+    out: list[Layer] = []
+    for layer in layers or []:
+        try:
+            out.append(Layer(str(layer).strip().upper()))
+        except ValueError:
+            allowed = ", ".join(x.value for x in Layer)
+            raise QueryError(f"unknown layer {layer!r}: use one of {allowed}") from None
+    return out
+
+
+def _kinds(kinds: Iterable[str] | None) -> list[str]:
+    out = [str(k).strip().lower() for k in kinds or []]
+    for kind in out:
+        if kind not in RETRIEVABLE_KINDS:
+            raise QueryError(
+                f"kind {kind!r} is not searchable: use one of {', '.join(RETRIEVABLE_KINDS)}"
+            )
+    return out
+
+
+def _where(layers: list[Layer], kinds: list[str]) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if kinds:
+        clauses.append({"kind": {"$in": kinds}})
+    layer_clauses: list[dict[str, Any]] = [{f"layer_{x.value}": True} for x in layers]
+    if len(layer_clauses) == 1:
+        clauses.append(layer_clauses[0])
+    elif layer_clauses:
+        clauses.append({"$or": layer_clauses})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Retriever:
+    """Finds the catalogue guidance closest to a question.
+
+    Args:
+        index: The guidance index (built on first search if needed).
+        hybrid: Fuse BM25 with the dense ranking (reciprocal-rank fusion); False ranks by
+            cosine similarity alone.
+        warn: Receives one-line warnings (such as a truncated query); default logs them.
+    """
+
+    def __init__(
+        self,
+        index: GuidanceIndex,
+        *,
+        hybrid: bool = True,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        self.index = index
+        self.hybrid = hybrid
+        self.warn = warn or _log.warning
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        catalogue: Catalogue | None = None,
+        embedder: Embedder | None = None,
+        url: str | None = None,
+        notify: Callable[[str], None] | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> Retriever:
+        """A retriever over the bundled catalogue with the configured embedder and store.
+
+        Args:
+            catalogue: Default: the bundled catalogue.
+            embedder: Default: `MAESTRO_TM_EMBEDDER`, else the offline MiniLM embedder.
+            url: A Chroma server URL; default `MAESTRO_TM_CHROMA_URL`, else local.
+            notify: Receives index (re)build messages.
+            warn: Receives query warnings.
+        """
+        from assistant.knowledge import default_catalogue
+        from assistant.retrieval.embedders import make_embedder
+        from assistant.retrieval.store import chroma_url
+
+        index = GuidanceIndex(
+            catalogue or default_catalogue(),
+            embedder or make_embedder(),
+            url=chroma_url(url),
+            notify=notify,
+        )
+        return cls(index, warn=warn)
+
+    def close(self) -> None:
+        """Release the index's chromadb clients."""
+        self.index.close()
+
+    @cached_property
+    def _lexical(self) -> BM25:
+        return BM25([p.text for p in self.index.passages])
+
+    @cached_property
+    def _by_id(self) -> dict[str, Passage]:
+        # The index was built from exactly these passages (its key includes their digest), so
+        # chromadb only has to return ids and distances; text and metadata come from memory.
+        return {p.id: p for p in self.index.passages}
+
+    def _query_text(self, query: str) -> str:
+        text = " ".join(str(query).split())
+        if not text:
+            raise QueryError("the search query is empty: say what you are looking for")
+        if len(text) > MAX_QUERY_CHARS:
+            self.warn(
+                f"query is {len(text):,} characters long; only the first {MAX_QUERY_CHARS:,} are used"
+            )
+            text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+        return text
+
+    def search(
+        self,
+        query: str,
+        layers: Iterable[str | Layer] | None = None,
+        kinds: Iterable[str] | None = None,
+        k: int = 5,
+    ) -> list[Passage]:
+        """The `k` most relevant passages, at most one per catalogue entry, best first.
+
+        Args:
+            query: What the user is looking for, in their own words.
+            layers: Keep entries allowed at any of these layers (L1..L7, CL).
+            kinds: Keep entries of these kinds (threat, mitigation, layer, ...).
+            k: How many results.
+
+        Returns:
+            Passages with `score` set: in hybrid mode the fused score scaled so that being first
+            in both rankings gives 1.0; otherwise the cosine similarity.
+
+        Raises:
+            QueryError: Empty query, `k` below 1, or an unknown layer or kind.
+        """
+        return self.search_many([query], layers, kinds, k)[0]
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        layers: Iterable[str | Layer] | None = None,
+        kinds: Iterable[str] | None = None,
+        k: int = 5,
+    ) -> list[list[Passage]]:
+        """`search` for several queries at once, embedding them in one batch.
+
+        Raises:
+            QueryError: As `search`, for the first bad query; nothing is searched then.
+        """
+        texts = [self._query_text(q) for q in queries]
+        if k < 1:
+            raise QueryError(f"k must be at least 1, not {k}")
+        want_layers, want_kinds = _layers(layers), _kinds(kinds)
+        pool = max(4 * k, 40)
+        dense = self._dense(texts, _where(want_layers, want_kinds), pool)
+        if not self.hybrid:
+            return [_one_per_entry(ranked, k) for ranked in dense]
+        return [
+            self._fuse(ranked, self._bm25(text, want_layers, want_kinds, pool), k)
+            for text, ranked in zip(texts, dense, strict=True)
+        ]
+
+    def _fuse(
+        self, dense: list[tuple[Passage, float]], lexical: list[Passage], k: int
+    ) -> list[Passage]:
+        fused: dict[str, float] = {}
+        for ranking in ([p for p, _ in dense], lexical):
+            for rank, passage in enumerate(ranking):
+                fused[passage.id] = fused.get(passage.id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = 2.0 / (RRF_K + 1)
+        ordered = sorted(fused, key=lambda pid: (-fused[pid], pid))
+        return _one_per_entry(((self._by_id[pid], fused[pid] / best) for pid in ordered), k)
+
+    def _dense(
+        self, texts: list[str], where: dict[str, Any] | None, n: int
+    ) -> list[list[tuple[Passage, float]]]:
+        """Per query, the nearest passages with their cosine similarity, best first."""
+        collection = self.index.open()
+        vectors = embed_queries(self.index.embedder, texts)
+        result = collection.query(
+            query_embeddings=vectors, n_results=n, where=where, include=["distances"]
+        )
+        return [
+            [
+                (self._by_id[pid], 1.0 - float(distance))
+                for pid, distance in zip(ids, distances, strict=True)
+                if pid in self._by_id
+            ]
+            for ids, distances in zip(result["ids"], result["distances"], strict=True)
+        ]
+
+    def _bm25(self, text: str, layers: list[Layer], kinds: list[str], n: int) -> list[Passage]:
+        passages = self.index.passages
+        scores = self._lexical.scores(text)
+        keep = [
+            i
+            for i in scores
+            if (not kinds or passages[i].kind in kinds)
+            and (not layers or any(x in passages[i].layers for x in layers))
+        ]
+        keep.sort(key=lambda i: (-scores[i], passages[i].id))
+        return [passages[i] for i in keep[:n]]
+
+
+def _one_per_entry(ranked: Iterable[tuple[Passage, float]], k: int) -> list[Passage]:
+    out: list[Passage] = []
+    seen: set[str] = set()
+    for passage, score in ranked:
+        if passage.entry_id in seen:
+            continue
+        seen.add(passage.entry_id)
+        out.append(passage.model_copy(update={"score": round(score, 4)}))
+        if len(out) == k:
+            break
+    return out
