@@ -38,11 +38,6 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("assistant.commands.export:export_command", "Export as Markdown, JSON, OTM or CSV."),
     "diff": ("assistant.commands.export:diff_command", "Diff two threat models; gate new risks."),
     "ask": ("assistant.commands.ask:ask", "Ask the model one threat-modelling question."),
-    "chat": (
-        "assistant.commands.chat:chat_command",
-        "Open the terminal assistant (offline by default; --resume continues).",
-    ),
-    "sessions": ("assistant.commands.chat:sessions_group", "List saved chat sessions."),
     "index": (
         "assistant.commands.retrieval:index_group",
         "Build or inspect the guidance search index.",
@@ -54,6 +49,15 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": (
         "assistant.commands.analyze:analyze_command",
         "Analyse a system description into a validated threat model.",
+    ),
+    "chat": (
+        "assistant.commands.chat:chat_command",
+        "Open the terminal assistant (offline by default; --resume continues).",
+    ),
+    "sessions": ("assistant.commands.chat:sessions_group", "List saved chat sessions."),
+    "eval": (
+        "assistant.commands.evals:eval_group",
+        "Score engines and models against reference threat models (and `eval retrieval`).",
     ),
 }
 

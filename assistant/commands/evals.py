@@ -1,0 +1,210 @@
+"""`maestro-tm eval`: score an engine, or several models, against the reference threat models.
+
+The group runs the threat-model case eval when invoked on its own and keeps the other evals as
+subcommands (`maestro-tm eval retrieval`, defined with the retrieval commands).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from assistant.commands.retrieval import eval_retrieval
+
+if TYPE_CHECKING:
+    from assistant.evals.cases import LoadedCase
+    from assistant.evals.harness import EvalReport
+    from assistant.evals.metrics import RunResult
+
+
+@click.group("eval", invoke_without_command=True)
+@click.option(
+    "--cases",
+    "cases_path",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Directory of case files, or one case file (default: evals/cases/).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["rules", "llm", "hybrid"]),
+    default="rules",
+    show_default=True,
+    help="The engine to score.",
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    help="litellm model string for llm/hybrid; repeat it to compare models side by side.",
+)
+@click.option("--api-base", help="Base URL of the model endpoint.")
+@click.option(
+    "--runs",
+    type=click.IntRange(1, 50),
+    default=1,
+    show_default=True,
+    help="Runs per case; 2 or more also measure run-to-run stability.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Model-backed runs in flight at once (the rules engine runs one at a time).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    metavar="OUT",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the JSON report to OUT ('-' for stdout); rewritten as each case finishes.",
+)
+@click.option(
+    "--md",
+    "md_out",
+    metavar="OUT",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the Markdown scorecard to OUT.",
+)
+@click.pass_context
+def eval_group(
+    ctx: click.Context,
+    cases_path: Path | None,
+    engine: str,
+    models: tuple[str, ...],
+    api_base: str | None,
+    runs: int,
+    concurrency: int,
+    json_out: Path | None,
+    md_out: Path | None,
+) -> None:
+    """Score an engine or models against the reference threat models in evals/cases/.
+
+    Prints the scorecard (recall, precision, F1, core and extended recall, not_expected
+    violations, validator rejections, stability, tokens, cost, time). Exit 1 if any run
+    failed, 130 if interrupted (finished cases are kept in --json).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from assistant.evals.cases import default_cases_dir, load_cases
+    from assistant.evals.harness import model_runner, rules_runner, run_eval
+    from assistant.knowledge import default_catalogue
+    from assistant.schema import Engine
+
+    if engine == "rules" and (models or api_base):
+        raise click.UsageError("--model and --api-base need --engine llm or hybrid")
+    catalogue = default_catalogue()
+    where = cases_path or default_cases_dir()
+    cases = load_cases(where, catalogue)
+    reports: list[EvalReport] = []
+    for model in models or (None,):
+        if engine == "rules":
+            runner, name, parallel = rules_runner(catalogue), None, 1
+        else:
+            runner, name = model_runner(catalogue, Engine(engine), model, api_base, progress=_say)
+            parallel = concurrency
+        label = f"eval {engine}" + (f" {name}" if name else "")
+        with click.progressbar(
+            length=len(cases) * runs,
+            label=label,
+            file=sys.stderr,
+            item_show_func=lambda item: item,
+        ) as bar:
+
+            def advance(case: LoadedCase, result: RunResult, bar: Any = bar) -> None:
+                bar.update(1, case.id)
+
+            def partial(report: EvalReport, done: list[EvalReport] = reports) -> None:
+                _write_json(json_out, [*done, report], final=False)
+
+            report = run_eval(
+                cases,
+                runner,
+                catalogue,
+                engine=engine,
+                model=name,
+                runs=runs,
+                concurrency=parallel,
+                cases_dir=_shown(where),
+                on_run=advance,
+                on_case=partial,
+            )
+        reports.append(report)
+        if report.interrupted:
+            break
+    _finish(reports, json_out, md_out)
+
+
+eval_group.add_command(eval_retrieval)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _shown(path: Path) -> str:
+    # Relative to the working directory when under it, so reports do not record home paths.
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _finish(reports: list[EvalReport], json_out: Path | None, md_out: Path | None) -> None:
+    from assistant.evals.scorecard import comparison, scorecard
+
+    text = "\n".join(scorecard(r) for r in reports)
+    if len(reports) > 1:
+        text = comparison(reports) + "\n" + text
+    _write_json(json_out, reports, final=True)
+    if md_out is not None:
+        _write_text(md_out, text)
+    if str(json_out) != "-":
+        click.echo(text, nl=False)
+    interrupted = any(r.interrupted for r in reports)
+    if interrupted:
+        click.echo("maestro-tm: interrupted; the report holds the cases that finished", err=True)
+        raise click.Abort()
+    failed = sum(r.aggregate.counts.failed_runs for r in reports)
+    if failed:
+        total = sum(r.aggregate.counts.runs for r in reports)
+        click.echo(f"maestro-tm: {failed} of {total} runs failed (see the report)", err=True)
+        raise SystemExit(1)
+
+
+def _report_json(reports: list[EvalReport]) -> str:
+    data: Any = (
+        reports[0].model_dump(mode="json")
+        if len(reports) == 1
+        else {"reports": [r.model_dump(mode="json") for r in reports]}
+    )
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _write_json(path: Path | None, reports: list[EvalReport], *, final: bool) -> None:
+    if path is None:
+        return
+    if str(path) == "-":
+        if final:
+            sys.stdout.write(_report_json(reports))
+        return
+    _write_text(path, _report_json(reports))
+
+
+def _write_text(path: Path, text: str) -> None:
+    from assistant.errors import ExportError
+
+    # Write then rename, so a reader (or an interrupted eval) never sees half a file.
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
