@@ -372,7 +372,8 @@ def test_analysis_event_carries_the_whole_threat_model(analysed: Driver) -> None
     assert analysis and analysis[-1].threat_model == analysed.conversation.state.threat_model
 
 
-def test_a_whole_session_runs_without_textual() -> None:
+def test_a_whole_session_runs_without_textual(tmp_path: Path) -> None:
+    import os
     import subprocess
     import sys
 
@@ -383,12 +384,20 @@ def test_a_whole_session_runs_without_textual() -> None:
         "from assistant.knowledge import default_catalogue\n"
         "from assistant.session import Conversation\n"
         "c = Conversation(default_catalogue()); c.start_new('s-headless')\n"
-        f"for line in [{DESCRIPTION!r}, 'yes', '/analyze', '/accept F-001', '/export md -']:\n"
+        f"for line in [{DESCRIPTION!r}, 'yes', '/analyze', '/accept F-001', '/export md review.md']:\n"
         "    c.send(line)\n"
         "assert 'textual' not in sys.modules, 'the core imported textual'\n"
         "print('ok')\n"
     )
+    # From a scratch directory, so the export lands there and not in the checkout.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "ok"
+    assert (tmp_path / "review.md").is_file()
