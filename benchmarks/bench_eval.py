@@ -3,7 +3,7 @@
 Run `python benchmarks/bench_eval.py` for the end-to-end wall time of the command (process start,
 imports, catalogue load, case loading, every case, scorecard and JSON report), or
 `pytest benchmarks/bench_eval.py --benchmark-enable` for the in-process parts. Results are
-recorded in docs/perf-evals.md.
+recorded in docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Benchmarks for issue 7: exporting a 1,000-finding threat model in every format, and a diff.
 
 Run with `make bench` (pytest-benchmark) or `python benchmarks/bench_export.py` for a quick
-table; results are recorded in docs/perf-export.md.
+table; results are recorded in docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Model-gateway overhead (issue 4): target < 5 ms per call, excluding the model.
 
 Run: `.venv/bin/python benchmarks/bench_gateway.py [--runs 200]` (prints Markdown for
-docs/perf-llm.md); `make bench` runs the pytest-benchmark functions below.
+docs/PERFORMANCE.md); `make bench` runs the pytest-benchmark functions below.
 
 - import: `import assistant.llm` in a fresh process, and whether litellm got imported;
 - scripted: `chat`, `stream` and `complete` through `ScriptedChatModel`, whose backend is a queue

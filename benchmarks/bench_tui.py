@@ -1,4 +1,4 @@
-"""Benchmark the terminal chat as a user meets it (targets in docs/perf-tui.md).
+"""Benchmark the terminal chat as a user meets it (targets in docs/PERFORMANCE.md).
 
 1. First paint: `maestro-tm chat` is started in a pseudo-terminal (80x24) and timed until the
    header is on the screen; then Ctrl+Q. Process start, imports and catalogue load included.
