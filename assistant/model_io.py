@@ -23,23 +23,30 @@ from assistant.validator import schema_issues, verdict
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def read_json(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
-    """Read a JSON file, raising `ThreatModelFileError` with one clear line on any problem."""
+def read_text(
+    path: Path, *, max_bytes: int = MAX_FILE_BYTES, error: type[InputFileError] = InputFileError
+) -> str:
+    """Read a UTF-8 text file, raising `error` with one clear line on any problem."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ThreatModelFileError(
+            raise error(
                 f"{path}: file is {size / 1_048_576:.1f} MB; the limit is {max_bytes // 1_048_576} MB"
             )
-        text = path.read_bytes().decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise ThreatModelFileError(f"{path}: no such file") from None
+        raise error(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise ThreatModelFileError(f"{path}: is a directory, not a file") from None
+        raise error(f"{path}: is a directory, not a file") from None
     except OSError as exc:
-        raise ThreatModelFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise ThreatModelFileError(f"{path}: not UTF-8 text (is it a binary file?)") from None
+        raise error(f"{path}: not UTF-8 text (is it a binary file?)") from None
+
+
+def read_json(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Read a JSON file, raising `ThreatModelFileError` with one clear line on any problem."""
+    text = read_text(path, max_bytes=max_bytes, error=ThreatModelFileError)
     if not text.strip():
         raise ThreatModelFileError(f"{path}: file is empty")
     try:
@@ -105,21 +112,7 @@ def read_description(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a system description (Markdown or text); `-` reads standard input."""
     if str(path) == "-":
         return sys.stdin.read()
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputFileError(
-                f"{path}: file is {size / 1_048_576:.1f} MB; the limit is {max_bytes // 1_048_576} MB"
-            )
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path}: not UTF-8 text (is it a binary file?)") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return read_text(path, max_bytes=max_bytes)
 
 
 def write_threat_model(model: ThreatModel, path: Path) -> None:

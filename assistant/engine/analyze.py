@@ -7,8 +7,8 @@ but the catalogue; the model-backed modes add a `Proposer` (see `assistant/engin
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 from assistant.engine.coverage import coverage
 from assistant.engine.extract import extract
@@ -32,6 +32,20 @@ from assistant.schema import (
 MAX_DESCRIPTION_CHARS = 60_000
 
 Progress = Callable[[str], None]
+
+
+class GuidanceSource(Protocol):
+    """Guidance search as the engine and the chat use it (`assistant.retrieval.Retriever` fits)."""
+
+    def search(
+        self,
+        query: str,
+        layers: Iterable[str | Layer] | None = None,
+        kinds: Iterable[str] | None = None,
+        k: int = 5,
+    ) -> Sequence[Any]:
+        """Passages with `id`, `entry_id`, `source`, `text` and `score`, best first."""
+        ...
 
 
 class Extractor(Protocol):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.engine.analyze import Progress
+from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.extract import extract
 from assistant.engine.gate import gate
 from assistant.engine.rules import PROPOSED_FAMILIES, applicability, propose
@@ -67,16 +67,6 @@ CANDIDATE_FAMILIES = {
     ThreatFamily.MAS_SCENARIO,
     ThreatFamily.CROSS_LAYER,
 }
-
-
-class GuidanceSource(Protocol):
-    """What the engine needs from retrieval (`assistant.retrieval.Retriever` fits)."""
-
-    def search(
-        self, query: str, layers: Any = None, kinds: Any = None, k: int = 5
-    ) -> Sequence[Any]:
-        """Passages (with `id` and `text`) most relevant to `query`."""
-        ...
 
 
 def _json(model: BaseModel) -> str:

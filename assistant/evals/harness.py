@@ -31,7 +31,8 @@ from assistant.llm.base import ChatModel, Usage
 from assistant.schema import Engine, ThreatModel, utc_now
 
 if TYPE_CHECKING:
-    from assistant.engine.llm_mode import GuidanceSource, LLMProposer
+    from assistant.engine.analyze import GuidanceSource
+    from assistant.engine.llm_mode import LLMProposer
 
 Runner = Callable[[LoadedCase], tuple[ThreatModel, Usage]]
 """One engine run on one case: the threat model it produced and what it cost."""

@@ -215,25 +215,6 @@ CatalogueEntry = Annotated[
 ]
 """Any catalogue entry, told apart by its `kind`."""
 
-KINDS: tuple[str, ...] = (
-    "layer",
-    "threat",
-    "chain",
-    "mitigation",
-    "factor",
-    "decision-step",
-    "playbook",
-    "asi-top10",
-    "llm-top10",
-    "question",
-)
-
-
-class EntryFile(Strict):
-    """One YAML file of entries."""
-
-    entries: list[CatalogueEntry]
-
 
 class CatalogueHeader(Strict):
     """`catalogue.yaml`: release, source registry and capability vocabulary."""

@@ -12,10 +12,10 @@ import inspect
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from assistant.engine.analyze import Extractor, Proposer, RulesExtractor
+from assistant.engine.analyze import Extractor, GuidanceSource, Proposer, RulesExtractor
 from assistant.schema import Engine, Layer, SystemDelta, SystemModel
 
 if TYPE_CHECKING:
@@ -24,18 +24,8 @@ if TYPE_CHECKING:
 OFFLINE = "offline: rules engine"
 
 
-class Retrieval(Protocol):
-    """What the chat needs from guidance search (`assistant.retrieval.Retriever` fits)."""
-
-    def search(
-        self,
-        query: str,
-        layers: Iterable[str | Layer] | None = None,
-        kinds: Iterable[str] | None = None,
-        k: int = 5,
-    ) -> Sequence[Any]:
-        """Passages with `id`, `entry_id`, `source`, `text` and `score`, best first."""
-        ...
+# What the chat needs from guidance search: the engine's protocol, under the chat's name.
+Retrieval = GuidanceSource
 
 
 class LazyRetriever:
