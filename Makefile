@@ -37,6 +37,9 @@ check: lint typecheck test
 bench: setup
 	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -o testpaths=benchmarks -o python_files="bench_*.py"
 	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_retrieval.py
+	$(BIN)/python benchmarks/bench_tui.py --quick
 
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).
 lock:
