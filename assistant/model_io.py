@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.errors import InputFileError, ThreatModelFileError
-from assistant.schema import Finding, ThreatModel, Verdict
+from assistant.schema import SCHEMA_VERSION, Finding, ThreatModel, Verdict
 from assistant.validator import schema_issues, verdict
 
 # Real threat models are kilobytes; a cap keeps a mistaken or hostile file from eating memory.
@@ -60,6 +60,35 @@ def read_json(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
         raise ThreatModelFileError(f"{path}: JSON is nested too deeply") from None
 
 
+READABLE_VERSIONS = (1, SCHEMA_VERSION)
+_V1_REASON = "recorded in a version-1 file, which kept no evidence"
+
+
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 threat model as version 2: its system facts marked as assumed, not quoted.
+
+    Version 1 had no evidence; rather than invent quotes, every fact it recorded is carried over
+    with an `assumed` evidence that says where it came from, so a reviewer sees it unverified.
+    """
+    system = data.get("system")
+    upgraded = {**data, "schema_version": SCHEMA_VERSION}
+    if not isinstance(system, dict):
+        return upgraded
+    assumed = [{"kind": "assumed", "reason": _V1_REASON}]
+    system = dict(system)
+    for key in ("components", "data_flows", "trust_boundaries"):
+        items = system.get(key)
+        if isinstance(items, list):
+            system[key] = [
+                {**item, "evidence": assumed} if isinstance(item, dict) else item for item in items
+            ]
+    capabilities = system.get("capabilities")
+    if isinstance(capabilities, dict):
+        system["capability_evidence"] = {name: assumed for name in capabilities}
+    upgraded["system"] = system
+    return upgraded
+
+
 def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, list[Verdict]]:
     """Build a threat model from parsed JSON, keeping ill-formed findings out as verdicts.
 
@@ -73,10 +102,13 @@ def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, l
     if not isinstance(raw_findings, list):
         raise ThreatModelFileError(f"{source}: not a threat model ('findings' must be a list)")
     version = data.get("schema_version", 1)
-    if version != 1:
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise ThreatModelFileError(
-            f"{source}: schema_version {version!r} is not supported (this version reads 1)"
+            f"{source}: schema_version {version!r} is not supported "
+            f"(this version reads the numbers {' and '.join(map(str, READABLE_VERSIONS))})"
         )
+    if version == 1:
+        data = upgrade_v1(data)
     try:
         model = ThreatModel.model_validate({**data, "findings": []})
     except ValidationError as exc:

@@ -16,7 +16,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Literal[2] = 2
+"""Version 2 added evidence to every system fact, and controls, assets and entry points.
+Version-1 files are still read (`assistant.model_io` upgrades them)."""
 SCHEMA_PATH = "docs/schema/threat-model.schema.json"
 
 
@@ -145,6 +147,91 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
+class EvidenceKind(StrEnum):
+    """Where a system fact comes from."""
+
+    QUOTE = "quote"
+    """Words of the description (`quote`, with `start` and `end` offsets into it)."""
+    ANSWER = "answer"
+    """An interview answer (`question_id`, and the words of the answer in `quote`)."""
+    CORRECTION = "correction"
+    """A correction the user made in the chat (the command in `quote`)."""
+    FILE = "file"
+    """A system file written by hand (`location`: file, line or JSON path)."""
+    ASSUMED = "assumed"
+    """Nothing the user said: an assumption, with its `reason`."""
+
+
+class Evidence(Record):
+    """Why a system fact is believed: the user's words, an answer, a file, or an assumption."""
+
+    kind: EvidenceKind
+    """quote, answer, correction, file or assumed."""
+    quote: str = ""
+    """The words that support (or rule out) the fact, verbatim."""
+    start: int | None = Field(default=None, ge=0)
+    """For a quote: offset of its first character in the system description."""
+    end: int | None = Field(default=None, ge=0)
+    """For a quote: offset just past its last character in the system description."""
+    question_id: str = ""
+    """For an answer: the id of the interview question it answered."""
+    location: str = ""
+    """For a file: where in it, e.g. `system.yaml:12` or `system.json#/tools/0`."""
+    reason: str = ""
+    """For an assumption: why it was made."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Evidence:
+        needs = {
+            EvidenceKind.QUOTE: bool(self.quote),
+            EvidenceKind.ANSWER: bool(self.question_id),
+            EvidenceKind.CORRECTION: bool(self.quote),
+            EvidenceKind.FILE: bool(self.location),
+            EvidenceKind.ASSUMED: bool(self.reason),
+        }
+        if not needs[self.kind]:
+            field = {"quote": "quote", "answer": "question_id", "correction": "quote"}.get(
+                self.kind.value, "location" if self.kind == EvidenceKind.FILE else "reason"
+            )
+            raise ValueError(f"{self.kind.value} evidence needs a {field}")
+        if (self.start is None) != (self.end is None) or (
+            self.start is not None and self.end is not None and self.end < self.start
+        ):
+            raise ValueError("start and end go together, with end >= start")
+        return self
+
+    def label(self) -> str:
+        """One line for reports and the chat, e.g. `"runs on Azure OpenAI"` or `assumed: ...`."""
+        if self.kind == EvidenceKind.ASSUMED:
+            return f"assumed: {self.reason}"
+        if self.kind == EvidenceKind.FILE:
+            return f"{self.location}" + (f": {self.quote}" if self.quote else "")
+        if self.kind == EvidenceKind.ANSWER:
+            return f"answer to {self.question_id}" + (f': "{self.quote}"' if self.quote else "")
+        if self.kind == EvidenceKind.CORRECTION:
+            return f"corrected in the chat: {self.quote}"
+        return f'"{self.quote}"'
+
+
+class Effect(StrEnum):
+    """What invoking a tool does to the world, worst first when several apply."""
+
+    ACTUATES = "actuates"
+    """Moves something physical: locks, valves, vehicles, medical devices."""
+    MOVES_MONEY = "moves-money"
+    """Pays, refunds, transfers or signs transactions."""
+    EXECUTES_CODE = "executes-code"
+    """Runs code, scripts or shell commands."""
+    CHANGES_ACCESS = "changes-access"
+    """Grants, revokes or changes permissions or accounts."""
+    SENDS_MESSAGES = "sends-messages"
+    """Sends e-mail, SMS, chat or social posts to people."""
+    WRITES_DATA = "writes-data"
+    """Creates, changes or deletes records, files or code."""
+    READS_DATA = "reads-data"
+    """Only reads or looks things up."""
+
+
 class Component(Record):
     """A part of the system under analysis."""
 
@@ -158,6 +245,106 @@ class Component(Record):
     """The MAESTRO layer(s) it belongs to (L1..L7)."""
     description: str = ""
     """What it does in this system."""
+    effect: Effect | None = None
+    """For a tool or API the agent invokes: what invoking it does; null when not known."""
+    hosting: str = ""
+    """For a model: where it runs, e.g. `provider API`, `own cloud tenant`, `self-hosted`."""
+    evidence: list[Evidence] = []
+    """Why the component is believed to exist."""
+
+
+class ControlKind(StrEnum):
+    """A kind of security control."""
+
+    HUMAN_APPROVAL = "human-approval"
+    SANDBOX = "sandbox"
+    ALLOWLIST = "allowlist"
+    AUTHENTICATION = "authentication"
+    AUTHORISATION = "authorisation"
+    RATE_LIMIT = "rate-limit"
+    AUDIT_LOGGING = "audit-logging"
+    GUARDRAIL = "guardrail"
+
+
+class Control(Record):
+    """A control in place (or stated to be absent) and what it covers."""
+
+    id: str = Field(min_length=1)
+    """Short stable identifier."""
+    kind: ControlKind
+    """human-approval, sandbox, allowlist, authentication, authorisation, rate-limit,
+    audit-logging or guardrail."""
+    present: bool = True
+    """False when the user said the control is absent (e.g. "refunds go out automatically")."""
+    applies_to: list[str] = []
+    """Ids of the components (tools, agents) it covers; empty when it covers the system."""
+    scope: str = ""
+    """Which actions or condition, in the user's words, e.g. `refunds above $200`."""
+    actor: str = ""
+    """For human approval: who approves, e.g. `team lead`."""
+    evidence: list[Evidence] = []
+    """Why the control is believed present or absent."""
+
+
+class DataClass(StrEnum):
+    """A class of asset whose loss or misuse sets a finding's impact."""
+
+    PII = "pii"
+    PHI = "phi"
+    CREDENTIALS = "credentials"
+    MONEY = "money"
+    PHYSICAL_ACTUATION = "physical-actuation"
+    SOURCE_CODE = "source-code"
+    CONFIDENTIAL = "confidential"
+
+
+class Asset(Record):
+    """Something of value the system holds or can act on."""
+
+    id: str = Field(min_length=1)
+    """Short stable identifier."""
+    name: str
+    """As the user called it, e.g. `patient records`."""
+    data_class: DataClass
+    """pii, phi, credentials, money, physical-actuation, source-code or confidential."""
+    components: list[str] = []
+    """Ids of the components that hold or act on it."""
+    evidence: list[Evidence] = []
+    """Why it is believed to be there."""
+
+
+class EntryKind(StrEnum):
+    """A source of input from outside the system's own trusted code."""
+
+    PUBLIC_USERS = "public-users"
+    INTERNAL_USERS = "internal-users"
+    INBOUND_EMAIL = "inbound-email"
+    INBOUND_MESSAGES = "inbound-messages"
+    WEB_CONTENT = "web-content"
+    UPLOADED_FILES = "uploaded-files"
+    RETRIEVED_DOCUMENTS = "retrieved-documents"
+    TOOL_OUTPUT = "tool-output"
+    OTHER_AGENTS = "other-agents"
+    THIRD_PARTY_EXTENSIONS = "third-party-extensions"
+    DEVICES = "devices"
+    API_CLIENTS = "api-clients"
+
+
+class EntryPoint(Record):
+    """Where content the system does not control gets in."""
+
+    id: str = Field(min_length=1)
+    """Short stable identifier."""
+    name: str
+    """E.g. `inbound support mailbox`."""
+    kind: EntryKind
+    """The kind of source."""
+    untrusted: bool = True
+    """Whether the content can come from people or systems outside the organisation's control."""
+    target: str = ""
+    """Id of the component that first reads it; empty when not known."""
+    evidence: list[Evidence] = []
+    """Why the entry point is believed to exist."""
 
 
 class DataFlow(Record):
@@ -177,6 +364,8 @@ class DataFlow(Record):
     """Whether the flow is authenticated; null when not known."""
     encrypted: bool | None = None
     """Whether the flow is encrypted; null when not known."""
+    evidence: list[Evidence] = []
+    """Why the flow is believed to exist."""
 
 
 class TrustBoundary(Record):
@@ -190,41 +379,70 @@ class TrustBoundary(Record):
     """Ids of the components inside the boundary."""
     description: str = ""
     """What crosses it and how it is controlled."""
+    evidence: list[Evidence] = []
+    """Why the boundary is believed to be there."""
 
 
 class SystemModel(Record):
-    """What is known about the system under analysis."""
+    """What is known about the system under analysis, each fact with its evidence."""
 
     name: str = ""
     """The system's name."""
     description: str = ""
-    """The system as the user described it (treated as data, never as instructions)."""
+    """The system as the user described it (treated as data, never as instructions). Quote
+    evidence offsets point into this text."""
     components: list[Component] = []
-    """Its parts."""
+    """Its parts, one by one: each agent, model, tool or API, data store and channel."""
     data_flows: list[DataFlow] = []
     """How data moves between its parts."""
     trust_boundaries: list[TrustBoundary] = []
     """Zones of different trust."""
+    controls: list[Control] = []
+    """Controls stated present or absent: human approval per action, sandboxing, allowlists..."""
+    assets: list[Asset] = []
+    """What is of value: personal or health data, credentials, money, physical actuation, code."""
+    entry_points: list[EntryPoint] = []
+    """Where content the system does not control gets in."""
     capabilities: dict[str, bool] = {}
     """Catalogue capabilities (e.g. `memory`, `tools`, `multi-agent`): true if present, false if
     the user ruled it out; absent when unknown."""
+    capability_evidence: dict[str, list[Evidence]] = {}
+    """For each settled capability: the words that establish or rule it out."""
     agentic_factors: list[AgenticFactor] = []
     """Agentic factors present in the system."""
     assumptions: list[str] = []
     """Assumptions made where the user did not know or skipped a question."""
     unknowns: list[str] = []
-    """Open questions that would change the analysis."""
+    """Open questions that would change the analysis, contradictions included."""
 
     def component_ids(self) -> set[str]:
         """The ids of all components."""
         return {c.id for c in self.components}
 
+    def component(self, component_id: str) -> Component | None:
+        """The component with this id, if any."""
+        return next((c for c in self.components if c.id == component_id), None)
+
     def layers_present(self) -> set[Layer]:
         """The layers (L1..L7) that hold at least one component."""
         return {layer for c in self.components for layer in c.layers if layer != Layer.CL}
 
+    def approval(self, component_id: str) -> bool | None:
+        """Whether a human approves what this component does: true, false (automatic) or None.
+
+        A human-approval control that names the component decides; one that names no component
+        covers every side-effecting tool. A stated approval beats a stated absence, because
+        approval statements are usually the narrower ("above $200, a lead approves").
+        """
+        approvals = [c for c in self.controls if c.kind == ControlKind.HUMAN_APPROVAL]
+        named = [c for c in approvals if component_id in c.applies_to]
+        deciding = named or [c for c in approvals if not c.applies_to]
+        if not deciding:
+            return None
+        return any(c.present for c in deciding)
+
     def apply(self, delta: SystemDelta) -> SystemModel:
-        """A new system model with `delta` merged in (components and flows replaced by id)."""
+        """A new system model with `delta` merged in (facts with an id are replaced by id)."""
 
         def merge(old: list[Any], new: list[Any]) -> list[Any]:
             by_id = {item.id: item for item in old}
@@ -234,13 +452,24 @@ class SystemModel(Record):
         def union(old: list[Any], new: list[Any]) -> list[Any]:
             return old + [item for item in new if item not in old]
 
+        evidence = dict(self.capability_evidence)
+        for name, found in delta.capability_evidence.items():
+            evidence[name] = (
+                found
+                if delta.capabilities.get(name) is not None
+                else (union(evidence.get(name, []), found))
+            )
         return self.model_copy(
             update={
                 "name": delta.name or self.name,
                 "components": merge(self.components, delta.components),
                 "data_flows": merge(self.data_flows, delta.data_flows),
                 "trust_boundaries": merge(self.trust_boundaries, delta.trust_boundaries),
+                "controls": merge(self.controls, delta.controls),
+                "assets": merge(self.assets, delta.assets),
+                "entry_points": merge(self.entry_points, delta.entry_points),
                 "capabilities": {**self.capabilities, **delta.capabilities},
+                "capability_evidence": evidence,
                 "agentic_factors": union(self.agentic_factors, delta.agentic_factors),
                 "assumptions": union(self.assumptions, delta.assumptions),
                 "unknowns": [
@@ -261,8 +490,16 @@ class SystemDelta(Record):
     """Data flows described."""
     trust_boundaries: list[TrustBoundary] = []
     """Trust boundaries described."""
+    controls: list[Control] = []
+    """Controls stated present or absent."""
+    assets: list[Asset] = []
+    """Assets named."""
+    entry_points: list[EntryPoint] = []
+    """Entry points for outside content."""
     capabilities: dict[str, bool] = {}
     """Capabilities confirmed (true) or ruled out (false), from the catalogue vocabulary."""
+    capability_evidence: dict[str, list[Evidence]] = {}
+    """For each capability settled here: the words that settle it."""
     agentic_factors: list[AgenticFactor] = []
     """Agentic factors the message shows."""
     assumptions: list[str] = []
@@ -415,7 +652,7 @@ class ThreatModel(Record):
 
     schema_: str | None = Field(default=None, alias="$schema")
     """Path or URL of the JSON Schema this document follows."""
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     """Version of this schema."""
     id: str = Field(min_length=1)
     """Identifier of this threat model."""

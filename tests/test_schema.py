@@ -74,3 +74,53 @@ def test_schema_file_is_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     document = json.loads(threat_model(finding()).model_dump_json(by_alias=True))
     jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_a_version_1_file_is_read_with_its_facts_marked_assumed() -> None:
+    from assistant.model_io import parse_threat_model
+
+    v1 = {
+        "schema_version": 1,
+        "id": "tm-1",
+        "catalogue_version": "x",
+        "system": {
+            "components": [{"id": "a", "name": "A", "kind": "agent", "layers": ["L3"]}],
+            "capabilities": {"memory": False},
+        },
+    }
+    model, rejected = parse_threat_model(v1)
+    assert not rejected
+    assert model.schema_version == 2
+    [component] = model.system.components
+    assert component.evidence[0].kind.value == "assumed"
+    assert model.system.capability_evidence["memory"][0].reason.startswith(
+        "recorded in a version-1"
+    )
+
+
+def test_evidence_must_carry_what_its_kind_needs() -> None:
+    from pydantic import ValidationError
+
+    from assistant.schema import Evidence
+
+    with pytest.raises(ValidationError, match="quote evidence needs a quote"):
+        Evidence.model_validate({"kind": "quote"})
+    with pytest.raises(ValidationError, match="start and end go together"):
+        Evidence.model_validate({"kind": "quote", "quote": "x", "start": 3})
+    assert Evidence.model_validate({"kind": "answer", "question_id": "DP-2"}).label() == (
+        "answer to DP-2"
+    )
+
+
+def test_approval_is_read_per_component() -> None:
+    from assistant.schema import Control, ControlKind, SystemModel
+
+    system = SystemModel(
+        controls=[
+            Control(id="c1", kind=ControlKind.HUMAN_APPROVAL, applies_to=["refund"]),
+            Control(id="c2", kind=ControlKind.HUMAN_APPROVAL, present=False, applies_to=["sms"]),
+        ]
+    )
+    assert system.approval("refund") is True
+    assert system.approval("sms") is False
+    assert system.approval("lookup") is None

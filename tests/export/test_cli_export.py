@@ -57,7 +57,7 @@ def test_export_refuses_an_old_schema_version(cli: Run, tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert (
         err.strip()
-        == f"maestro-tm: {tmp_path / 'old.json'}: schema_version 0 is not supported (this version reads 1)"
+        == f"maestro-tm: {tmp_path / 'old.json'}: schema_version 0 is not supported (this version reads the numbers 1 and 2)"
     )
 
 
