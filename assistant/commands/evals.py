@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.commands.eval_extraction import eval_extraction
 from assistant.commands.retrieval import eval_retrieval
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ def eval_group(
 
 
 eval_group.add_command(eval_retrieval)
+eval_group.add_command(eval_extraction)
 
 
 def _say(message: str) -> None:
