@@ -27,9 +27,7 @@ def test_help_imports_no_heavy_library() -> None:
 
 def test_core_modules_never_import_textual() -> None:
     core = [
-        f"assistant.{p.stem}"
-        if p.parent.name == "assistant"
-        else f"assistant.{p.parent.name}.{p.stem}"
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)
         for p in (ROOT / "assistant").rglob("*.py")
         if "tui" not in p.parts and p.stem != "__init__"
     ]

@@ -18,6 +18,8 @@ from assistant.knowledge.catalogue import Catalogue
 from assistant.schema import (
     Component,
     Engine,
+    Evidence,
+    EvidenceKind,
     Finding,
     Layer,
     Provenance,
@@ -101,20 +103,60 @@ def system_from_description(description: str, extractor: Extractor | None = None
         return system  # nothing described: nothing to assume either
     added: list[Component] = []
     assumptions: list[str] = []
-    if not any(c.kind == "agent" for c in system.components):
-        added.append(Component(id="agent", name="the agent", kind="agent", layers=[Layer.L3]))
+    if not any(c.kind in ("agent", "application") for c in system.components):
+        added.append(_assumed_core(system))
     if not any(Layer.L1 in c.layers for c in system.components):
+        reason = "every such system is driven by a model; the description does not say which"
         added.append(
             Component(
-                id="llm", name="foundation model (unspecified)", kind="llm", layers=[Layer.L1]
+                id="llm",
+                name="foundation model (unspecified)",
+                kind="llm",
+                layers=[Layer.L1],
+                evidence=[Evidence(kind=EvidenceKind.ASSUMED, reason=reason)],
             )
         )
-        assumptions.append("The agent is driven by an LLM; the description does not say which.")
+        assumptions.append("The system is driven by an LLM; the description does not say which.")
     return system.model_copy(
         update={
             "components": added + system.components,
             "assumptions": system.assumptions + assumptions,
         }
+    )
+
+
+# Capabilities only an agent has: with all of them ruled out and no agent named, the system is
+# an application that calls a model, and gets no invented agent.
+_AGENT_ONLY = ("tools", "planning", "multi-agent")
+
+
+def _assumed_core(system: SystemModel) -> Component:
+    """The agent the description implies, or the plain application it describes."""
+    if all(system.capabilities.get(c) is False for c in _AGENT_ONLY):
+        return Component(
+            id="application",
+            name="the application",
+            kind="application",
+            layers=[Layer.L3],
+            description="An application that calls a model; no agent acts on its own.",
+            evidence=[
+                Evidence(
+                    kind=EvidenceKind.ASSUMED,
+                    reason="no agent is named and the description rules out tools and planning",
+                )
+            ],
+        )
+    return Component(
+        id="agent",
+        name="the agent",
+        kind="agent",
+        layers=[Layer.L3],
+        evidence=[
+            Evidence(
+                kind=EvidenceKind.ASSUMED,
+                reason="the description names no agent; the system is read as one agent",
+            )
+        ],
     )
 
 

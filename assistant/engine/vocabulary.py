@@ -45,11 +45,22 @@ IDENTITY = AgenticFactor.IDENTITY_MANAGEMENT
 TERMS: tuple[Term, ...] = (
     # L1: models and model hosting
     Term(r"azure openai", "llm", "Azure OpenAI model", (L1,)),
-    Term(r"gpt-?[345]\S*|openai|chatgpt|o[134]-mini", "llm", "OpenAI model", (L1,)),
-    Term(r"claude|anthropic", "llm", "Anthropic Claude", (L1,)),
+    Term(r"gpt-?[345][\w.-]*|openai|chatgpt|o[134]-mini", "llm", "OpenAI model", (L1,)),
+    Term(
+        r"claude[\w.-]*(?: (?:opus|sonnet|haiku)[\w.-]*)?|anthropic",
+        "llm",
+        "Anthropic Claude",
+        (L1,),
+    ),
     Term(r"gemini|vertex ai|palm", "llm", "Google Gemini", (L1,)),
     Term(r"bedrock", "llm", "Amazon Bedrock model", (L1,)),
-    Term(r"llama\s?\d*|mistral|mixtral|qwen|deepseek|phi-\d", "llm", "open-weights model", (L1,)),
+    Term(
+        r"llama[\s-]?[\d.]*(?: \d+b)?|mistral[\w.-]*|mixtral[\w.-]*|qwen[\w.-]*|deepseek[\w.-]*|"
+        r"phi-\d[\w.-]*|gemma[\w.-]*|falcon[\w.-]*|granite[\w.-]*",
+        "llm",
+        "open-weights model",
+        (L1,),
+    ),
     Term(
         r"ollama|vllm|llama\.cpp|text generation inference|self-hosted (?:model|llm)",
         "model-server",
@@ -166,7 +177,8 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(r"exports? (?:\w+ ){0,2}(?:reports?|data|records|files|csv)", "", "", (), ("tools",)),
     Term(
-        r"sql|postgres\w*|mysql|mongodb|dynamodb|snowflake|bigquery|database",
+        r"sql|postgres\w*|mysql|mongo\w*|dynamodb|snowflake|bigquery|database|sqlite|redis|"
+        r"valkey|memcached|cassandra|firestore|supabase|s3 buckets?|blob storage|data lake",
         "database",
         "",
         (L2,),

@@ -271,11 +271,11 @@ def score_case(case: ExtractionCase, system: SystemModel) -> CaseScore:
             t["negation"].hit += not wrong
             t["negation"].miss += wrong
 
-    by_id = {c.id: c for c in system.components}
+    names = {c.id: c.name for c in system.components}
+    names.update({e.id: e.name for e in system.entry_points})
 
     def component_text(ident: str) -> str:
-        c = by_id.get(ident)
-        return f"{ident} {c.name}" if c else ident
+        return f"{ident} {names.get(ident, '')}"
 
     tools = [c for c in system.components if c.kind not in NOT_TOOLS]
     for tool in exp.tools:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.engine.analyze import RulesExtractor, analyze, system_from_description
+from assistant.engine.extract import shift_evidence
 from assistant.engine.interview import Interview, Question
 from assistant.errors import SessionError, StepCancelledError
 from assistant.knowledge.catalogue import Catalogue
@@ -102,7 +103,6 @@ class Conversation:
         self.binding = binding or rules_binding()
         self.guidance = Guidance(retriever)
         self._binder = binder or (lambda name: bind_model(name, retriever=retriever))
-        self._bank = {q.id: q for q in Interview(catalogue).bank()}
         self._lock = threading.RLock()  # state and journal
         self._busy = threading.Lock()  # one step at a time
         self.state = SessionState()
@@ -213,8 +213,8 @@ class Conversation:
             self._analyse_now(step, user)
         elif not self._described():
             self._describe(step, user, clean)
-        elif self.state.pending in self._bank:
-            self._answer(step, user, clean, self._bank[self.state.pending])
+        elif (pending := self._pending()) is not None:
+            self._answer(step, user, clean, pending)
         else:
             self._more_detail(step, user, clean)
 
@@ -225,6 +225,12 @@ class Conversation:
         events.append(MessageLogged(role="assistant", text=reply))
         self._commit(events)
         step.emit(Committed(tuple(events)))
+
+    def _pending(self) -> Question | None:
+        """The question the user is answering, if one is open."""
+        if not self.state.pending:
+            return None
+        return Interview(self.catalogue).lookup(self.state.pending, self.state.system)
 
     def _described(self) -> bool:
         system = self.state.system
@@ -290,8 +296,12 @@ class Conversation:
 
     def _more_detail(self, step: _Step, user: MessageLogged, text: str) -> None:
         step.progress("reading the message")
-        delta = self.binding.extract(text, self.state.system)
-        system = self.state.system.apply(delta)
+        # The message becomes part of the description, so its facts quote it where it stands.
+        before = self.state.system.description
+        offset = len(before) + 2 if before else 0
+        delta = shift_evidence(self.binding.extract(text, self.state.system), offset)
+        described = f"{before}\n\n{text}" if before else text
+        system = self.state.system.apply(delta).model_copy(update={"description": described})
         events: list[Event] = [user]
         if system != self.state.system:
             events.append(SystemChanged(system=system))
@@ -305,7 +315,7 @@ class Conversation:
             return
         record, summary = self._analysis(step, self.state.system)
         events += record
-        pending = self._bank.get(self.state.pending or "")
+        pending = self._pending()
         if pending is not None:
             summary += "\n\nTo refine it, answer the open question (then `/analyze` again):\n\n"
             summary += say.question_markdown(pending, len(self.state.asked) + 1)

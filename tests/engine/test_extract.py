@@ -49,7 +49,8 @@ def test_named_agents_make_a_multi_agent_system() -> None:
 
 def test_one_span_names_one_component() -> None:
     delta = extract("It calls Azure OpenAI.")
-    assert [c.id for c in delta.components] == ["azure-openai-model"]
+    # The model as the user named it, not also the Azure cloud, and not a tool.
+    assert [(c.id, c.kind) for c in delta.components] == [("azure-openai", "llm")]
 
 
 def test_empty_text_tells_nothing() -> None:

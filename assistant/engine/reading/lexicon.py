@@ -1,0 +1,319 @@
+"""Patterns for the facts the component vocabulary does not cover.
+
+Scope, actors, actions, approvals, entry points and asset classes.
+
+All patterns run on normalised text (`assistant.engine.reading.text.normalise`): lower case,
+identifiers split into words, single spaces. Each family has its own positive and near-miss
+examples in `tests/engine/test_reading.py`; none is taken from an eval description.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.schema import DataClass, Effect, EntryKind
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    """A pattern bounded at word edges (hyphens count as part of a word)."""
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+# A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
+NEGATION_CUE = rx(
+    r"no|not|never|without|cannot|can ?not|nobody|no-one|no one|nothing|none of|neither|nor|"
+    r"zero|\w+n't|\w+n\u2019t|lacks?|free of|instead of|rather than"
+)
+# Cues that do not negate what follows them.
+PSEUDO_NEGATION = rx(
+    r"not only|not just|no matter|whether or not|if not|no more than|no less than|not exceed\w*|"
+    r"no later than|nothing but|not until|no sooner"
+)
+# A cue after its subject: "code execution is not allowed", "email: disabled".
+POST_NEGATION = rx(
+    r"(?:is|are|was|were|be|been|being|gets?|stays?|remains?)(?: currently)? (?:not|never)|"
+    r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t"
+)
+NEGATIVE_VALUE = re.compile(
+    r"(?:^|\s)(?:none|no|false|disabled|off|n/a|null|nil|not used|not allowed|not enabled|"
+    r"not available|not supported|never|nope|nothing|-)\s*$"
+)
+# Hypothetical or future: facts in such a clause are not settled either way.
+HYPOTHETICAL = rx(
+    r"plan(?:s|ned|ning)? to|will (?:later|soon|eventually)|in (?:the )?future|on the roadmap|"
+    r"roadmap|might|could|would like|eventually|next (?:quarter|year|release|version)|"
+    r"considering|thinking about|may (?:later|soon|eventually) |hope to|want to add|wish"
+)
+
+# --- actors ----------------------------------------------------------------------------------
+
+HUMAN_ROLE = (
+    r"humans?|persons?|people|someone|somebody|nobody|no one|no-one|staff|staffer|employees?|users?|customers?|"
+    r"clients?|visitors?|members?|patients?|students?|teachers?|parents?|nurses?|doctors?|"
+    r"physicians?|clinicians?|pharmacists?|developers?|devs?|engineers?|maintainers?|"
+    r"code ?owners?|owners?|operators?|admins?|administrators?|managers?|leads?|supervisors?|"
+    r"team leads?|reviewers?|analysts?|auditors?|officers?|agents? on duty|on-call|oncall|"
+    r"dispatchers?|accountants?|controllers?|lawyers?|attorneys?|paralegals?|associates?|"
+    r"recruiters?|hiring managers?|approvers?|moderators?|editors?|copywriters?|coordinators?|"
+    r"directors?|executives?|cfo|ceo|cto|ciso|legal|compliance|finance team|security team|"
+    r"ops team|sre|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
+    r"signers?|signatories|advisers?|advisors?|caseworkers?|case workers?|officials?|clerks?|"
+    r"specialists?|experts?|adjusters?|handlers?|underwriters?|pm|product managers?|"
+    r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
+)
+HUMAN = rx(HUMAN_ROLE)
+# The clause is about something a person does ("a nurse approves ...", "customers upload ...").
+HUMAN_SUBJECT = re.compile(
+    rf"^(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{HUMAN_ROLE})(?:\s|$)"
+)
+AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
+
+# --- approval --------------------------------------------------------------------------------
+
+APPROVAL = rx(
+    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign-offs?|signoffs?|countersign\w*|"
+    r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
+    r"green[- ]?light\w*|ok's|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
+    r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"
+    r"multi-?sig\w*|\d+ of \d+ (?:signers?|signatures|keys)|four[- ]eyes|two[- ]person|"
+    r"human[- ]in[- ]the[- ]loop|hitl|(?:in|on) the loop|manual(?:ly)? (?:review\w*|approv\w*|check\w*)|"
+    r"sanity[- ]checks?|double[- ]checks?|allows? or denies?|approve or deny|approve or reject|"
+    r"says? yes|click\w* (?:approve|confirm|accept)|"
+    r"check(?:s|ed)? (?:\w+ ){0,2}(?:answers?|outputs?|responses?|drafts?|results?|replies|work)|"
+    r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
+    r"has to (?:approve|confirm|ok|accept|sign)|needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)"
+)
+# "goes out automatically", "on its own": an action stated to need no approval.
+AUTOMATIC = rx(
+    r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
+    r"on (?:its|their) own|autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
+    r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
+    r"straight (?:away|through)|immediately|directly"
+)
+# Roles of an agent in approval sentences ("the review agent approves") are not human approval.
+AGENT_REVIEWER = rx(
+    r"(?:agent|bot|model|llm|classifier|validator|assistant)s? (?:approv|review|check)\w*|"
+    r"(?:approv\w*|review\w*|validat\w*|verif\w*) (?:agent|bot|model|llm|step)s?"
+)
+
+# --- actions the agent takes (tools) -----------------------------------------------------------
+
+# Verb stems an agent's tool performs, with the effect of doing it. The first verb of a clause
+# that the agent is the subject of (or a modal "can/may/is able to" reaches) names a tool.
+ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
+    (
+        r"unlock|lock|open|close|arm|disarm|dispens|releas|fly|flies|flew|spray|irrigat|"
+        r"actuat|steer|drive|navigat|turn(?:s|ed)? (?:on|off)|switch(?:es|ed)? (?:on|off)|"
+        r"adjust|set(?:s)? the (?:temperature|thermostat|heating|valve)|start(?:s|ed)? the (?:pump|engine|motor)|"
+        r"heat|cool|dim",
+        Effect.ACTUATES,
+    ),
+    (
+        r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
+        r"bridg|stake|sign(?:s|ed)? (?:transactions?|tx)|mint|withdraw|deposit|disburs|reimburs|"
+        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|book|order|place(?:s|d)? orders?",
+        Effect.MOVES_MONEY,
+    ),
+    (
+        r"execut|run(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)|"
+        r"deploy|shell",
+        Effect.EXECUTES_CODE,
+    ),
+    (
+        r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? passwords?|"
+        r"isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?",
+        Effect.CHANGES_ACCESS,
+    ),
+    (
+        r"send|sends|sent|email|e-mail|mail|text(?:s|ed)?|sms|messag|notif|post|publish|tweet|"
+        r"reply|replies|respond|call(?:s)? (?:customers?|patients?|people)|page(?:s|d)?|alert|"
+        r"escalat|dm|remind|broadcast|announc",
+        Effect.SENDS_MESSAGES,
+    ),
+    (
+        r"creat|updat|writ|edit|modif|delet|remov|cancel|reschedul|schedul|commit|merg|"
+        r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
+        r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
+        r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv",
+        Effect.WRITES_DATA,
+    ),
+    (
+        r"look(?:s|ed)? up|lookup|search|query|queries|fetch|retriev|read|get|gets|"
+        r"pull(?:s|ed)?|list|scan|browse|crawl|scrap|download",
+        Effect.READS_DATA,
+    ),
+)
+ACTION = re.compile(
+    r"(?<![\w-])(?P<verb>(?:"
+    + "|".join(f"(?:{p})" for p, _ in ACTION_VERBS)
+    + r")[\w-]*)(?P<rest>(?: [\w$%-]+){0,4})"
+)
+# What may stand between the subject and its verb: "it can", "the agent is able to", "they".
+AGENT_SUBJECT = re.compile(
+    r"^(?:(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
+    r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"
+    r"assistants?|copilots?|workers?|orchestrators?|planners?|system|service|pipeline|"
+    r"automation|app|application|workflow|model|llm|ai))\s+)?"
+    r"(?:(?:can|may|will|is able to|are able to|is allowed to|are allowed to|also|then|"
+    r"automatically|directly|actually|even|just|often|usually|sometimes|is permitted to|"
+    r"has (?:the )?(?:ability|permission|tools?) to|uses? (?:a |an |the )?[\w-]+ (?:tool )?to|"
+    r"gets to|needs to|must|should)\s+)*"
+)
+# Objects too vague to name a tool by ("it reads it", "it checks that").
+VAGUE_OBJECT = rx(
+    r"it|them|that|this|these|those|what|which|whether|if|how|the|a|an|and|or|to|for|with|from|in|on|at|by|of|any|all|every|each|its|their|our|your|his|her|up"
+)
+# Words that end an object noun phrase.
+OBJECT_STOP = rx(
+    r"to|for|with|from|in|into|on|at|by|of|via|through|using|and|or|but|when|if|before|after|"
+    r"until|unless|so|as|that|which|who|where|while|because|than|then|under|over|above|below|"
+    r"up|per|within|without|across|automatically|every|each|once|twice|daily|nightly|weekly"
+)
+
+# --- entry points ------------------------------------------------------------------------------
+
+ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
+    (
+        EntryKind.PUBLIC_USERS,
+        r"customers?|public|members of the public|visitors?|anyone|anonymous\w*|guests?|"
+        r"shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|players?|"
+        r"end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|buyers?|"
+        r"community|website|web chat|webchat|chat widget|mobile app|public portal|storefront",
+    ),
+    (
+        EntryKind.INTERNAL_USERS,
+        r"employees?|staff|our team|colleagues?|internal users?|analysts?|developers?|engineers?|"
+        r"agents? on the floor|reps?|representatives?|nurses?|clinicians?|doctors?|recruiters?|"
+        r"accountants?|lawyers?|dispatchers?|operators?|moderators?|teachers?",
+    ),
+    (
+        EntryKind.INBOUND_EMAIL,
+        r"(?:inbound|incoming|customer|support|shared|received) (?:e-?mails?|mail|mailbox|inbox)|"
+        r"(?:reads?|receives?|monitors?|watches|triages?|processes|parses|ingests?|handles?) "
+        r"(?:[\w-]+ ){0,3}(?:e-?mails?|mailbox|inbox|mail)|mailbox|inbox|e-?mails? (?:in|that arrive|from)",
+    ),
+    (
+        EntryKind.INBOUND_MESSAGES,
+        r"sms|whatsapp|telegram|signal|imessage|text messages?|slack|discord|teams messages?|"
+        r"microsoft teams|messenger|instagram|wechat|line app|twitter|x dms?|dms?|social media",
+    ),
+    (
+        EntryKind.WEB_CONTENT,
+        r"brows\w*|web ?pages?|websites? (?:it|the agent) (?:reads|visits)|web search\w*|"
+        r"searches the web|internet search|fetch\w* (?:[\w-]+ ){0,2}(?:urls?|pages?|links?)|urls?|"
+        r"scrap\w*|crawl\w*|rss|news feeds?|online sources",
+    ),
+    (
+        EntryKind.UPLOADED_FILES,
+        r"upload\w*|attachments?|attached (?:files?|documents?|pdfs?)|pdfs?|scans?|"
+        r"(?:files?|documents?|photos?|images?|cvs?|resumes?|receipts?|invoices?) (?:that )?(?:users?|customers?|people|they|candidates?) (?:send|submit|upload)",
+    ),
+    (
+        EntryKind.RETRIEVED_DOCUMENTS,
+        r"knowledge base|wiki|documentation|help[- ]cent(?:re|er)|articles?|confluence|sharepoint|"
+        r"notion|(?:retriev\w*|index\w*|embedd\w*) (?:[\w-]+ ){0,3}(?:documents?|pages?|articles?|policies|notes|tickets?|papers?)|"
+        r"vector (?:store|database|db|index)|rag|corpus|papers?|literature",
+    ),
+    (
+        EntryKind.TOOL_OUTPUT,
+        r"(?:api|tool) (?:responses?|results?|outputs?)|search results?|issues? (?:descriptions?|comments?)|"
+        r"tickets? (?:text|content|descriptions?)|pull requests?|comments?|reviews?|listings?|"
+        r"third[- ]party (?:data|feeds?|apis?)|supplier (?:quotes?|catalogues?|data)|market data|price feeds?",
+    ),
+    (
+        EntryKind.OTHER_AGENTS,
+        r"(?:external|partner|supplier|vendor|third[- ]party|other companies'?|peer|remote|"
+        r"outside) agents?|agent-to-agent|a2a|agents? (?:from|of|at) (?:other|partner|external)",
+    ),
+    (
+        EntryKind.THIRD_PARTY_EXTENSIONS,
+        r"(?:third[- ]party|community|public|open[- ]source|marketplace|external|remote) "
+        r"(?:[\w-]+ ){0,2}(?:plugins?|extensions?|mcp servers?|servers?|skills?|tools?|packages?|integrations?)|"
+        r"plugins?|plugin marketplace|skills marketplace|mcp registry|(?:installed|downloaded) from",
+    ),
+    (
+        EntryKind.DEVICES,
+        r"sensors?|cameras?|iot|telemetry|gps|thermostats?|smart (?:locks?|plugs?|meters?|home)|"
+        r"devices?|drones?|robots?|wearables?|monitors? (?:readings|data)|readings|scanners?|"
+        r"microphones?|plc|scada|eld|lidar|weather station",
+    ),
+    (
+        EntryKind.API_CLIENTS,
+        r"(?:public|rest|graphql|partner|open|external) apis?|webhooks?|api (?:clients?|consumers?|callers?)|"
+        r"(?:partners?|shippers?|clients?|systems?|apps?) call (?:our|its|the) (?:api|endpoint)|"
+        r"endpoints? (?:for|that) (?:partners?|clients?|shippers?)|exposes? (?:an? )?apis?",
+    ),
+)
+# Channels that are entry points only when content arrives through them.
+NEEDS_INBOUND = {EntryKind.INBOUND_MESSAGES}
+# Keys of structured text whose items are approvals, or actions that run without one.
+APPROVAL_KEY = rx(
+    r"approv\w*|sign[- ]?offs?|reviews?|human[- ]in[- ]the[- ]loop|hitl|requires? approval|needs? approval|confirm\w*"
+)
+AUTOMATIC_KEY = rx(r"auto\w*|unattended|no approval|without approval")
+# A plain application that calls a model, stated as such.
+NON_AGENTIC = rx(
+    r"single (?:api |model |llm |completion )?(?:call|request|prompt|completion)|"
+    r"one (?:api |model |llm |completion )?(?:call|request|completion)|one-shot|"
+    r"not an? (?:ai )?agent|no (?:ai )?agents?|isn't an? agent|no agent loop|plain (?:web )?app\w*|"
+    r"crud app\w*|batch job|no chatbot"
+)
+INBOUND = rx(
+    r"receiv\w*|reads?|answers?|repl(?:y|ies)|chats?|talks?|texts?|messages?|inbound|incoming|"
+    r"customers?|users?|guests?|tenants?|patients?|public|anyone|members|people|community|players?"
+)
+# Entry kinds whose content comes from inside the organisation's control.
+TRUSTED_ENTRIES = {EntryKind.INTERNAL_USERS}
+
+# --- assets ------------------------------------------------------------------------------------
+
+ASSETS: tuple[tuple[DataClass, str], ...] = (
+    (
+        DataClass.PHI,
+        r"phi|patients?'? (?:records?|data|notes|history|charts?)|medical (?:records?|history|data|notes)|"
+        r"health (?:records?|data|information)|ehr|emr|fhir|diagnos\w*|prescriptions?|medications?|"
+        r"lab results?|radiology|clinical (?:notes?|data|records?)|allerg\w*|doses?|dosage",
+    ),
+    (
+        DataClass.PII,
+        r"pii|personal (?:data|information|details)|names? and (?:addresses|emails?|phone)|"
+        r"addresses|phone numbers?|dates? of birth|passports?|social security|ssn|national id|"
+        r"cvs?|resumes?|customer (?:data|records?|details|profiles?)|user (?:data|profiles?)|"
+        r"contact details|employee (?:records?|data)|hr records?|salar\w*|payroll|gdpr|biometric\w*|"
+        r"location (?:data|history)|children'?s? data|student records?",
+    ),
+    (
+        DataClass.CREDENTIALS,
+        r"api keys?|access keys?|secret keys?|private keys?|passwords?|credentials?|"
+        r"(?:access|api|bearer|oauth|refresh|personal access) tokens?|tokens?|secrets?|"
+        r"wallet keys?|seed phrases?|certificates?|ssh keys?|service accounts?",
+    ),
+    (
+        DataClass.MONEY,
+        r"refunds?|payments?|payouts?|transfers?|funds?|money|wallets?|treasury|invoices?|"
+        r"purchase orders?|purchases?|bank accounts?|credit cards?|usdc|eth|btc|"
+        r"crypto\w*|tokens? (?:transfers?|swaps?)|trades?|trading|expenses?|reimburse\w*|"
+        r"budgets?|\$\s?\d+|\u20ac\s?\d+|\u00a3\s?\d+|\d+ (?:usd|eur|gbp|dollars|euros)",
+    ),
+    (
+        DataClass.PHYSICAL_ACTUATION,
+        r"(?:door )?locks?|doors?|valves?|heating|thermostats?|hvac|boilers?|drones?|robots?|"
+        r"vehicles?|cars?|trucks?|forklifts?|pumps?|motors?|dispensers?|infusion pumps?|"
+        r"machines?|actuators?|sprayers?|irrigation|garage|gates?|alarms?|lights?|ovens?|"
+        r"medical devices?|insulin|ventilators?|conveyors?|cranes?|elevators?",
+    ),
+    (
+        DataClass.SOURCE_CODE,
+        r"source code|repositor\w+|repos?|codebase|code base|pull requests?|prs?|commits?|"
+        r"branch(?:es)?|git|github|gitlab|bitbucket|ci/?cd|pipelines?|infrastructure as code|terraform",
+    ),
+    (
+        DataClass.CONFIDENTIAL,
+        r"confidential|trade secrets?|contracts?|legal (?:documents?|files?)|board|"
+        r"financial (?:statements?|records?|data|reports?)|ledger|m&a|pricing|rate sheets?|"
+        r"intellectual property|proprietary|internal documents?|strategy",
+    ),
+)

@@ -1,0 +1,749 @@
+"""Read a description, clause by clause, into a grounded system-model delta.
+
+Every fact carries the words it came from (quote and offsets into the text read). The order:
+1. segment the text into clauses (prose) or keyed values (structure);
+2. per clause: negation scope and modality, then the vocabulary (components, capabilities),
+   actions the agent takes (one tool each), approvals and automatic actions, entry points and
+   asset classes;
+3. across clauses: agents, approvals linked to the tools they name, flows and boundaries
+   derived from the facts, and contradictions turned into open questions.
+
+A negated mention never creates a component; a hypothetical clause ("we plan to add memory")
+settles nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.derive import boundaries, flows
+from assistant.engine.reading.scope import Scope, scope
+from assistant.engine.reading.text import Norm, Segment, normalise, segments
+from assistant.engine.vocabulary import NEGATIONS, TERMS, Term
+from assistant.schema import (
+    AgenticFactor,
+    Asset,
+    Component,
+    Control,
+    ControlKind,
+    Effect,
+    EntryPoint,
+    Evidence,
+    EvidenceKind,
+    Layer,
+    SystemDelta,
+)
+
+# Quotes longer than this are cut to the words around the match.
+MAX_QUOTE = 160
+# Component kinds whose negated mention rules out the capability it defines ("no vector store",
+# "no plugins"); a negated product ("we don't use Pinecone") rules out only itself.
+RULES_OUT_KINDS = {
+    "code-runner",
+    "plugin",
+    "mcp-server",
+    "agent-protocol",
+    "agent",
+    "registry",
+    "blockchain",
+    "model-server",
+    "human-reviewer",
+    "security-agent",
+}
+# Capabilities that a tool the agent invokes establishes.
+TOOL_KINDS = {"tool", "external-api", "database", "code-runner", "mcp-server", "plugin"}
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _term(pattern: str) -> re.Pattern[str]:
+    if pattern not in _COMPILED:
+        _COMPILED[pattern] = lx.rx(pattern)
+    return _COMPILED[pattern]
+
+
+def slug(text: str) -> str:
+    """A component id from a name: lower case, dashes, at most 40 characters."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "component"
+
+
+@dataclass
+class _Clause:
+    seg: Segment
+    norm: Norm
+    scope: Scope
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+
+@dataclass
+class _Reading:
+    """What has been read so far (the delta under construction)."""
+
+    source: str
+    components: dict[str, Component] = field(default_factory=dict)
+    capabilities: dict[str, list[tuple[bool, Evidence, bool]]] = field(default_factory=dict)
+    controls: list[Control] = field(default_factory=list)
+    entries: dict[str, EntryPoint] = field(default_factory=dict)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    factors: list[AgenticFactor] = field(default_factory=list)
+    unknowns: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    kinds_named: set[str] = field(default_factory=set)
+    tool_words: dict[str, set[str]] = field(default_factory=dict)
+    tool_sentences: dict[str, set[int]] = field(default_factory=dict)
+    non_agentic: Evidence | None = None
+
+    def quote(self, start: int, end: int, around: tuple[int, int] | None = None) -> Evidence:
+        """Evidence for `source[start:end]`, cut to the words around `around` if too long."""
+        if end - start > MAX_QUOTE and around is not None:
+            start, end = _window(self.source, start, end, around)
+        return Evidence(kind=EvidenceKind.QUOTE, quote=self.source[start:end], start=start, end=end)
+
+    def settle(self, capability: str, value: bool, evidence: Evidence, explicit: bool) -> None:
+        """Record one reading of a capability (resolved in `delta`)."""
+        self.capabilities.setdefault(capability, []).append((value, evidence, explicit))
+
+    def add(self, component: Component) -> Component:
+        """Add a component, or add evidence to the one with its id."""
+        old = self.components.get(component.id)
+        if old is None:
+            self.components[component.id] = component
+            return component
+        merged = old.model_copy(
+            update={
+                "evidence": old.evidence + [e for e in component.evidence if e not in old.evidence]
+            }
+        )
+        self.components[component.id] = merged
+        return merged
+
+
+def _window(source: str, start: int, end: int, around: tuple[int, int]) -> tuple[int, int]:
+    half = (MAX_QUOTE - (around[1] - around[0])) // 2
+    lo = max(start, around[0] - max(half, 0))
+    hi = min(end, around[1] + max(half, 0))
+    # Whole words only: move inwards to the nearest space.
+    if lo > start:
+        space = source.find(" ", lo, around[0])
+        lo = space + 1 if space != -1 else lo
+    if hi < end:
+        space = source.rfind(" ", around[1], hi)
+        hi = space if space != -1 else hi
+    return lo, hi
+
+
+def read(text: str) -> SystemDelta:
+    """Read a description or an answer into a system-model delta with evidence.
+
+    Offsets in the evidence are offsets into `text`.
+    """
+    reading = _Reading(text)
+    clauses = [
+        _Clause(seg, norm, scope(norm.text, keyed=bool(seg.context)))
+        for seg in segments(text)
+        if (norm := normalise(text, seg.start, seg.end)).text
+    ]
+    for clause in clauses:
+        if clause.scope.hypothetical and not clause.scope.negated:
+            continue
+        _terms(reading, clause)
+        _phrase_negations(reading, clause)
+        _tools(reading, clause)
+        _entries(reading, clause)
+        _assets(reading, clause)
+        plain = lx.NON_AGENTIC.search(clause.text)
+        if plain and reading.non_agentic is None:
+            reading.non_agentic = _evidence(reading, clause, *plain.span())
+    _agents(reading, clauses)
+    _tidy_tools(reading)
+    for clause in clauses:
+        _approvals(reading, clause)
+    return _delta(reading)
+
+
+# --- per clause ----------------------------------------------------------------------------
+
+
+def _evidence(reading: _Reading, clause: _Clause, start: int, end: int) -> Evidence:
+    """The clause as evidence for a match at `start:end` of its normalised text."""
+    around = clause.norm.source_span(start, end)
+    return reading.quote(clause.seg.start, clause.seg.end, around)
+
+
+def _terms(reading: _Reading, clause: _Clause) -> None:
+    claimed: list[tuple[int, int]] = []
+    text = clause.text
+    context = clause.seg.context
+    for term in TERMS:
+        pattern = _term(term.pattern)
+        matches = [m for m in pattern.finditer(text)]
+        if not matches and context and pattern.search(context):
+            # A structured value read under its key: `memory: redis` names the memory store.
+            matches = [re.match(r".*", text)]  # type: ignore[list-item]
+            matches = [m for m in matches if m]
+        for match in matches:
+            if any(match.start() < e and s < match.end() for s, e in claimed):
+                continue
+            negated = clause.scope.covers(match.start(), match.end())
+            evidence = _evidence(reading, clause, match.start(), match.end())
+            if negated:
+                rules_out = term.generic or not term.kind or term.kind in RULES_OUT_KINDS
+                if rules_out and term.capabilities:
+                    reading.settle(term.capabilities[0], False, evidence, True)
+                continue
+            if clause.scope.hypothetical:
+                continue
+            for capability in term.capabilities:
+                reading.settle(capability, True, evidence, not term.generic)
+            reading.factors += [f for f in term.factors if f not in reading.factors]
+            claimed.append((match.start(), match.end()))
+            if term.kind and not (term.generic and term.kind in reading.kinds_named):
+                _component(reading, term, clause, match, evidence)
+            break  # one component per term per clause
+
+
+def _component(
+    reading: _Reading, term: Term, clause: _Clause, match: re.Match[str], evidence: Evidence
+) -> None:
+    start, end = clause.norm.source_span(match.start(), match.end())
+    matched = reading.source[start:end]
+    name = term.name or matched.strip()
+    if term.kind == "llm" and not term.generic:
+        name = matched.strip()  # the model as the user named it: "GPT-4o", not "OpenAI model"
+    elif not term.name:
+        name = name if any(ch.isupper() for ch in name) else name.title()
+    component = Component(
+        id=slug(name),
+        name=name,
+        kind=term.kind,
+        layers=list(term.layers) or [Layer.L3],
+        hosting=_hosting(clause.text) if term.kind in ("llm", "model-server") else "",
+        evidence=[evidence],
+    )
+    reading.add(component)
+    reading.kinds_named.add(term.kind)
+
+
+_SELF_HOSTED = lx.rx(
+    r"self-hosted|on-?prem\w*|our own (?:gpus?|servers?|hardware)|ollama|vllm|locally|on device|on-device|in-house"
+)
+_TENANT = lx.rx(r"our (?:own )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account)")
+_PROVIDER = lx.rx(r"api|hosted|through|via|cloud|provider|service|endpoint")
+
+
+def _hosting(text: str) -> str:
+    if _SELF_HOSTED.search(text):
+        return "self-hosted"
+    if _TENANT.search(text):
+        return "provider service in own cloud tenant"
+    if _PROVIDER.search(text):
+        return "provider API"
+    return ""
+
+
+def _phrase_negations(reading: _Reading, clause: _Clause) -> None:
+    for pattern, capability in NEGATIONS:
+        match = _term(pattern).search(clause.text)
+        if match:
+            reading.settle(capability, False, _evidence(reading, clause, *match.span()), True)
+
+
+_IDENTIFIER = re.compile(
+    r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.)[A-Za-z0-9]+)+(?![\w])|(?<![\w.])[a-z]+(?:[A-Z][a-z0-9]+)+(?![\w])"
+)
+_TOOL_CONTEXT = lx.rx(
+    r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?"
+)
+_STORE_WORD = lx.rx(
+    r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
+)
+_NOT_A_TOOL_OBJECT = lx.rx(
+    r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
+    r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
+    r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
+    r"inbox|mailbox|e-?mails?|mail|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)"
+)
+_NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
+
+
+def _tools(reading: _Reading, clause: _Clause) -> None:
+    """Tools the agent invokes: identifiers, keyed lists and agent-subject action verbs."""
+    if clause.scope.hypothetical:
+        return
+    raw = reading.source[clause.seg.start : clause.seg.end]
+    in_tool_context = bool(_TOOL_CONTEXT.search(clause.seg.context))
+    taken: list[tuple[int, int]] = []
+    for ident in _IDENTIFIER.finditer(raw):
+        words = normalise(ident.group(0)).text
+        if lx.AGENT_WORD.search(words) or _STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
+            continue
+        if any(_term(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")):
+            continue  # a model's name with a version ("Qwen2.5"), not a tool
+        if _FILE_NAME.fullmatch(ident.group(0)):
+            continue
+        has_verb = bool(lx.ACTION.match(words)) or "." in ident.group(0)
+        if not (in_tool_context or has_verb or _TOOL_CONTEXT.search(clause.text)):
+            continue
+        start = clause.seg.start + ident.start()
+        if _negated_at(clause, start):
+            continue
+        end = start + len(ident.group(0))
+        _add_tool(reading, ident.group(0), words, start, end, clause)
+        taken.append((start, end))
+    if in_tool_context and taken:
+        return
+    if in_tool_context and not clause.scope.negated and len(clause.text.split()) <= 6:
+        # A keyed list item such as `tools: [refund lookup]`: the item names the tool.
+        _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
+        return
+    if lx.HUMAN_SUBJECT.match(clause.text):
+        return  # something a person does, not the agent
+    subject = lx.AGENT_SUBJECT.match(clause.text)
+    at = subject.end() if subject else 0
+    if at == 0 and not _bullet_verb(clause.text):
+        return  # no agent as subject: "messages are traced" is not an action of the agent
+    # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb.
+    while (action := lx.ACTION.match(clause.text, at)) is not None:
+        _verb_tool(reading, clause, action)
+        more = _NEXT_VERB.search(clause.text, action.end("verb"))
+        if more is None:
+            break
+        at = more.end()
+
+
+_NEXT_VERB = re.compile(r"(?:,| and| or| also| then)(?: (?:can|may|will|also|then|it))* (?=\w)")
+_FILE_NAME = re.compile(r"[\w.]+\.(?:com|org|io|net|ai|dev|md|json|yaml|yml|py|txt|csv|pdf)")
+
+
+def _verb_tool(reading: _Reading, clause: _Clause, action: re.Match[str]) -> None:
+    if clause.scope.covers(action.start(), action.end()):
+        return
+    obj = _object(action.group("rest"))
+    if not obj:
+        return
+    verb = action.group("verb")
+    if _effect(verb) == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(obj):
+        return  # reading its own store, documents or inbox is a flow or an entry, not a tool
+    obj_end = clause.text.find(obj, action.end("verb")) + len(obj)
+    s, e = clause.norm.source_span(action.start(), obj_end)
+    _add_tool(reading, reading.source[s:e], f"{verb} {obj}", s, e, clause)
+
+
+def _bullet_verb(text: str) -> bool:
+    """A clause that opens with a third-person verb: a bullet such as "looks up orders"."""
+    first, _, rest = text.partition(" ")
+    return (
+        first.endswith("s")
+        and not first.endswith("ss")
+        and bool(lx.ACTION.match(text))
+        and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
+    )
+
+
+def _negated_at(clause: _Clause, source_offset: int) -> bool:
+    origin = clause.norm.origin
+    for i, o in enumerate(origin):
+        if o >= source_offset:
+            return clause.scope.covers(i, i + 1)
+    return False
+
+
+def _object(rest: str) -> str:
+    """The object noun phrase after a verb, up to a preposition or conjunction."""
+    words: list[str] = []
+    for word in rest.split():
+        if lx.OBJECT_STOP.fullmatch(word):
+            if words:
+                break
+            continue  # "looks up orders": skip a leading particle
+        words.append(word)
+    while words and lx.VAGUE_OBJECT.fullmatch(words[0]):
+        words.pop(0)
+    return " ".join(words[:3])
+
+
+def _effect(words: str) -> Effect | None:
+    """The effect of the first word that is an action verb (the verb decides, not its object)."""
+    split = words.split()
+    for n in range(len(split)):
+        rest = " ".join(split[n:])
+        for pattern, effect in lx.ACTION_VERBS:
+            if re.match(rf"(?:{pattern})", rest):
+                return effect
+    return None
+
+
+def _add_tool(
+    reading: _Reading, name: str, words: str, start: int, end: int, clause: _Clause
+) -> None:
+    evidence = reading.quote(clause.seg.start, clause.seg.end, (start, end))
+    component = Component(
+        id=slug(name),
+        name=name,
+        kind="tool",
+        layers=[Layer.L3],
+        effect=_effect(words),
+        evidence=[evidence],
+    )
+    added = reading.add(component)
+    reading.tool_words[added.id] = set(words.split())
+    reading.tool_sentences.setdefault(added.id, set()).add(clause.seg.sentence)
+    reading.settle("tools", True, evidence, True)
+    if component.effect == Effect.EXECUTES_CODE:
+        reading.settle("code-execution", True, evidence, True)
+
+
+def _entries(reading: _Reading, clause: _Clause) -> None:
+    if clause.scope.hypothetical:
+        return
+    for kind, pattern in lx.ENTRY_POINTS:
+        match = _term(pattern).search(clause.text)
+        if match is None or clause.scope.covers(*match.span()) or kind.value in reading.entries:
+            continue
+        if kind in lx.NEEDS_INBOUND and not lx.INBOUND.search(clause.text):
+            continue  # "a lead approves in Slack" is a channel, not a way in
+        evidence = _evidence(reading, clause, *match.span())
+        s, e = clause.norm.source_span(*match.span())
+        reading.entries[kind.value] = EntryPoint(
+            id=f"entry-{kind.value}",
+            name=reading.source[s:e],
+            kind=kind,
+            untrusted=kind not in lx.TRUSTED_ENTRIES,
+            evidence=[evidence],
+        )
+
+
+def _assets(reading: _Reading, clause: _Clause) -> None:
+    if clause.scope.hypothetical:
+        return
+    for data_class, pattern in lx.ASSETS:
+        match = _term(pattern).search(clause.text)
+        if match is None or clause.scope.covers(*match.span()):
+            continue
+        if data_class.value in reading.assets:
+            continue
+        s, e = clause.norm.source_span(*match.span())
+        reading.assets[data_class.value] = Asset(
+            id=f"asset-{data_class.value}",
+            name=reading.source[s:e],
+            data_class=data_class,
+            evidence=[_evidence(reading, clause, *match.span())],
+        )
+
+
+# --- across clauses --------------------------------------------------------------------------
+
+_NAMED_AGENT = re.compile(
+    r"(?<![\w-])([a-z][\w-]*) (agent|bot|assistant|copilot|worker)s?(?![\w-])"
+)
+_NOT_A_NAME = lx.rx(
+    r"a|an|the|this|that|our|its|their|each|every|one|single|ai|llm|other|another|multi|sub|peer|"
+    r"same|main|autonomous|agentic|user|software|no|any|which|new|first|second|third|rogue|"
+    r"malicious|of|internal|all|external|human|two|three|four|five|several|multiple|many|more|"
+    r"and|or|is|as|by|to|with|for|coding|virtual|smart|helpful|simple|small|personal|digital|"
+    r"intelligent|chat|support|an ai|conversational|generative|gen|llm-based|ai-powered"
+)
+_GENERIC_AGENT_NAMES = {"support", "chat", "coding", "virtual", "personal", "digital"}
+
+
+def _agents(reading: _Reading, clauses: list[_Clause]) -> None:
+    """Named agents ("intake agent", `intake_agent`), and the primary agent."""
+    named: list[tuple[str, Evidence]] = []
+    first_agentish: Evidence | None = None
+    for clause in clauses:
+        if clause.scope.hypothetical:
+            continue
+        for match in _NAMED_AGENT.finditer(clause.text):
+            if clause.scope.covers(*match.span()):
+                continue
+            qualifier, noun = match.group(1), match.group(2)
+            evidence = _evidence(reading, clause, *match.span())
+            if first_agentish is None:
+                first_agentish = evidence
+            if _NOT_A_NAME.fullmatch(qualifier) and qualifier not in _GENERIC_AGENT_NAMES:
+                continue
+            name = f"{qualifier} {noun}"
+            if all(name != n for n, _ in named):
+                named.append((name, evidence))
+        if first_agentish is None:
+            word = lx.AGENT_WORD.search(clause.text)
+            if word and not clause.scope.covers(*word.span()):
+                first_agentish = _evidence(reading, clause, *word.span())
+    for name, evidence in named:
+        reading.add(
+            Component(
+                id=slug(name), name=name, kind="agent", layers=[Layer.L3], evidence=[evidence]
+            )
+        )
+    distinct = [n for n, _ in named if n.split()[0] not in _GENERIC_AGENT_NAMES]
+    if len(distinct) >= 2:
+        reading.settle("multi-agent", True, named[1][1], True)
+        if AgenticFactor.AGENT_TO_AGENT not in reading.factors:
+            reading.factors.append(AgenticFactor.AGENT_TO_AGENT)
+    agents = [c for c in reading.components.values() if c.kind == "agent"]
+    if first_agentish is not None and not any(c.id != "peer-agents" for c in agents):
+        reading.add(
+            Component(
+                id="agent",
+                name="the agent",
+                kind="agent",
+                layers=[Layer.L3],
+                evidence=[first_agentish],
+            )
+        )
+
+
+def _tidy_tools(reading: _Reading) -> None:
+    """Drop the generic "tools" component once tools are named one by one."""
+    named = [c for c in reading.components.values() if c.kind == "tool" and c.id != "tools"]
+    if named:
+        reading.components.pop("tools", None)
+
+
+def _approvals(reading: _Reading, clause: _Clause) -> None:
+    """Human approval (or its stated absence) for the actions a clause names."""
+    text = clause.text
+    if clause.scope.hypothetical:
+        return
+    context = clause.seg.context
+    if context and lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:
+        _control(reading, clause, re.match(r".*", text), False, "")  # type: ignore[arg-type]
+        return
+    if context and lx.APPROVAL_KEY.search(context) and not clause.scope.negated:
+        human = lx.HUMAN.search(text)
+        actor = _actor(reading, clause, human) if human else ""
+        _control(reading, clause, re.match(r".*", text), True, actor)  # type: ignore[arg-type]
+        return
+    approval = lx.APPROVAL.search(text)
+    automatic = lx.AUTOMATIC.search(text)
+    if automatic and not clause.scope.covers(*automatic.span()):
+        _control(reading, clause, automatic, False, "")
+    if approval and not lx.AGENT_REVIEWER.search(text):
+        human = lx.HUMAN.search(text)
+        stem = approval.group(0).split()[0][:5]
+        passive = re.search(
+            r"(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
+            rf"until|before|without|no) (?:\w+ )?{re.escape(stem)}",
+            text,
+        )
+        if human or passive or approval.group(0).startswith(("human", "hitl", "manual", "multi")):
+            present = not clause.scope.covers(*approval.span())
+            actor = _actor(reading, clause, human) if human else ""
+            _control(reading, clause, approval, present, actor)
+
+
+def _actor(reading: _Reading, clause: _Clause, human: re.Match[str]) -> str:
+    s, e = clause.norm.source_span(*human.span())
+    # Take the role with the word before it when that is a qualifier ("team lead", "on-call").
+    before = reading.source[max(clause.seg.start, s - 20) : s].split()
+    qualifier = (
+        before[-1]
+        if before
+        and before[-1].isalpha()
+        and before[-1].lower()
+        not in {
+            "a",
+            "an",
+            "the",
+            "by",
+            "our",
+            "their",
+            "and",
+            "or",
+            "of",
+            "to",
+            "must",
+            "from",
+            "any",
+            "every",
+        }
+        else ""
+    )
+    return f"{qualifier} {reading.source[s:e]}".strip()
+
+
+def _control(
+    reading: _Reading, clause: _Clause, match: re.Match[str], present: bool, actor: str
+) -> None:
+    words = set(clause.text.split())
+    live = [t for t in reading.tool_words if t in reading.components]
+    applies = sorted(t for t in live if _shares(words, reading.tool_words[t]))
+    if not applies:
+        # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
+        applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
+    evidence = _evidence(reading, clause, *match.span())
+    reading.controls.append(
+        Control(
+            id=f"approval-{len(reading.controls) + 1}",
+            kind=ControlKind.HUMAN_APPROVAL,
+            present=present,
+            applies_to=applies,
+            scope=reading.source[clause.seg.start : clause.seg.end][:MAX_QUOTE],
+            actor=actor,
+            evidence=[evidence],
+        )
+    )
+    reading.settle("human-in-loop", present, evidence, present)
+    if not present and AgenticFactor.AUTONOMY not in reading.factors:
+        reading.factors.append(AgenticFactor.AUTONOMY)
+
+
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "to",
+    "of",
+    "and",
+    "or",
+    "any",
+    "all",
+    "every",
+    "each",
+    "for",
+    "in",
+    "on",
+    "by",
+    "it",
+    "its",
+    "is",
+    "are",
+}
+
+
+def _shares(words: set[str], tool_words: set[str]) -> bool:
+    """Whether a clause and a tool share a content word (stems of five letters count)."""
+    content = {w for w in tool_words - _STOP if len(w) > 2}
+    stems = {w[:5] for w in content if len(w) >= 5}
+    return bool(content & words) or any(w[:5] in stems for w in words if len(w) >= 5)
+
+
+# --- the delta -------------------------------------------------------------------------------
+
+
+def _delta(reading: _Reading) -> SystemDelta:
+    capabilities: dict[str, bool] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    unknowns = list(reading.unknowns)
+    for name, readings in reading.capabilities.items():
+        if name == "human-in-loop" and any(r[0] for r in readings):
+            # One approval is enough for humans to be in the loop, however many actions run
+            # automatically beside it.
+            readings = [r for r in readings if r[0]]
+        negative = [r for r in readings if r[0] is False]
+        explicit_positive = [r for r in readings if r[0] is True and r[2]]
+        if negative:
+            # A statement that rules a capability out beats a mention; two explicit statements
+            # that disagree are a question for the user, kept false until answered (safer for
+            # the findings that need it: they stay out rather than appear on a guess).
+            capabilities[name] = False
+            evidence[name] = [r[1] for r in negative]
+            if explicit_positive and not _same_clause(negative, explicit_positive):
+                quotes = " / ".join(f'"{r[1].quote}"' for r in (negative[0], explicit_positive[0]))
+                unknowns.append(
+                    f"The description seems to say both yes and no about {name}: {quotes}. Which is it?"
+                )
+        else:
+            capabilities[name] = True
+            evidence[name] = _unique([r[1] for r in readings])[:3]
+    _implied(reading, capabilities, evidence)
+    components = list(reading.components.values())
+    if capabilities.get("multi-agent") is False:
+        components = [c for c in components if c.id != "peer-agents"]
+    for kind in ("tools", "rag", "memory", "code-execution", "mcp", "plugins"):
+        if capabilities.get(kind) is False:
+            components = [c for c in components if not _defines(c, kind)]
+    entries = list(reading.entries.values())
+    primary = next((c.id for c in components if c.kind == "agent"), "")
+    entries = [e.model_copy(update={"target": primary}) for e in entries]
+    return SystemDelta(
+        components=components,
+        capabilities=capabilities,
+        capability_evidence=evidence,
+        controls=reading.controls,
+        entry_points=entries,
+        assets=list(reading.assets.values()),
+        data_flows=flows(components, entries),
+        trust_boundaries=boundaries(components, entries),
+        agentic_factors=reading.factors,
+        unknowns=unknowns,
+        assumptions=reading.assumptions,
+    )
+
+
+def _implied(
+    reading: _Reading, capabilities: dict[str, bool], evidence: dict[str, list[Evidence]]
+) -> None:
+    """Capabilities that follow from others, each with the evidence it follows from.
+
+    Only what a reviewer would write down without asking: no other agents and no MCP means no
+    inter-agent protocol; no tools means no MCP servers or plugins; a model used through a
+    provider's API is not self-hosted; a plain application that calls a model once neither
+    plans, calls tools nor runs code.
+    """
+
+    def imply(name: str, value: bool, because: str) -> None:
+        if name not in capabilities and because in evidence:
+            capabilities[name] = value
+            evidence[name] = evidence[because][:1]
+
+    if capabilities.get("multi-agent") is False and capabilities.get("mcp") is not True:
+        imply("agent-protocol", False, "multi-agent")
+    if capabilities.get("tools") is False:
+        imply("mcp", False, "tools")
+        imply("plugins", False, "tools")
+    if capabilities.get("memory") is False and capabilities.get("rag") is False:
+        imply("shared-knowledge", False, "memory")
+    models = [c for c in reading.components.values() if c.kind == "llm" and c.evidence]
+    if "self-hosted-model" not in capabilities and models:
+        hosted = [m for m in models if m.hosting.startswith("provider")]
+        if hosted and not any(m.hosting == "self-hosted" for m in models):
+            capabilities["self-hosted-model"] = False
+            evidence["self-hosted-model"] = hosted[0].evidence[:1]
+        elif any(m.hosting == "self-hosted" for m in models):
+            capabilities["self-hosted-model"] = True
+            evidence["self-hosted-model"] = [
+                m.evidence[0] for m in models if m.hosting == "self-hosted"
+            ][:1]
+    if reading.non_agentic is not None and not any(
+        c.kind == "agent" for c in reading.components.values()
+    ):
+        for name in ("planning", "tools", "code-execution", "mcp", "multi-agent", "agent-protocol"):
+            if name not in capabilities:
+                capabilities[name] = False
+                evidence[name] = [reading.non_agentic]
+
+
+def _same_clause(
+    a: list[tuple[bool, Evidence, bool]], b: list[tuple[bool, Evidence, bool]]
+) -> bool:
+    return any(x[1].start == y[1].start for x in a for y in b)
+
+
+def _unique(items: list[Evidence]) -> list[Evidence]:
+    seen: list[Evidence] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+_DEFINING_KINDS = {
+    "tools": {"tool"},
+    "rag": {"vector-store", "knowledge-base"},
+    "memory": {"memory", "shared-memory"},
+    "code-execution": {"code-runner"},
+    "mcp": {"mcp-server"},
+    "plugins": {"plugin"},
+}
+
+
+def _defines(component: Component, capability: str) -> bool:
+    """Whether a component exists only because of a capability the user ruled out."""
+    if capability == "tools":
+        return component.kind == "tool" and component.id == "tools"
+    return component.kind in _DEFINING_KINDS[capability]

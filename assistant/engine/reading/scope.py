@@ -1,0 +1,105 @@
+"""Negation scope and modality within one clause (normalised text).
+
+A negation cue ("no", "never", "without", "nobody", "can't") reaches from the cue to the end of
+its clause, so coordination is covered: in "no memory and no tools" and "never stores or runs
+code" everything after the cue is ruled out. A cue after its subject ("code execution is not
+allowed", `memory: none`) reaches back to the start of the clause. Pseudo-negations ("not only",
+"no more than $200") are not cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.engine.reading.lexicon import (
+    HYPOTHETICAL,
+    NEGATION_CUE,
+    NEGATIVE_VALUE,
+    POST_NEGATION,
+    PSEUDO_NEGATION,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What is negated in a clause, and whether the clause states facts at all.
+
+    Attributes:
+        negated: Spans of the normalised clause under negation (start, end).
+        hypothetical: The clause speaks of plans or possibilities, not of the system as it is.
+    """
+
+    negated: tuple[tuple[int, int], ...]
+    hypothetical: bool
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether the span `start:end` of the clause is negated (its start is in a scope)."""
+        return any(s <= start < e for s, e in self.negated)
+
+
+_LIST_GO_ON = {"no", "nor", "or", "and", "not", "never", "neither", "without", "nothing", "none"}
+# A new subject and its verb after the cue: "when it cannot solve it, it escalates to a human".
+_NEW_SUBJECT = re.compile(r"(?<= )(?:it|they|we|he|she|which|who) (?!not\b|never\b|n't)[a-z]+s?\b")
+
+
+def _scope_end(clause: str, cue: int) -> int:
+    """Where a negation that starts at `cue` stops: the end of its clause, or earlier.
+
+    It stops at a comma that starts something else (not a list going on: "no memory, no tools"
+    or "no memory, tools, or code" keep it), and before a new subject with its own verb.
+    """
+    end = len(clause)
+    until = re.search(r" (?:until|unless|till) ", clause[cue:])
+    if until:
+        end = cue + until.start()  # "nothing ships until a lead signs off": the sign-off holds
+    subject = _NEW_SUBJECT.search(clause, cue + 1, end)
+    if subject and len(clause[cue : subject.start()].split()) > 2:
+        end = subject.start()
+    start = cue
+    for comma in re.finditer(r",", clause[:end]):
+        if comma.start() < cue:
+            continue
+        after = clause[comma.end() :].split()
+        before = clause[start : comma.start()].split()
+        following = re.split(r",| and | or ", clause[comma.end() :], maxsplit=1)[0].split()
+        if after and after[0] in _LIST_GO_ON:
+            start = comma.end()
+            continue
+        if len(before) <= 4 and len(following) <= 3:
+            start = comma.end()
+            continue
+        return comma.start()
+    return end
+
+
+def scope(clause: str, keyed: bool = False) -> Scope:
+    """The negation scopes and modality of one normalised clause.
+
+    `keyed`: the clause is a value read under a key (`memory: none`), where a trailing
+    negative value negates it; in prose "signs off" is no such value.
+    """
+    pseudo = [(m.start(), m.end()) for m in PSEUDO_NEGATION.finditer(clause)]
+    cues = [
+        c for c in NEGATION_CUE.finditer(clause) if not any(s <= c.start() < e for s, e in pseudo)
+    ]
+    spans: list[tuple[int, int]] = []
+    # Repeated cues are coordination ("no memory and no tools") and keep the scope going; a
+    # "without" after another cue cancels it ("nothing goes out without approval": approval
+    # is required), until the next cue.
+    opened: int | None = None
+    for cue in cues:
+        if opened is None:
+            opened = cue.start()
+        elif cue.group(0) == "without":
+            spans.append((opened, cue.start()))
+            opened = None
+    if opened is not None:
+        spans.append((opened, _scope_end(clause, opened)))
+    post = POST_NEGATION.search(clause)
+    if post:
+        spans.append((0, post.start()))
+    value = NEGATIVE_VALUE.search(clause) if keyed else None
+    if value and value.start() > 0:
+        spans.append((0, value.start() + 1))
+    return Scope(tuple(spans), bool(HYPOTHETICAL.search(clause)))

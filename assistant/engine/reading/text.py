@@ -1,0 +1,344 @@
+"""Text as the extractor reads it: normalised, segmented into clauses, with offsets kept.
+
+Matching runs on a normalised copy of each clause (identifiers split into words, common typos
+of the vocabulary's key words mended, white space folded), and every match maps back to the
+exact characters of the user's description. That is what lets every fact quote the user.
+
+Segments come from prose (sentences, then clauses split at contrast and clause boundaries) and
+from structure (YAML, JSON, Markdown lists and `key: value` lines), where a value is read with
+the keys above it (`tools:` then `- send_sms` reads as "tools send sms").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+# Key words worth mending when misspelt ("memroy", "aproves"). Short words are left alone: at
+# four letters or fewer, one wrong letter is usually another word.
+KEY_WORDS = (
+    "memory",
+    "approve",
+    "approves",
+    "approved",
+    "approval",
+    "review",
+    "reviews",
+    "reviewed",
+    "execute",
+    "executes",
+    "retrieval",
+    "database",
+    "documents",
+    "knowledge",
+    "agents",
+    "assistant",
+    "customers",
+    "employees",
+    "tools",
+    "sandbox",
+    "without",
+    "cannot",
+    "never",
+    "nobody",
+    "refund",
+    "refunds",
+    "payments",
+    "patients",
+    "personal",
+    "remembers",
+    "history",
+    "browses",
+    "plugins",
+    "emails",
+    "message",
+    "messages",
+    "confirm",
+    "confirms",
+    "automatically",
+    "autonomous",
+    "orchestrator",
+    "credentials",
+    "permissions",
+    "authenticated",
+    "conversation",
+    "conversations",
+)
+_KEY_SET = frozenset(KEY_WORDS)
+# Words close to a key word that are words in their own right, never mended.
+_REAL_WORDS = frozenset(
+    {"approach", "reviewer", "reviewers", "memo", "agent", "agency", "message", "messenger"}
+)
+
+
+@cache
+def mend(word: str) -> str:
+    """The key word `word` is a likely typo of, or `word` itself.
+
+    A typo here is one edit (a letter added, dropped, changed, or two swapped) for words of five
+    to seven letters, two for longer ones.
+    """
+    lower = word.lower()
+    if len(lower) < 5 or lower in _KEY_SET or lower in _REAL_WORDS or not lower.isalpha():
+        return word
+    budget = 1 if len(lower) < 8 else 2
+    for key in KEY_WORDS:
+        # An inflection ("payment" of "payments", "reviewer" of "review") is a word, not a typo.
+        inflection = key.startswith(lower) or lower.startswith(key)
+        close = abs(len(key) - len(lower)) <= budget and key[0] == lower[0] and not inflection
+        if close and _distance(lower, key, budget) <= budget:
+            return key
+    return word
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (Damerau-Levenshtein without re-edits), capped."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019_.][A-Za-z0-9]+)*|\d+(?:[.,]\d+)*|\S")
+_IDENTIFIER_SPLIT = re.compile(r"_|\.(?=[A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A normalised text and, for each of its characters, the offset it came from.
+
+    Attributes:
+        text: Lower-case words separated by single spaces; identifiers split into words.
+        origin: `origin[i]` is the offset in the source of `text[i]` (same length as `text`).
+        ends: `ends[i]` is the offset just past the source character(s) `text[i]` stands for.
+    """
+
+    text: str
+    origin: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of `text[start:end]` (end exclusive)."""
+        return self.origin[start], self.ends[end - 1]
+
+
+def normalise(source: str, start: int = 0, end: int | None = None) -> Norm:
+    """Normalise `source[start:end]` for matching, keeping the offset of every character.
+
+    `send_sms`, `sendSms` and `payments_api.transfer` become "send sms", "send sms" and
+    "payments api transfer"; "memroy" becomes "memory"; any run of white space one space.
+    """
+    end = len(source) if end is None else end
+    out: list[str] = []
+    origin: list[int] = []
+    ends: list[int] = []
+    for match in _TOKEN.finditer(source, start, end):
+        token = match.group(0)
+        pieces = _pieces(token, match.start())
+        for piece, piece_start, piece_end in pieces:
+            if out:
+                out.append(" ")
+                origin.append(piece_start)
+                ends.append(piece_start)
+            word = mend(piece).lower()
+            for i, ch in enumerate(word):
+                # A mended word may differ in length: map its characters onto the piece's span.
+                out.append(ch)
+                origin.append(min(piece_start + i, piece_end - 1))
+                ends.append(
+                    piece_end if i == len(word) - 1 else min(piece_start + i + 1, piece_end)
+                )
+    return Norm("".join(out), tuple(origin), tuple(ends))
+
+
+def _pieces(token: str, at: int) -> list[tuple[str, int, int]]:
+    """A token split at identifier joints (`_`, `.`, camelCase), with each piece's span."""
+    # camelCase is split only when it starts lower case (`sendSms`); `OpenAI` and `GitHub` are
+    # product names and stay whole.
+    camel = token[:1].islower() and bool(_CAMEL.search(token))
+    if not (_IDENTIFIER_SPLIT.search(token) or camel):
+        return [(token, at, at + len(token))]
+    pieces: list[tuple[str, int, int]] = []
+    offset = 0
+    for part in _IDENTIFIER_SPLIT.split(token):
+        for sub in _CAMEL.split(part) if camel else [part]:
+            if sub:
+                begin = token.index(sub, offset)
+                pieces.append((sub, at + begin, at + begin + len(sub)))
+                offset = begin + len(sub)
+        offset += 1
+    return pieces
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A clause of prose, or one value of structured text read with its keys.
+
+    Attributes:
+        start: Offset of the segment in the source.
+        end: Offset just past it.
+        context: Keys above a structured value, normalised ("tools", "agents intake"); "".
+        sentence: Index of the sentence (or structured block) it belongs to.
+    """
+
+    start: int
+    end: int
+    context: str = ""
+    sentence: int = 0
+
+
+# A sentence ends at . ! ? followed by space and a capital, a digit, a quote or a bullet, or at
+# a blank line or a new list item. Abbreviations are protected first.
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|no|dr|mr|mrs|ms|inc|ltd)\.", re.I)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+(?=[A-Za-z0-9\"'(`*\-\u2022])|\n\s*\n|\n(?=\s*(?:[-*\u2022+]|\d+[.)])\s)"
+)
+# Inside a sentence, a clause ends at these: negation and modality never reach past them.
+_CLAUSE_END = re.compile(
+    r"\s*(?:;|:(?=\s)|\u2014|\u2013|\s-\s"
+    r"|,?\s+(?:but|however|although|though|whereas|while|except|unless|otherwise|instead)\b"
+    r"|,\s+(?:so|which|whose|where|and then|then)\b"
+    r"|,?\s+and\s+(?=(?:it|we|they|he|she|our|the|a|an|this|that|these|its|their|every|each|all|any|some)\b)"
+    r"|,\s+(?=(?:it|we|they|our|the|this|that|its|their|every|each|all|any)\s))",
+    re.I,
+)
+
+
+def sentences(source: str) -> list[tuple[int, int]]:
+    """Sentence spans of prose."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), source)
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for match in _SENTENCE_END.finditer(protected):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, len(source)))
+    return [(s, e) for s, e in (_strip(source, s, e) for s, e in spans) if e > s]
+
+
+def clauses(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of one sentence."""
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for match in _CLAUSE_END.finditer(source, start, end):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, end))
+    return [(s, e) for s, e in (_strip(source, s, e) for s, e in spans) if e > s]
+
+
+def _strip(source: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and source[start] in " \t\r\n-*\u2022+>#|,.`\"'{}[]":
+        start += 1
+    while end > start and source[end - 1] in " \t\r\n,.;:|`\"'{}[]":
+        end -= 1
+    return start, end
+
+
+_KEY_LINE = re.compile(
+    r"^(?P<indent>\s*)(?:[-*+]\s+)?\"?(?P<key>[A-Za-z_][\w .\-]{0,40}?)\"?\s*:(?:\s+|$)"
+)
+_ITEM_LINE = re.compile(r"^(?P<indent>\s*)(?:[-*+\u2022]|\d+[.)])\s+")
+
+
+def is_structured(source: str) -> bool:
+    """Whether the text is mostly structure (YAML, JSON, lists) rather than prose."""
+    lines = [line for line in source.splitlines() if line.strip()]
+    if not lines:
+        return False
+    stripped = source.lstrip()
+    if stripped.startswith(("{", "[")):
+        return True
+    keyed = sum(1 for line in lines if _KEY_LINE.match(line) and len(line) < 160)
+    return keyed >= 3 and keyed >= len(lines) * 0.4
+
+
+def segments(source: str) -> list[Segment]:
+    """Every clause of the text, prose and structure alike, in order."""
+    if is_structured(source):
+        return _structured(source)
+    found: list[Segment] = []
+    for n, (s, e) in enumerate(sentences(source)):
+        found += [Segment(cs, ce, "", n) for cs, ce in clauses(source, s, e)]
+    return found
+
+
+def _structured(source: str) -> list[Segment]:
+    """Structured text, one value at a time, each read under the keys that contain it.
+
+    Indentation decides nesting (YAML, pretty-printed JSON, nested lists); a value that is
+    prose is split into clauses like any sentence.
+    """
+    found: list[Segment] = []
+    stack: list[tuple[int, str]] = []  # (indent, normalised key)
+    offset = 0
+    block = 0
+    for line in source.splitlines(keepends=True):
+        line_start, body = offset, line.rstrip("\r\n")
+        offset += len(line)
+        if not body.strip() or body.strip() in "{}[],":
+            continue
+        match = _KEY_LINE.match(body)
+        item = _ITEM_LINE.match(body)
+        indent = len(body) - len(body.lstrip(" \t-*+\u2022"))
+        if match:
+            indent = match.start("key")
+        while (
+            stack and stack[-1][0] >= indent and not (item and not match and stack[-1][0] < indent)
+        ):
+            stack.pop()
+        if not stack:
+            block += 1
+        value_start = line_start + (match.end() if match else (item.end() if item else 0))
+        key = normalise(match.group("key")).text if match else ""
+        context = " ".join(k for _, k in stack)
+        if match:
+            stack.append((indent, key))
+        value_end = line_start + len(body)
+        here = f"{context} {key}".strip()
+        if value_start >= value_end or not source[value_start:value_end].strip(" \"',{}[]"):
+            if key:
+                found.append(
+                    Segment(
+                        line_start + match.start("key"),
+                        line_start + match.end("key"),
+                        context,
+                        block,
+                    )
+                    if match
+                    else Segment(value_start, value_end, context, block)
+                )
+            continue
+        for cs, ce in clauses(source, value_start, value_end):
+            for part_s, part_e in _list_items(source, cs, ce):
+                found.append(Segment(part_s, part_e, here, block))
+    return found
+
+
+def _list_items(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An inline list (`[a, b, c]` or `a, b, c` of identifiers) as its items; else the span."""
+    text = source[start:end]
+    inner = text.strip("[] ")
+    parts = [p for p in re.split(r"\s*,\s*", inner) if p.strip(" \"'")]
+    if len(parts) < 2 or any(len(p.split()) > 4 for p in parts):
+        return [(start, end)]
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for part in parts:
+        at = source.index(part, cursor, end)
+        s, e = _strip(source, at, at + len(part))
+        if e > s:
+            spans.append((s, e))
+        cursor = at + len(part)
+    return spans
