@@ -52,7 +52,7 @@ def analyze_command(
             Engine(chosen), model, api_base, progress=progress
         )
         progress(f"engine: {kind.value} ({model_name})")
-        extractor = LLMExtractor(proposer.chat_model, catalogue)
+        extractor = LLMExtractor(proposer.chat_model, catalogue, progress=progress)
         result = analyze(
             description,
             catalogue,

@@ -240,6 +240,7 @@ class Conversation:
         description = f"{self.state.system.description}\n\n{text}".strip()
         step.progress("reading the description")
         system = system_from_description(description, self.binding.extractor)
+        self._note_dropped(step)
         events: list[Event] = [user, SystemChanged(system=system)]
         if not (system.components or system.capabilities):
             reply = (
@@ -269,7 +270,8 @@ class Conversation:
         # The interview already read the answer with the rules; a model extractor reads it too.
         if not isinstance(self.binding.extractor, RulesExtractor) and not delta.unknowns:
             step.progress("reading the answer")
-            system = system.apply(self.binding.extract(text, system, question.text))
+            system = system.apply(self.binding.extract(text, system, question.text, question.id))
+            self._note_dropped(step)
         events: list[Event] = [user]
         if system != self.state.system:
             events.append(SystemChanged(system=system))
@@ -300,6 +302,7 @@ class Conversation:
         before = self.state.system.description
         offset = len(before) + 2 if before else 0
         delta = shift_evidence(self.binding.extract(text, self.state.system), offset)
+        self._note_dropped(step)
         described = f"{before}\n\n{text}" if before else text
         system = self.state.system.apply(delta).model_copy(update={"description": described})
         events: list[Event] = [user]
@@ -307,6 +310,12 @@ class Conversation:
             events.append(SystemChanged(system=system))
         reply = say.delta_summary(delta, self.state.system) + " `/analyze` updates the findings."
         self._reply(step, events, reply)
+
+    def _note_dropped(self, step: _Step) -> None:
+        """Say how many of the model's facts grounding dropped from the extraction just run."""
+        dropped = self.binding.dropped_facts()
+        if dropped:
+            step.emit(Notice(f"{dropped}.", "Unsupported facts dropped", "warning"))
 
     def _analyse_now(self, step: _Step, user: MessageLogged) -> None:
         events: list[Event] = [user]

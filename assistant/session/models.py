@@ -125,13 +125,28 @@ class ModelBinding:
             return OFFLINE
         return f"{self.engine.value}: {self.model} -> {self.destination}"
 
-    def extract(self, text: str, system: SystemModel, question: str = "") -> SystemDelta:
-        """Run the extractor, giving it the question answered when it accepts one."""
-        if question and "question" in inspect.signature(self.extractor.extract).parameters:
+    def extract(
+        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
+    ) -> SystemDelta:
+        """Run the extractor, giving it the question answered (and its id) when it accepts one."""
+        accepts = inspect.signature(self.extractor.extract).parameters
+        if question and "question" in accepts:
             method: Any = self.extractor.extract
-            delta: SystemDelta = method(text, system, question=question)
+            extra = {"question_id": question_id} if "question_id" in accepts else {}
+            delta: SystemDelta = method(text, system, question=question, **extra)
             return delta
         return self.extractor.extract(text, system)
+
+    def dropped_facts(self) -> str:
+        """What grounding dropped from the model's last extraction, as one line ("" if none)."""
+        if isinstance(self.extractor, RulesExtractor):
+            return ""  # the rules quote nothing a model said: nothing to drop
+        from assistant.engine.grounding import summary
+        from assistant.engine.llm_mode import LLMExtractor
+
+        if not isinstance(self.extractor, LLMExtractor):
+            return ""
+        return summary(self.extractor.last_dropped)
 
 
 def rules_binding() -> ModelBinding:

@@ -25,12 +25,19 @@ INFO = ModelInfo(
     input_cost_per_token=1e-6,
     output_cost_per_token=2e-6,
 )
+# The case says only "A helpdesk bot answers staff questions.": the model is the assumed `llm`.
 DELTA = {
     "components": [
-        {"id": "bot", "name": "Helpdesk bot", "kind": "agent", "layers": ["L3"]},
-        {"id": "gpt", "name": "Hosted GPT", "kind": "llm", "layers": ["L1"]},
+        {
+            "id": "bot",
+            "name": "Helpdesk bot",
+            "kind": "agent",
+            "layers": ["L3"],
+            "evidence": [{"kind": "quote", "quote": "A helpdesk bot"}],
+        },
     ],
-    "capabilities": {"tools": False, "memory": False, "multi-agent": False},
+    "capabilities": {"human-users": True},
+    "capability_evidence": {"human-users": [{"kind": "quote", "quote": "answers staff"}]},
 }
 
 
@@ -44,8 +51,8 @@ def _finding(threat: str) -> dict[str, Any]:
         "threat_id": threat,
         "layer": "L1",
         "title": f"{threat} against the helpdesk bot",
-        "scenario": "A staff member types instructions that steer the hosted GPT.",
-        "components": ["gpt"],
+        "scenario": "A staff member types instructions that steer the model behind the bot.",
+        "components": ["llm"],
         "likelihood": "possible",
         "impact": "medium",
         "rationale": "Staff can type anything.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -311,6 +312,50 @@ def test_secrets_are_redacted_before_they_are_kept(chat: Driver) -> None:
     assert key not in state.system.description
     notices = [u for u in chat.updates if isinstance(u, Notice)]
     assert notices and notices[0].title == "Redacted" and key not in notices[0].text
+
+
+def _said(words: str, **extra: str) -> list[dict[str, str]]:
+    return [{"kind": extra.pop("kind", "quote"), "quote": words, **extra}]
+
+
+def _tool(ident: str, evidence: list[dict[str, str]]) -> dict[str, object]:
+    return {"id": ident, "name": ident, "kind": "tool", "layers": ["L3"], "evidence": evidence}
+
+
+def test_model_facts_without_the_users_words_are_dropped_with_a_notice(
+    catalogue: Catalogue,
+) -> None:
+    from assistant.engine.llm_mode import LLMExtractor
+
+    described = {
+        "components": [
+            _tool("stripe", _said("pay via Stripe")),
+            _tool("admin-console", _said("an admin console for staff")),
+        ]
+    }
+    model = ScriptedChatModel([json.dumps(described)])
+    binding = ModelBinding(engine=Engine.HYBRID, extractor=LLMExtractor(model, catalogue))
+    chat = new_conversation(catalogue, binding=binding)
+    chat.send(DESCRIPTION)
+    system = chat.conversation.state.system
+    assert "stripe" in system.component_ids() and "admin-console" not in system.component_ids()
+    [notice] = [u for u in chat.updates if isinstance(u, Notice)]
+    assert notice.title == "Unsupported facts dropped" and notice.severity == "warning"
+    assert notice.text == (
+        "1 model fact dropped: quote not found in the text (component admin-console)."
+    )
+    # An answer's words are credited to the question it answers.
+    question = chat.conversation.state.pending
+    assert question is not None
+    answered = {"components": [_tool("ledger", _said("a ledger", kind="answer", question_id="x"))]}
+    model.enqueue(json.dumps(answered))
+    chat.send("We also keep a ledger of payments.")
+    ledger = chat.conversation.state.system.component("ledger")
+    assert ledger is not None
+    assert [(e.kind.value, e.question_id, e.quote) for e in ledger.evidence] == [
+        ("answer", question, "a ledger")
+    ]
+    assert len([u for u in chat.updates if isinstance(u, Notice)]) == 1  # nothing new dropped
 
 
 def test_ask_streams_a_reply_from_the_model(catalogue: Catalogue) -> None:

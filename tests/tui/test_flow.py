@@ -86,13 +86,39 @@ def _proposal(threat: str, layer: str, components: list[str]) -> dict[str, objec
 
 
 async def test_full_flow_with_the_scripted_model(app_factory: AppFactory, tmp_path: Path) -> None:
+    def said(words: str) -> list[dict[str, str]]:
+        return [{"kind": "quote", "quote": words}]
+
     delta = {
         "components": [
-            {"id": "gpt", "name": "GPT-4o", "kind": "llm", "layers": ["L1"]},
-            {"id": "policies", "name": "Policy store", "kind": "vector-store", "layers": ["L2"]},
-            {"id": "agent", "name": "Expense agent", "kind": "agent", "layers": ["L3"]},
+            {
+                "id": "gpt",
+                "name": "GPT-4o",
+                "kind": "llm",
+                "layers": ["L1"],
+                "evidence": said("GPT-4o"),
+            },
+            {
+                "id": "policies",
+                "name": "Policy store",
+                "kind": "vector-store",
+                "layers": ["L2"],
+                "evidence": said("policies in a Pinecone vector store"),
+            },
+            {
+                "id": "agent",
+                "name": "Expense agent",
+                "kind": "agent",
+                "layers": ["L3"],
+                "evidence": said("An expense agent"),
+            },
         ],
         "capabilities": {"memory": True, "rag": True, "tools": True},
+        "capability_evidence": {
+            "memory": said("It remembers past claims"),
+            "rag": said("a Pinecone vector store"),
+            "tools": said("calls an MCP server"),
+        },
     }
     model = ScriptedChatModel([json.dumps(delta), "{}", "{}"])
     app = app_factory(chat_model=model, retriever=FakeRetriever())
