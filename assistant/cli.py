@@ -48,7 +48,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "analyze": (
         "assistant.commands.analyze:analyze_command",
-        "Analyse a system description into a validated threat model.",
+        "Analyse a system description or system file into a validated threat model.",
     ),
     "chat": (
         "assistant.commands.chat:chat_command",

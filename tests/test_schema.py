@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from assistant.knowledge import Catalogue
 from assistant.report import threat_model_schema_text
@@ -175,12 +175,13 @@ def test_the_system_file_format_follows_the_system_model() -> None:
     )
 
     assert set(SystemFile.model_fields) == {*SystemModel.model_fields, "schema_"}
-    for record, authored in [
+    pairs: list[tuple[type[BaseModel], type[BaseModel]]] = [
         (Component, FileComponent),
         (Asset, FileAsset),
         (EntryPoint, FileEntryPoint),
         (TrustBoundary, FileTrustBoundary),
-    ]:
+    ]
+    for record, authored in pairs:
         assert set(authored.model_fields) == set(record.model_fields)
         assert issubclass(authored, record)
 
@@ -208,3 +209,16 @@ def test_the_documented_kinds_are_the_coded_kinds() -> None:
         kind: (tuple(layer.value for layer in layers), IMPLIED_BY_KIND.get(kind, ()))
         for kind, layers in KIND_LAYERS.items()
     }
+
+
+def test_schema_system_write_writes_the_committed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["schema", "--system", "--write"], monkeypatch, capsys)
+    assert code == 0 and "wrote docs/schema/system.schema.json" in err
+    written = (tmp_path / "docs/schema/system.schema.json").read_text(encoding="utf-8")
+    assert written == (ROOT / "docs/schema/system.schema.json").read_text(encoding="utf-8")
+    assert not (tmp_path / "docs/schema/threat-model.schema.json").exists()

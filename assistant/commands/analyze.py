@@ -1,4 +1,4 @@
-"""`maestro-tm analyze`: a system description in, a validated threat model out."""
+"""`maestro-tm analyze`: a system description or system file in, a validated threat model out."""
 
 from __future__ import annotations
 

@@ -166,7 +166,9 @@ def _type_name(value: Any) -> str:
         return "a boolean"
     if isinstance(value, int | float):
         return "a number"
-    return {list: "a list", str: "a string"}.get(type(value), f"a {type(value).__name__}")
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else f"a {type(value).__name__}"
 
 
 # --- schema errors ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,7 +305,7 @@ def test_an_oversized_file_is_refused(tmp_path: Path, catalogue: Catalogue) -> N
 def test_every_fact_cites_the_file_and_the_line_it_starts_on(catalogue: Catalogue) -> None:
     system = read_system_file(EXAMPLE, catalogue.capabilities)
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
-    facts = [
+    facts: list[Any] = [
         *system.components,
         *system.controls,
         *system.assets,
@@ -452,3 +453,21 @@ def test_an_id_derived_from_the_system_when_there_is_no_prose(catalogue: Catalog
 )
 def test_is_system_file(name: str, expected: bool) -> None:
     assert is_system_file(Path(name)) is expected
+
+
+def test_a_json_file_may_name_its_schema(tmp_path: Path, catalogue: Catalogue) -> None:
+    text = '{"$schema": "docs/schema/system.schema.json", "components": [{"id": "a", "kind": "agent"}]}'
+    assert read(tmp_path, text, catalogue, "system.json").component_ids() == {"a"}
+    # Near miss: the Python name of the field is not a key of the file.
+    assert error(tmp_path, text.replace("$schema", "schema_"), catalogue, "system.json") == (
+        "line 1: schema_: unknown field; did you mean '$schema'?"
+    )
+
+
+def test_an_effect_implies_tools_whatever_the_kind(tmp_path: Path, catalogue: Catalogue) -> None:
+    text = AGENT + "  - {id: crm, kind: database, effect: writes-data}\n"
+    [why] = read(tmp_path, text, catalogue).capability_evidence["tools"]
+    assert why.label() == "system.yaml:4: crm writes-data"
+    # Near miss: the same component without an effect implies nothing.
+    plain = read(tmp_path, AGENT + "  - {id: crm, kind: database}\n", catalogue)
+    assert "tools" not in plain.capabilities
