@@ -48,7 +48,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "analyze": (
         "assistant.commands.analyze:analyze_command",
-        "Analyse a system description into a validated threat model.",
+        "Analyse a system description or system file into a validated threat model.",
     ),
     "chat": (
         "assistant.commands.chat:chat_command",
@@ -227,18 +227,32 @@ def _read_retrieved(path: Path) -> set[str]:
 
 @cli.command()
 @click.option(
-    "--write", is_flag=True, help="Write docs/schema/threat-model.schema.json instead of printing."
+    "--system",
+    "system_file",
+    is_flag=True,
+    help="The schema of system files (`analyze system.yaml`) instead of threat-model files.",
 )
-def schema(write: bool) -> None:
-    """Print the JSON Schema of a threat-model file."""
-    from assistant.report import threat_model_schema_text
-    from assistant.schema import SCHEMA_PATH
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write it to docs/schema/ (threat-model.schema.json or system.schema.json) instead of printing.",
+)
+def schema(system_file: bool, write: bool) -> None:
+    """Print the JSON Schema of a threat-model file (or, with --system, of a system file)."""
+    if system_file:
+        from assistant.knowledge import default_catalogue
+        from assistant.system_file import SYSTEM_SCHEMA_PATH, system_file_schema_text
 
-    text = threat_model_schema_text()
+        path, text = SYSTEM_SCHEMA_PATH, system_file_schema_text(default_catalogue().capabilities)
+    else:
+        from assistant.report import threat_model_schema_text
+        from assistant.schema import SCHEMA_PATH
+
+        path, text = SCHEMA_PATH, threat_model_schema_text()
     if write:
-        Path(SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
-        Path(SCHEMA_PATH).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {SCHEMA_PATH}", err=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {path}", err=True)
     else:
         click.echo(text, nl=False)
 

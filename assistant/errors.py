@@ -62,6 +62,27 @@ class ThreatModelFileError(InputFileError):
     """A file that should hold a threat model is unreadable or is not one."""
 
 
+class SystemFileError(InputFileError):
+    """A system file (`analyze system.yaml`) that is unreadable or does not fit its schema.
+
+    The message names the file, and where it can, the line and the field path at fault.
+
+    Attributes:
+        line: The 1-based line of the problem, when known.
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message, title="System file error")
+        self.line = line
+
+
+class NothingDescribedError(InputFileError):
+    """An input in which nothing describes a system (empty, whitespace or no system facts).
+
+    Analysing it would return an empty threat model that looks like a clean bill of health.
+    """
+
+
 class RetrievalError(AssistantError):
     """The guidance index or its embedder cannot do what was asked."""
 

@@ -44,20 +44,32 @@ def read_text(
         raise error(f"{path}: not UTF-8 text (is it a binary file?)") from None
 
 
-def read_json(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
-    """Read a JSON file, raising `ThreatModelFileError` with one clear line on any problem."""
-    text = read_text(path, max_bytes=max_bytes, error=ThreatModelFileError)
+def read_json(
+    path: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    error: type[InputFileError] = ThreatModelFileError,
+) -> Any:
+    """Read a JSON file, raising `error` with one clear line on any problem."""
+    text = read_text(path, max_bytes=max_bytes, error=error)
+    return parse_json(text, str(path), error=error)
+
+
+def parse_json(
+    text: str, source: str, *, error: type[InputFileError] = ThreatModelFileError
+) -> Any:
+    """Parse JSON text read from `source`, raising `error` with one clear line on any problem."""
     if not text.strip():
-        raise ThreatModelFileError(f"{path}: file is empty")
+        raise error(f"{source}: file is empty")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         truncated = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
-        raise ThreatModelFileError(
-            f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{truncated}"
+        raise error(
+            f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{truncated}"
         ) from None
     except RecursionError:
-        raise ThreatModelFileError(f"{path}: JSON is nested too deeply") from None
+        raise error(f"{source}: JSON is nested too deeply") from None
 
 
 READABLE_VERSIONS = (1, SCHEMA_VERSION)

@@ -2,8 +2,9 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from assistant.knowledge import Catalogue
 from assistant.report import threat_model_schema_text
 from assistant.schema import (
     RISK_MATRIX,
@@ -124,3 +125,100 @@ def test_approval_is_read_per_component() -> None:
     assert system.approval("refund") is True
     assert system.approval("sms") is False
     assert system.approval("lookup") is None
+
+
+def test_committed_system_file_schema_is_in_sync(catalogue: Catalogue) -> None:
+    from assistant.system_file import SYSTEM_SCHEMA_PATH, system_file_schema_text
+
+    committed = (ROOT / SYSTEM_SCHEMA_PATH).read_text(encoding="utf-8")
+    assert committed == system_file_schema_text(catalogue.capabilities), (
+        "run `maestro-tm schema --system --write`"
+    )
+
+
+def test_schema_system_prints_the_committed_schema(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    code, out, _ = run_cli(["schema", "--system"], monkeypatch, capsys)
+    assert code == 0
+    assert out == (ROOT / "docs/schema/system.schema.json").read_text(encoding="utf-8")
+    code, out, _ = run_cli(["schema"], monkeypatch, capsys)
+    assert out == (ROOT / "docs/schema/threat-model.schema.json").read_text(encoding="utf-8")
+
+
+def test_the_example_system_file_fits_the_committed_schema() -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads((ROOT / "docs/schema/system.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    example = yaml.safe_load((ROOT / "docs/examples/system.yaml").read_text(encoding="utf-8"))
+    validator.validate(example)
+    # Near miss: the schema refuses what the reader refuses.
+    assert not validator.is_valid({**example, "capabilities": {"memroy": False}})
+    assert not validator.is_valid({**example, "tools": []})
+
+
+def test_the_system_file_format_follows_the_system_model() -> None:
+    # The file format is the SystemModel plus `$schema` and some optional names and layers; a
+    # field added to the schema of record must reach the file format too.
+    from assistant.schema import Asset, Component, EntryPoint, SystemModel, TrustBoundary
+    from assistant.system_file.model import (
+        FileAsset,
+        FileComponent,
+        FileEntryPoint,
+        FileTrustBoundary,
+        SystemFile,
+    )
+
+    assert set(SystemFile.model_fields) == {*SystemModel.model_fields, "schema_"}
+    pairs: list[tuple[type[BaseModel], type[BaseModel]]] = [
+        (Component, FileComponent),
+        (Asset, FileAsset),
+        (EntryPoint, FileEntryPoint),
+        (TrustBoundary, FileTrustBoundary),
+    ]
+    for record, authored in pairs:
+        assert set(authored.model_fields) == set(record.model_fields)
+        assert issubclass(authored, record)
+
+
+def test_the_documented_example_is_the_shipped_example() -> None:
+    doc = (ROOT / "docs/SYSTEM-FILES.md").read_text(encoding="utf-8")
+    example = (ROOT / "docs/examples/system.yaml").read_text(encoding="utf-8")
+    assert f"```yaml\n{example}```" in doc, (
+        "docs/SYSTEM-FILES.md must show docs/examples/system.yaml"
+    )
+
+
+def test_the_documented_kinds_are_the_coded_kinds() -> None:
+    from assistant.system_file.load import IMPLIED_BY_KIND
+    from assistant.system_file.model import KIND_LAYERS
+
+    doc = (ROOT / "docs/SYSTEM-FILES.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[1][:1] == "L":
+            implied = tuple(c.strip(" `") for c in cells[2].split(",")) if cells[2] != "-" else ()
+            rows[cells[0].strip("`")] = (tuple(cells[1].split(", ")), implied)
+    assert rows == {
+        kind: (tuple(layer.value for layer in layers), IMPLIED_BY_KIND.get(kind, ()))
+        for kind, layers in KIND_LAYERS.items()
+    }
+
+
+def test_schema_system_write_writes_the_committed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["schema", "--system", "--write"], monkeypatch, capsys)
+    assert code == 0 and "wrote docs/schema/system.schema.json" in err
+    written = (tmp_path / "docs/schema/system.schema.json").read_text(encoding="utf-8")
+    assert written == (ROOT / "docs/schema/system.schema.json").read_text(encoding="utf-8")
+    assert not (tmp_path / "docs/schema/threat-model.schema.json").exists()

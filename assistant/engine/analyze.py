@@ -204,8 +204,13 @@ def analyze(
             provenance=Provenance(engine=Engine.RULES),
         )
         findings, rejected = found, refused
-    progress(f"validated: {len(findings)} findings accepted, {len(rejected)} proposals rejected")
-    digest = hashlib.sha256(description.encode()).hexdigest()[:10]
+    progress(
+        f"validated: {len(findings)} findings drafted for review, "
+        f"{len(rejected)} proposals rejected"
+    )
+    # A system file may carry no prose: its id then comes from the system model itself.
+    identity = description if description.strip() else system.model_dump_json()
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:10]
     return ThreatModel(
         id=f"tm-{digest}",
         title=system.name or _title(description),
