@@ -323,13 +323,19 @@ def rich_model(*extra: dict[str, Any]) -> ThreatModel:
 
 def hostile_model() -> ThreatModel:
     """Hostile text in every free-text field a user or a model controls."""
-    hostile = [
+    every_kind = [
         Evidence(kind=EvidenceKind.QUOTE, quote=HOSTILE),
         Evidence(kind=EvidenceKind.ANSWER, question_id=HOSTILE, quote=HOSTILE),
         Evidence(kind=EvidenceKind.CORRECTION, quote=HOSTILE),
         Evidence(kind=EvidenceKind.FILE, location=HOSTILE, quote=HOSTILE),
         Evidence(kind=EvidenceKind.ASSUMED, reason=HOSTILE),
     ]
+
+    def turn(n: int) -> list[Evidence]:
+        # A fact shows its first three pieces of evidence: rotate so every kind is shown.
+        n %= len(every_kind)
+        return every_kind[n:] + every_kind[:n]
+
     sys_model = SystemModel(
         name=HOSTILE,
         description=HOSTILE,
@@ -341,9 +347,9 @@ def hostile_model() -> ThreatModel:
                 layers=[Layer.L3],
                 description=HOSTILE,
                 hosting=HOSTILE,
-                evidence=hostile,
+                evidence=turn(0),
             ),
-            Component(id='c"2', name=HOSTILE, kind="store", layers=[Layer.L2], evidence=hostile),
+            Component(id='c"2', name=HOSTILE, kind="store", layers=[Layer.L2], evidence=turn(1)),
         ],
         data_flows=[
             DataFlow(
@@ -352,12 +358,12 @@ def hostile_model() -> ThreatModel:
                 target='c"2',
                 description=HOSTILE,
                 protocol=HOSTILE,
-                evidence=hostile,
+                evidence=turn(2),
             )
         ],
         trust_boundaries=[
             TrustBoundary(
-                id="tb", name=HOSTILE, components=['c"2'], description=HOSTILE, evidence=hostile
+                id="tb", name=HOSTILE, components=['c"2'], description=HOSTILE, evidence=turn(3)
             )
         ],
         controls=[
@@ -367,7 +373,7 @@ def hostile_model() -> ThreatModel:
                 applies_to=["c|1", HOSTILE],
                 scope=HOSTILE,
                 actor=HOSTILE,
-                evidence=hostile,
+                evidence=turn(4),
             )
         ],
         assets=[
@@ -376,16 +382,16 @@ def hostile_model() -> ThreatModel:
                 name=HOSTILE,
                 data_class=DataClass.PII,
                 components=['c"2'],
-                evidence=hostile,
+                evidence=turn(5),
             )
         ],
         entry_points=[
             EntryPoint(
-                id="e|1", name=HOSTILE, kind=EntryKind.WEB_CONTENT, target=HOSTILE, evidence=hostile
+                id="e|1", name=HOSTILE, kind=EntryKind.WEB_CONTENT, target=HOSTILE, evidence=turn(6)
             )
         ],
         capabilities={HOSTILE: True, "memory": False},
-        capability_evidence={HOSTILE: hostile, "memory": hostile},
+        capability_evidence={HOSTILE: turn(1), "memory": turn(3)},
         assumptions=[HOSTILE],
         unknowns=[HOSTILE],
     )
