@@ -17,7 +17,7 @@ escape sequence is never cut in half.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.export.escape import md, one_line
 from assistant.schema import Evidence, EvidenceKind
@@ -47,24 +47,32 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     return cut.rstrip(_DANGLING) + ELLIPSIS
 
 
-def _quoted(text: str) -> str:
-    return f'"{md(shorten(text))}"'
+def _label(evidence: Evidence, esc: Callable[[str], str]) -> str:
+    def quoted(text: str) -> str:
+        return f'"{esc(shorten(text))}"'
+
+    kind = evidence.kind
+    if kind == EvidenceKind.QUOTE:
+        return quoted(evidence.quote)
+    if kind == EvidenceKind.ANSWER:
+        words = f": {quoted(evidence.quote)}" if evidence.quote.strip() else ""
+        return f"answer to {esc(evidence.question_id)}{words}"
+    if kind == EvidenceKind.CORRECTION:
+        return f"corrected in the chat: {quoted(evidence.quote)}"
+    if kind == EvidenceKind.FILE:
+        words = f": {quoted(evidence.quote)}" if evidence.quote.strip() else ""
+        return f"{esc(shorten(evidence.location))}{words}"
+    return f"assumed: {esc(shorten(evidence.reason, REASON_CHARS))}"
 
 
 def evidence_label(evidence: Evidence) -> str:
     """One piece of evidence as escaped Markdown, e.g. `"runs on Azure OpenAI"`."""
-    kind = evidence.kind
-    if kind == EvidenceKind.QUOTE:
-        return _quoted(evidence.quote)
-    if kind == EvidenceKind.ANSWER:
-        words = f": {_quoted(evidence.quote)}" if evidence.quote.strip() else ""
-        return f"answer to {md(evidence.question_id)}{words}"
-    if kind == EvidenceKind.CORRECTION:
-        return f"corrected in the chat: {_quoted(evidence.quote)}"
-    if kind == EvidenceKind.FILE:
-        words = f": {_quoted(evidence.quote)}" if evidence.quote.strip() else ""
-        return f"{md(shorten(evidence.location))}{words}"
-    return f"assumed: {md(shorten(evidence.reason, REASON_CHARS))}"
+    return _label(evidence, md)
+
+
+def evidence_plain(evidence: Sequence[Evidence]) -> str:
+    """All the evidence as one plain line (for OTM attributes): labels joined with `; `."""
+    return "; ".join(dict.fromkeys(_label(e, one_line) for e in evidence))
 
 
 def evidence_text(evidence: Sequence[Evidence]) -> str:

@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from assistant.export.common import LAYER_ORDER
+from assistant.export.common import LAYER_ORDER, Approval, approval_state
 from assistant.export.escape import md, md_strong
 from assistant.export.evidence import evidence_text, only_assumed
 from assistant.schema import (
     Asset,
     Component,
     Control,
-    ControlKind,
     DataFlow,
     EntryPoint,
     Evidence,
@@ -117,28 +116,18 @@ def _component(system: SystemModel, c: Component) -> str:
         traits.append(f"hosting {md(c.hosting)}")
     elif kind in _MODEL_KINDS:
         traits.append("hosting not stated")
-    if approval := _approval(system, c.id):
+    if approval := _APPROVAL[approval_state(system, c.id)]:
         traits.append(approval)
     main = f"{md_strong(c.name)} ({md(c.id)}): {'; '.join(traits)}"
     return _item(main, _sentence(c.description), c.evidence)
 
 
-def _approval(system: SystemModel, component_id: str) -> str:
-    """Who approves what the component does, from the human-approval controls that cover it.
-
-    Unlike `SystemModel.approval`, which settles on one answer for the rules, the report shows a
-    split ("above $200 a lead approves; below, automatic") as what it is.
-    """
-    approvals = [c for c in system.controls if c.kind == ControlKind.HUMAN_APPROVAL]
-    deciding = [c for c in approvals if component_id in c.applies_to] or [
-        c for c in approvals if not c.applies_to
-    ]
-    states = {c.present for c in deciding}
-    if states == {True}:
-        return "a human approves"
-    if states == {False}:
-        return "no human approval (automatic)"
-    return "a human approves some actions only (see Controls)" if states else ""
+_APPROVAL: dict[Approval, str] = {
+    "yes": "a human approves",
+    "no": "no human approval (automatic)",
+    "partial": "a human approves some actions only (see Controls)",
+    "unknown": "",
+}
 
 
 def _components(system: SystemModel) -> list[str]:
