@@ -82,10 +82,14 @@ def _sentence(text: str) -> str:
 
 
 def _component_ref(system: SystemModel, component_id: str) -> str:
+    """`Name (id)`; a flow may also start at an entry point, shown as such."""
     component = system.component(component_id)
-    if component is None:
-        return f"{md(component_id)} (not in the system model)"
-    return f"{md(component.name)} ({md(component.id)})"
+    if component is not None:
+        return f"{md(component.name)} ({md(component.id)})"
+    entry = next((e for e in system.entry_points if e.id == component_id), None)
+    if entry is not None:
+        return f"{md(entry.name)} ({md(entry.id)}, entry point)"
+    return f"{md(component_id)} (not in the system model)"
 
 
 def _refs(system: SystemModel, ids: Sequence[str]) -> str:

@@ -150,6 +150,17 @@ def test_a_tool_shows_who_approves_it(
     assert shown in line
 
 
+def test_a_flow_from_an_entry_point_names_it(catalogue: Catalogue) -> None:
+    system = grounded_system()
+    flow = system.data_flows[0].model_copy(update={"source": "mailbox", "id": "mail-in"})
+    system = system.model_copy(update={"data_flows": [flow]})
+    flows = section(system_part(with_system(system), catalogue), "Data flows")
+    assert (
+        "- **mail-in**: inbound support mailbox (mailbox, entry point) -> Refund tool (refund-tool)"
+        in flows
+    )
+
+
 def test_a_system_wide_approval_covers_a_tool_no_control_names(catalogue: Catalogue) -> None:
     controls = [Control(id="all", kind=ControlKind.HUMAN_APPROVAL, present=False)]
     system = grounded_system().model_copy(update={"controls": controls})
