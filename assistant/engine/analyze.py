@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from assistant.engine.coverage import coverage
 from assistant.engine.extract import extract
 from assistant.engine.gate import gate
+from assistant.engine.naming import system_name
 from assistant.engine.rules import propose
 from assistant.knowledge.catalogue import Catalogue
 from assistant.schema import (
@@ -231,6 +232,4 @@ def _renumber(findings: list[Finding]) -> list[Finding]:
 
 
 def _title(description: str) -> str:
-    first = description.strip().splitlines()[0] if description.strip() else ""
-    # A Markdown heading is the usual first line of a design doc: keep its text, not its marks.
-    return first.lstrip("#").strip()[:80] or "Untitled system"
+    return system_name(description)

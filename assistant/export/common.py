@@ -9,17 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Literal
 
 from assistant.knowledge import Catalogue
 from assistant.knowledge.model import SourceRef
 from assistant.schema import (
     LAYER_NAMES,
+    ControlKind,
     Finding,
     FindingStatus,
     Impact,
     Layer,
     Likelihood,
     RiskLevel,
+    SystemModel,
     ThreatModel,
 )
 
@@ -148,6 +151,29 @@ def engines_used(model: ThreatModel) -> list[str]:
     """The engine of the analysis first, then any other engine a finding names."""
     others = sorted({f.provenance.engine.value for f in model.findings} - {model.engine.value})
     return [model.engine.value, *others]
+
+
+Approval = Literal["yes", "no", "partial", "unknown"]
+
+
+def approval_state(system: SystemModel, component_id: str) -> Approval:
+    """Whether a human approves what a component does, as the exports show it.
+
+    The human-approval controls that name the component decide (else those that cover the whole
+    system): all present is `yes`, all absent `no`, both `partial` (e.g. "above $200 a lead
+    approves; below, automatic"), none `unknown`. Unlike `SystemModel.approval`, which settles on
+    one answer for the rules engine, a split is shown as what it is.
+    """
+    approvals = [c for c in system.controls if c.kind == ControlKind.HUMAN_APPROVAL]
+    deciding = [c for c in approvals if component_id in c.applies_to] or [
+        c for c in approvals if not c.applies_to
+    ]
+    states = {c.present for c in deciding}
+    if not states:
+        return "unknown"
+    if len(states) == 2:
+        return "partial"
+    return "yes" if True in states else "no"
 
 
 def format_timestamp(moment: datetime) -> str:

@@ -1,8 +1,9 @@
 """The Markdown review draft: what a reviewer reads, annotates and signs.
 
 Layout (docs/EXPORTS.md): title, review banner, metadata; executive summary with the risk
-matrix; the system model with its diagram; findings by layer; cross-layer chains; coverage and
-open questions; assumptions; proposals the validator rejected; the catalogue entries cited.
+matrix; the system model with its diagram and every fact with its evidence (assumptions and
+open questions included); findings by layer; cross-layer chains; coverage and the open question
+of each layer; proposals the validator rejected; the catalogue entries cited.
 Every piece of model or user text goes through `escape.md`; the output is plain CommonMark +
 GFM tables + one Mermaid block, so it renders on code-hosting sites and reads in `less`.
 """
@@ -54,7 +55,6 @@ def markdown_report(model: ThreatModel, cat: Catalogue) -> str:
         _findings(model, cat),
         _chains(model, cat),
         _coverage(model),
-        _assumptions(model),
         _rejected(model),
         appendix_section(model, cat),
     ]
@@ -239,19 +239,20 @@ def _coverage(model: ThreatModel) -> str:
         note = _coverage_note(model.coverage.get(layer))
         lines.append(f"| {layer_title(layer)} | {note} | {counts[layer]} |")
     questions = [
-        f"{layer.value}: {md(cov.question or 'is this layer in scope?')}"
+        f"- {layer.value}: {md(cov.question or 'is this layer in scope?')}"
         for layer in LAYER_ORDER
         if (cov := model.coverage.get(layer)) and cov.status == CoverageStatus.UNKNOWN
     ]
-    questions += [md(u) for u in model.system.unknowns]
-    lines += ["", "### Open questions", ""]
-    lines += [f"- {q}" for q in questions] or ["None recorded."]
+    lines += ["", "### Open questions by layer", ""]
+    lines += questions or ["No layer has coverage unknown."]
+    if model.system.unknowns:
+        count = len(model.system.unknowns)
+        lines += [
+            "",
+            f"{count} open question{'s' if count != 1 else ''} about the system "
+            f"{'is' if count == 1 else 'are'} listed with the system model above.",
+        ]
     return "\n".join(lines)
-
-
-def _assumptions(model: ThreatModel) -> str:
-    items = [f"- {md(a)}" for a in model.system.assumptions] or ["None recorded."]
-    return "\n".join(["## Assumptions", "", *items])
 
 
 def _rejected(model: ThreatModel) -> str:

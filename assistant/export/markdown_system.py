@@ -1,18 +1,20 @@
-"""Markdown sections about the system and the catalogue: the system model and the appendix."""
+"""Markdown sections about the system and the catalogue: the system model and the appendix.
+
+The system model's facts, each with its evidence, are rendered by `markdown_facts`.
+"""
 
 from __future__ import annotations
 
 import re
 
 from assistant.export.common import (
-    LAYER_ORDER,
     cited_entry_ids,
-    layer_title,
     natural_key,
     source_citation,
 )
 from assistant.export.diagram import mermaid_diagram
 from assistant.export.escape import md, md_paragraphs, md_strong
+from assistant.export.markdown_facts import facts_sections
 from assistant.knowledge import Catalogue
 from assistant.knowledge.model import Entry, ThreatEntry
 from assistant.schema import ThreatModel
@@ -22,12 +24,8 @@ from assistant.schema import ThreatModel
 _SAFE_URL = re.compile(r"^https://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$")
 
 
-def _yes_no(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
-
-
 def system_section(model: ThreatModel) -> str:
-    """The system model: description, diagram, components by layer, flows, boundaries."""
+    """The system model: name, description, diagram, then every fact with its evidence."""
     system = model.system
     lines = ["## System model", ""]
     if system.name.strip():
@@ -40,51 +38,8 @@ def system_section(model: ThreatModel) -> str:
         "dotted red arrows are cross-layer chains.",
         "",
         mermaid_diagram(model),
-        "",
-        "### Components by layer",
     ]
-    for layer in LAYER_ORDER:
-        here = [c for c in system.components if layer in c.layers]
-        if not here:
-            continue
-        lines += ["", f"#### {layer_title(layer)}", ""]
-        for c in here:
-            others = [x.value for x in c.layers if x != layer]
-            also = f"; also {', '.join(others)}" if others else ""
-            text = f": {md(c.description)}" if c.description else ""
-            lines.append(f"- {md_strong(c.name)} (id {md(c.id)}, kind {md(c.kind)}{also}){text}")
-    if not system.components:
-        lines += ["", "No components recorded."]
-    lines += ["", "### Data flows", ""]
-    if system.data_flows:
-        lines += [
-            "| id | from | to | protocol | authenticated | encrypted | description |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {md(f.id)} | {md(f.source)} | {md(f.target)} | {md(f.protocol)} "
-            f"| {_yes_no(f.authenticated)} | {_yes_no(f.encrypted)} | {md(f.description)} |"
-            for f in system.data_flows
-        ]
-    else:
-        lines.append("None recorded.")
-    lines += ["", "### Trust boundaries", ""]
-    for b in system.trust_boundaries:
-        inside = ", ".join(md(c) for c in b.components) or "no components listed"
-        text = f" {md(b.description)}" if b.description else ""
-        lines.append(f"- {md_strong(b.name or b.id)} (id {md(b.id)}): inside: {inside}.{text}")
-    if not system.trust_boundaries:
-        lines.append("None recorded.")
-    present = sorted(k for k, v in system.capabilities.items() if v)
-    absent = sorted(k for k, v in system.capabilities.items() if not v)
-    lines += [
-        "",
-        "### Capabilities and agentic factors",
-        "",
-        f"- **Present:** {', '.join(md(c) for c in present) or 'none recorded'}",
-        f"- **Ruled out:** {', '.join(md(c) for c in absent) or 'none recorded'}",
-        f"- **Agentic factors:** {', '.join(a.value for a in system.agentic_factors) or 'none recorded'}",
-    ]
+    lines += facts_sections(system)
     return "\n".join(lines)
 
 

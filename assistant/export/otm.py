@@ -22,8 +22,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assistant.export.common import canonical_id, layer_title, natural_key, ordered_findings
+from assistant.export.common import (
+    approval_state,
+    canonical_id,
+    layer_title,
+    natural_key,
+    ordered_findings,
+)
 from assistant.export.escape import md, one_line
+from assistant.export.evidence import evidence_plain
 from assistant.knowledge import Catalogue
 from assistant.schema import Finding, FindingStatus, Impact, Likelihood, ThreatModel
 
@@ -134,6 +141,7 @@ def _mitigations(findings: list[Finding], cat: Catalogue) -> list[dict[str, Any]
 def otm_document(model: ThreatModel, cat: Catalogue) -> dict[str, Any]:
     """The threat model as an OTM 0.2.0 document (a JSON-ready dict)."""
     system = model.system
+    caps = system.capabilities
     findings = ordered_findings(model.findings)
     known = system.component_ids()
     zone_of: dict[str, str] = {}
@@ -147,6 +155,7 @@ def otm_document(model: ThreatModel, cat: Catalogue) -> dict[str, Any]:
             "type": "trust-boundary",
             "description": md(b.description),
             "risk": {"trustRating": TRUST_RATING},
+            "attributes": _attributes({"evidence": evidence_plain(b.evidence)}),
         }
         for b in system.trust_boundaries
     ]
@@ -181,10 +190,16 @@ def otm_document(model: ThreatModel, cat: Catalogue) -> dict[str, Any]:
                 "description": md(c.description),
                 "parent": {"trustZone": zone_of.get(c.id, DEFAULT_ZONE_ID)},
                 "tags": [f"maestro-layer:{layer.value}" for layer in c.layers],
-                "attributes": {
-                    "maestroLayers": ",".join(layer.value for layer in c.layers),
-                    "maestroLayerNames": ", ".join(layer_title(layer) for layer in c.layers),
-                },
+                "attributes": _attributes(
+                    {
+                        "maestroLayers": ",".join(layer.value for layer in c.layers),
+                        "maestroLayerNames": ", ".join(layer_title(layer) for layer in c.layers),
+                        "effect": c.effect.value if c.effect else "",
+                        "hosting": c.hosting,
+                        "humanApproval": approval_state(system, c.id),
+                        "evidence": evidence_plain(c.evidence),
+                    }
+                ),
                 "threats": instances.get(c.id, []),
             }
         )
@@ -197,11 +212,14 @@ def otm_document(model: ThreatModel, cat: Catalogue) -> dict[str, Any]:
             "source": f.source,
             "destination": f.target,
             "tags": [one_line(f.protocol)] if f.protocol else [],
-            "attributes": {
-                "protocol": one_line(f.protocol),
-                "authenticated": _tri(f.authenticated),
-                "encrypted": _tri(f.encrypted),
-            },
+            "attributes": _attributes(
+                {
+                    "protocol": f.protocol,
+                    "authenticated": _tri(f.authenticated),
+                    "encrypted": _tri(f.encrypted),
+                    "evidence": evidence_plain(f.evidence),
+                }
+            ),
         }
         for f in system.data_flows
         if f.source in known and f.target in known
@@ -221,6 +239,9 @@ def otm_document(model: ThreatModel, cat: Catalogue) -> dict[str, Any]:
                     "engine": model.engine.value,
                     "model": model.model or "",
                     "schemaVersion": str(model.schema_version),
+                    "capabilities": ",".join(sorted(k for k, v in caps.items() if v)),
+                    "capabilitiesRuledOut": ",".join(sorted(k for k, v in caps.items() if not v)),
+                    "agenticFactors": ",".join(a.value for a in system.agentic_factors),
                 }
             ),
         },

@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from assistant.schema import (
+    Asset,
     Component,
+    Control,
+    ControlKind,
     CoverageStatus,
+    DataClass,
     DataFlow,
+    Effect,
     Engine,
+    EntryKind,
+    EntryPoint,
+    Evidence,
+    EvidenceKind,
     Finding,
     Layer,
     LayerCoverage,
@@ -31,6 +40,177 @@ HOSTILE = (
     '&lt; "quoted" \\ # not a heading\n# heading\n\n- list\n1. item\n| a | b |\n---\n'
     "%% mermaid comment\nend\n\x1b[31mred\x1b[0m \u202eevil"
 )
+
+
+SUPPORT = (
+    "Our support assistant answers customers in the web chat and also reads the inbound support "
+    "mailbox. It can issue refunds through Stripe: anything up to $200 goes out automatically, "
+    "above that a team lead approves in Slack. It runs on Azure OpenAI (GPT-4o) in our own "
+    "subscription. It does not keep memory between conversations and it cannot run code."
+)
+
+
+def quote(words: str, text: str = SUPPORT) -> Evidence:
+    """Quote evidence for `words`, with their offsets in `text`."""
+    start = text.index(words)
+    return Evidence(kind=EvidenceKind.QUOTE, quote=words, start=start, end=start + len(words))
+
+
+def grounded_system() -> SystemModel:
+    """The support assistant of the worked example: every kind of fact and of evidence."""
+    assumed = Evidence(kind=EvidenceKind.ASSUMED, reason="payment tools usually sit outside")
+    return SystemModel(
+        name="Support assistant",
+        description=SUPPORT,
+        components=[
+            Component(
+                id="refund-tool",
+                name="Refund tool",
+                kind="tool",
+                layers=[Layer.L3],
+                effect=Effect.MOVES_MONEY,
+                evidence=[quote("issue refunds through Stripe")],
+            ),
+            Component(
+                id="support-agent",
+                name="Support agent",
+                kind="agent",
+                layers=[Layer.L3],
+                description="Answers customers",
+                evidence=[
+                    quote("Our support assistant"),
+                    Evidence(kind=EvidenceKind.ANSWER, question_id="Q-2", quote="yes, one agent"),
+                ],
+            ),
+            Component(
+                id="gpt-4o",
+                name="GPT-4o",
+                kind="llm",
+                layers=[Layer.L1],
+                hosting="own cloud tenant",
+                evidence=[quote("It runs on Azure OpenAI (GPT-4o) in our own subscription.")],
+            ),
+            Component(
+                id="order-lookup",
+                name="Order lookup",
+                kind="tool",
+                layers=[Layer.L3],
+                evidence=[
+                    Evidence(kind=EvidenceKind.FILE, location="system.yaml:12", quote="shopify")
+                ],
+            ),
+            Component(
+                id="crm",
+                name="CRM",
+                kind="external-api",
+                layers=[Layer.L7],
+                evidence=[
+                    Evidence(kind=EvidenceKind.CORRECTION, quote="/set crm kind external-api")
+                ],
+            ),
+        ],
+        capabilities={"tools": True, "memory": False, "code-execution": False},
+        capability_evidence={
+            "tools": [quote("issue refunds through Stripe")],
+            "memory": [quote("does not keep memory between conversations")],
+        },
+        controls=[
+            Control(
+                id="approve-refunds",
+                kind=ControlKind.HUMAN_APPROVAL,
+                applies_to=["refund-tool"],
+                scope="refunds above $200",
+                actor="team lead",
+                evidence=[quote("above that a team lead approves in Slack")],
+            ),
+            Control(
+                id="auto-refunds",
+                kind=ControlKind.HUMAN_APPROVAL,
+                present=False,
+                applies_to=["refund-tool"],
+                scope="refunds up to $200",
+                evidence=[quote("anything up to $200 goes out automatically")],
+            ),
+            Control(
+                id="sandbox",
+                kind=ControlKind.SANDBOX,
+                evidence=[quote("it cannot run code")],
+            ),
+        ],
+        assets=[
+            Asset(
+                id="customer-money",
+                name="customer refunds",
+                data_class=DataClass.MONEY,
+                components=["refund-tool"],
+                evidence=[quote("issue refunds through Stripe")],
+            )
+        ],
+        entry_points=[
+            EntryPoint(
+                id="web-chat",
+                name="web chat",
+                kind=EntryKind.PUBLIC_USERS,
+                target="support-agent",
+                evidence=[quote("answers customers in the web chat")],
+            ),
+            EntryPoint(
+                id="mailbox",
+                name="inbound support mailbox",
+                kind=EntryKind.INBOUND_EMAIL,
+                evidence=[quote("reads the inbound support mailbox")],
+            ),
+            EntryPoint(
+                id="staff-console",
+                name="staff console",
+                kind=EntryKind.INTERNAL_USERS,
+                untrusted=False,
+                target="support-agent",
+                evidence=[Evidence(kind=EvidenceKind.ANSWER, question_id="Q-7")],
+            ),
+        ],
+        data_flows=[
+            DataFlow(
+                id="refund-call",
+                source="support-agent",
+                target="refund-tool",
+                description="Refund requests",
+                protocol="HTTPS",
+                authenticated=True,
+                evidence=[quote("It can issue refunds through Stripe")],
+            ),
+            DataFlow(
+                id="to-ledger",
+                source="refund-tool",
+                target="ledger",
+                evidence=[assumed],
+            ),
+        ],
+        trust_boundaries=[
+            TrustBoundary(
+                id="payments",
+                name="payment provider",
+                components=["refund-tool"],
+                description="Money leaves here",
+                evidence=[assumed],
+            )
+        ],
+        agentic_factors=["autonomy"],
+        assumptions=["Stripe keys are scoped to refunds."],
+        unknowns=["Can help-centre articles be edited by non-staff?"],
+    )
+
+
+def grounded_model() -> ThreatModel:
+    """A threat model around `grounded_system`, with no findings."""
+    return ThreatModel(
+        id="tm-grounded",
+        title="Support assistant",
+        created=CREATED,
+        catalogue_version="test",
+        engine=Engine.RULES,
+        system=grounded_system(),
+    )
 
 
 def finding_at(fid: str, threat: str, layer: str, **overrides: Any) -> dict[str, Any]:
@@ -143,19 +323,75 @@ def rich_model(*extra: dict[str, Any]) -> ThreatModel:
 
 def hostile_model() -> ThreatModel:
     """Hostile text in every free-text field a user or a model controls."""
+    every_kind = [
+        Evidence(kind=EvidenceKind.QUOTE, quote=HOSTILE),
+        Evidence(kind=EvidenceKind.ANSWER, question_id=HOSTILE, quote=HOSTILE),
+        Evidence(kind=EvidenceKind.CORRECTION, quote=HOSTILE),
+        Evidence(kind=EvidenceKind.FILE, location=HOSTILE, quote=HOSTILE),
+        Evidence(kind=EvidenceKind.ASSUMED, reason=HOSTILE),
+    ]
+
+    def turn(n: int) -> list[Evidence]:
+        # A fact shows its first three pieces of evidence: rotate so every kind is shown.
+        n %= len(every_kind)
+        return every_kind[n:] + every_kind[:n]
+
     sys_model = SystemModel(
         name=HOSTILE,
         description=HOSTILE,
         components=[
-            Component(id="c|1", name=HOSTILE, kind="=cmd", layers=[Layer.L3], description=HOSTILE),
-            Component(id='c"2', name=HOSTILE, kind="store", layers=[Layer.L2]),
+            Component(
+                id="c|1",
+                name=HOSTILE,
+                kind="=cmd",
+                layers=[Layer.L3],
+                description=HOSTILE,
+                hosting=HOSTILE,
+                evidence=turn(0),
+            ),
+            Component(id='c"2', name=HOSTILE, kind="store", layers=[Layer.L2], evidence=turn(1)),
         ],
         data_flows=[
-            DataFlow(id="d`1", source="c|1", target='c"2', description=HOSTILE, protocol=HOSTILE)
+            DataFlow(
+                id="d`1",
+                source="c|1",
+                target='c"2',
+                description=HOSTILE,
+                protocol=HOSTILE,
+                evidence=turn(2),
+            )
         ],
         trust_boundaries=[
-            TrustBoundary(id="tb", name=HOSTILE, components=['c"2'], description=HOSTILE)
+            TrustBoundary(
+                id="tb", name=HOSTILE, components=['c"2'], description=HOSTILE, evidence=turn(3)
+            )
         ],
+        controls=[
+            Control(
+                id="c|tl",
+                kind=ControlKind.HUMAN_APPROVAL,
+                applies_to=["c|1", HOSTILE],
+                scope=HOSTILE,
+                actor=HOSTILE,
+                evidence=turn(4),
+            )
+        ],
+        assets=[
+            Asset(
+                id="a|1",
+                name=HOSTILE,
+                data_class=DataClass.PII,
+                components=['c"2'],
+                evidence=turn(5),
+            )
+        ],
+        entry_points=[
+            EntryPoint(
+                id="e|1", name=HOSTILE, kind=EntryKind.WEB_CONTENT, target=HOSTILE, evidence=turn(6)
+            )
+        ],
+        capabilities={HOSTILE: True, "memory": False},
+        capability_evidence={HOSTILE: turn(1), "memory": turn(3)},
         assumptions=[HOSTILE],
         unknowns=[HOSTILE],
     )

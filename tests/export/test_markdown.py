@@ -80,14 +80,19 @@ def test_sections_appear_in_order(catalogue: Catalogue) -> None:
         "### Risk matrix",
         "## System model",
         "```mermaid",
-        "### Components by layer",
+        "### Components",
+        "### Capabilities",
+        "### Controls",
+        "### Entry points",
+        "### Assets",
         "### Data flows",
         "### Trust boundaries",
+        "### Assumptions",
+        "### Open questions",
         "## Findings by layer",
         "## Cross-layer chains",
         "## Coverage",
-        "### Open questions",
-        "## Assumptions",
+        "### Open questions by layer",
         "## Appendix: catalogue entries cited",
         "### Source documents",
     ]
@@ -164,7 +169,8 @@ def test_findings_within_a_layer_are_ordered_by_risk_then_id(catalogue: Catalogu
         finding_at("F-11", "T1", "L2", likelihood="possible", impact="high"),
     )
     text = render(model, catalogue)
-    l2 = text.split("### L2 Data Operations", 2)[2].split("### L3", 1)[0]
+    findings_part = text.split("## Findings by layer", 1)[1]
+    l2 = findings_part.split("### L2 Data Operations", 1)[1].split("### L3", 1)[0]
     assert re.findall(r"^#### (F-\d+):", l2, flags=re.M) == ["F-9", "F-1", "F-11"]
 
 

@@ -9,7 +9,7 @@ from assistant.export.otm import DEFAULT_ZONE_ID, IMPACT_SCORE, LIKELIHOOD_SCORE
 from assistant.knowledge import Catalogue
 from assistant.model_io import read_threat_model
 from assistant.schema import FindingStatus, ThreatModel
-from tests.export.builders import EXAMPLE, ROOT, hostile_model, rich_model
+from tests.export.builders import EXAMPLE, ROOT, grounded_model, hostile_model, rich_model
 
 SCHEMA = json.loads((ROOT / "docs" / "schema" / "otm_schema.json").read_text(encoding="utf-8"))
 
@@ -31,7 +31,13 @@ def test_the_shipped_schema_is_the_official_otm_0_2_0() -> None:
 
 @pytest.mark.parametrize(
     "build",
-    [example, rich_model, hostile_model, lambda: rich_model().model_copy(update={"findings": []})],
+    [
+        example,
+        rich_model,
+        hostile_model,
+        grounded_model,
+        lambda: rich_model().model_copy(update={"findings": []}),
+    ],
 )
 def test_export_validates_against_the_otm_schema(catalogue: Catalogue, build: Any) -> None:
     jsonschema.Draft7Validator(SCHEMA).validate(otm(build(), catalogue))
@@ -107,3 +113,41 @@ def test_rich_text_fields_are_markdown_escaped(catalogue: Catalogue) -> None:
     threat = data["threats"][0]
     assert "\\<script\\>" in threat["description"]
     assert "\n" not in threat["name"]
+
+
+def test_v2_facts_and_their_evidence_reach_the_otm_attributes(catalogue: Catalogue) -> None:
+    data = otm(grounded_model(), catalogue)
+    components = {c["id"]: c["attributes"] for c in data["components"]}
+    refund = components["refund-tool"]
+    assert refund["effect"] == "moves-money"
+    assert refund["humanApproval"] == "partial"  # above $200 approved, below automatic
+    assert refund["evidence"] == '"issue refunds through Stripe"'
+    assert components["gpt-4o"]["hosting"] == "own cloud tenant"
+    assert components["gpt-4o"]["humanApproval"] == "unknown"
+    assert components["support-agent"]["evidence"] == (
+        '"Our support assistant"; answer to Q-2: "yes, one agent"'
+    )
+    flows = {f["id"]: f for f in data["dataflows"]}
+    assert list(flows) == ["refund-call"]  # `ledger` is not a component: left out
+    assert flows["refund-call"]["attributes"]["evidence"] == (
+        '"It can issue refunds through Stripe"'
+    )
+    assert flows["refund-call"]["attributes"]["authenticated"] == "true"
+    zones = {z["id"]: z for z in data["trustZones"]}
+    assert zones["payments"]["attributes"]["evidence"] == (
+        "assumed: payment tools usually sit outside"
+    )
+    parents = {c["id"]: c["parent"]["trustZone"] for c in data["components"]}
+    assert parents["refund-tool"] == "payments" and parents["crm"] == DEFAULT_ZONE_ID
+    project = data["project"]["attributes"]
+    assert project["capabilities"] == "tools"
+    assert project["capabilitiesRuledOut"] == "code-execution,memory"
+    assert project["agenticFactors"] == "autonomy"
+
+
+def test_otm_attributes_are_single_plain_lines(catalogue: Catalogue) -> None:
+    data = otm(hostile_model(), catalogue)
+    for item in [*data["components"], *data["dataflows"], *data["trustZones"], data["project"]]:
+        for value in item.get("attributes", {}).values():
+            assert isinstance(value, str)
+            assert "\n" not in value and "\x1b" not in value and "\u202e" not in value
