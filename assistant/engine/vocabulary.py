@@ -136,9 +136,9 @@ TERMS: tuple[Term, ...] = (
         ("planning",),
     ),
     Term(
-        r"code interpreter|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|sandbox\w*|generates? and runs? code|terminal commands",
+        r"code interpreter|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|generates? and runs? code|terminal commands",
         "code-runner",
-        "code execution sandbox",
+        "code execution",
         (L3,),
         ("code-execution", "tools"),
     ),

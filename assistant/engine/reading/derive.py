@@ -8,45 +8,70 @@ that establish its ends, so it is as traceable as a stated one.
 
 from __future__ import annotations
 
-from assistant.schema import Component, DataFlow, EntryPoint, TrustBoundary
+from assistant.schema import Component, DataFlow, EntryPoint, Evidence, TrustBoundary
 
 _STORES = {"vector-store", "knowledge-base", "database"}
 _MEMORY = {"memory", "shared-memory"}
 _CALLED = {"tool", "external-api", "code-runner", "mcp-server", "plugin", "llm", "model-server"}
 
 
-def flows(components: list[Component], entries: list[EntryPoint]) -> list[DataFlow]:
-    """The flows a reviewer would draw from these facts."""
+def flows(
+    components: list[Component],
+    entries: list[EntryPoint],
+    stated: list[tuple[str, str, Evidence]] = (),  # type: ignore[assignment]
+    sentence_of: dict[str, int] | None = None,
+) -> list[DataFlow]:
+    """The flows a reviewer would draw from these facts, stated ones first.
+
+    A tool or store is connected to the agent named in the same sentence, else to the first
+    agent; a flow the text states ("the planner hands plans to the executor") is kept as said.
+    """
     agents = [c for c in components if c.kind == "agent" and c.id != "peer-agents"]
     if not agents:
         return []
     primary = agents[0]
+    sentence_of = sentence_of or {}
+    by_id = {c.id: c for c in components}
     found: list[DataFlow] = []
+    seen: set[tuple[str, str]] = set()
 
-    def add(source: Component | EntryPoint, target: Component, description: str) -> None:
-        evidence = [*source.evidence[:1], *target.evidence[:1]]
+    def add(source: str, target: str, description: str, evidence: list[Evidence]) -> None:
+        if (source, target) in seen or source == target:
+            return
+        seen.add((source, target))
         found.append(
             DataFlow(
                 id=f"flow-{len(found) + 1}",
-                source=source.id,
-                target=target.id,
+                source=source,
+                target=target,
                 description=description,
                 evidence=evidence,
             )
         )
 
+    def owner(component: Component) -> Component:
+        here = sentence_of.get(component.id, -2)
+        return next((a for a in agents if sentence_of.get(a.id, -3) == here), primary)
+
+    for source, target, evidence in stated:
+        if source in by_id and target in by_id:
+            add(source, target, f"{by_id[source].name} to {by_id[target].name}", [evidence])
     for entry in entries:
-        add(entry, primary, f"{entry.name} reaches the agent")
+        add(entry.id, primary.id, f"{entry.name} reaches the agent", entry.evidence[:1])
     for component in components:
+        agent = owner(component)
+        ends = [*agent.evidence[:1], *component.evidence[:1]]
         if component.kind in _CALLED:
-            add(primary, component, f"the agent calls {component.name}")
+            add(agent.id, component.id, f"{agent.name} calls {component.name}", ends)
         elif component.kind in _STORES:
-            add(component, primary, f"the agent reads {component.name}")
+            add(component.id, agent.id, f"{agent.name} reads {component.name}", ends)
         elif component.kind in _MEMORY:
-            add(primary, component, f"the agent writes to {component.name}")
-            add(component, primary, f"the agent reads back {component.name}")
+            add(agent.id, component.id, f"{agent.name} writes to {component.name}", ends)
+            add(component.id, agent.id, f"{agent.name} reads back {component.name}", ends)
     for other in agents[1:]:
-        add(primary, other, f"{primary.name} and {other.name} exchange messages")
+        if not any(other.id in (f.source, f.target) for f in found):
+            ends = [*primary.evidence[:1], *other.evidence[:1]]
+            add(primary.id, other.id, f"{primary.name} and {other.name} exchange messages", ends)
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.schema import DataClass, Effect, EntryKind
+from assistant.schema import ControlKind, DataClass, Effect, EntryKind
 
 
 def rx(pattern: str) -> re.Pattern[str]:
@@ -58,7 +58,7 @@ HUMAN_ROLE = (
     r"dispatchers?|accountants?|controllers?|lawyers?|attorneys?|paralegals?|associates?|"
     r"recruiters?|hiring managers?|approvers?|moderators?|editors?|copywriters?|coordinators?|"
     r"directors?|executives?|cfo|ceo|cto|ciso|legal|compliance|finance team|security team|"
-    r"ops team|sre|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
+    r"ops team|sre|mods|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
     r"signers?|signatories|advisers?|advisors?|caseworkers?|case workers?|officials?|clerks?|"
     r"specialists?|experts?|adjusters?|handlers?|underwriters?|pm|product managers?|"
     r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
@@ -178,10 +178,16 @@ OBJECT_STOP = rx(
 ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     (
         EntryKind.PUBLIC_USERS,
-        r"customers?|public|members of the public|visitors?|anyone|anonymous\w*|guests?|"
-        r"shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|players?|"
-        r"end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|buyers?|"
-        r"community|website|web chat|webchat|chat widget|mobile app|public portal|storefront",
+        r"public|members of the public|visitors?|anyone|anonymous\w*|website|web chat|webchat|"
+        r"chat widget|mobile app|public portal|storefront|customer portal|patient portal|"
+        r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|"
+        r"parents?|players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|"
+        r"buyers?|members|users) (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
+        r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
+        r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms)\b|"
+        r"(?:answers?|serves?|helps?|talks? to|chats? with|supports?|assists?) (?:our |the |its )?"
+        r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|"
+        r"players?|end[- ]users?|consumers?|applicants?|candidates?|members|users|visitors)",
     ),
     (
         EntryKind.INTERNAL_USERS,
@@ -208,7 +214,7 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     ),
     (
         EntryKind.UPLOADED_FILES,
-        r"upload\w*|attachments?|attached (?:files?|documents?|pdfs?)|pdfs?|scans?|"
+        r"upload\w*|attachments?|attached (?:files?|documents?|pdfs?)|"
         r"(?:files?|documents?|photos?|images?|cvs?|resumes?|receipts?|invoices?) (?:that )?(?:users?|customers?|people|they|candidates?) (?:send|submit|upload)",
     ),
     (
@@ -220,13 +226,13 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     (
         EntryKind.TOOL_OUTPUT,
         r"(?:api|tool) (?:responses?|results?|outputs?)|search results?|issues? (?:descriptions?|comments?)|"
-        r"tickets? (?:text|content|descriptions?)|pull requests?|comments?|reviews?|listings?|"
+        r"tickets? (?:text|content|descriptions?)|issue comments|product listings?|"
         r"third[- ]party (?:data|feeds?|apis?)|supplier (?:quotes?|catalogues?|data)|market data|price feeds?",
     ),
     (
         EntryKind.OTHER_AGENTS,
         r"(?:external|partner|supplier|vendor|third[- ]party|other companies'?|peer|remote|"
-        r"outside) agents?|agent-to-agent|a2a|agents? (?:from|of|at) (?:other|partner|external)",
+        r"outside) agents?|agents? (?:from|of|at|run by) (?:other|partner|external|third)",
     ),
     (
         EntryKind.THIRD_PARTY_EXTENSIONS,
@@ -317,3 +323,46 @@ ASSETS: tuple[tuple[DataClass, str], ...] = (
         r"intellectual property|proprietary|internal documents?|strategy",
     ),
 )
+
+# --- controls other than approval --------------------------------------------------------------
+
+CONTROLS: tuple[tuple[ControlKind, str], ...] = (
+    (
+        ControlKind.SANDBOX,
+        r"sandbox\w*|isolated (?:container|vm|environment)|gvisor|firecracker|seccomp|"
+        r"ephemeral (?:container|vm)s?|no network access",
+    ),
+    (
+        ControlKind.ALLOWLIST,
+        r"allow-?lists?|allow-?listed|whitelist\w*|deny-?lists?|only (?:approved|allowed|listed|"
+        r"pre-approved|vetted) (?:domains?|tools?|commands?|recipients?|servers?|packages?|sites?|urls?)",
+    ),
+    (
+        ControlKind.RATE_LIMIT,
+        r"rate[- ]limit\w*|throttl\w*|quotas?|spending (?:cap|limit)s?|daily (?:cap|limit)s?|"
+        r"per-day (?:cap|limit)s?|capped at|at most \d+ (?:per|a|an|each)",
+    ),
+    (
+        ControlKind.AUDIT_LOGGING,
+        r"audit (?:log|trail)s?|audit-logged|every (?:action|call|step|decision) is (?:logged|recorded|traced)|"
+        r"logs? every (?:action|call|step|decision)|immutable logs?|tamper-(?:proof|evident) logs?",
+    ),
+    (
+        ControlKind.AUTHENTICATION,
+        r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|log(?:s|ged)? in|login|"
+        r"sign(?:s|ed)? in|authenticat\w+|api keys? per|mutual tls|mtls|signed (?:requests|tokens)",
+    ),
+    (
+        ControlKind.AUTHORISATION,
+        r"rbac|role-based|least[- ]privilege|scoped (?:tokens?|permissions?|credentials?|keys?)|"
+        r"read-only (?:access|tokens?|roles?|credentials?|accounts?|permissions?)|"
+        r"per-user permissions?|acls?|access control lists?|row-level security",
+    ),
+    (
+        ControlKind.GUARDRAIL,
+        r"guardrails?|content filter\w*|moderation (?:api|model|filter)|llama guard|nemo guardrails|"
+        r"prompt[- ]injection (?:filter|detection|classifier)|output filter\w*|pii (?:filter|redaction|scrubbing)",
+    ),
+)
+# Structured keys whose values are controls (`sandbox: none`, `rate_limit: 10/min`).
+CONTROL_KEYS = {kind: rx(pattern) for kind, pattern in CONTROLS}

@@ -96,6 +96,8 @@ class _Reading:
     tool_words: dict[str, set[str]] = field(default_factory=dict)
     tool_sentences: dict[str, set[int]] = field(default_factory=dict)
     non_agentic: Evidence | None = None
+    positions: dict[str, int] = field(default_factory=dict)
+    stated_flows: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
     def quote(self, start: int, end: int, around: tuple[int, int] | None = None) -> Evidence:
         """Evidence for `source[start:end]`, cut to the words around `around` if too long."""
@@ -109,6 +111,8 @@ class _Reading:
 
     def add(self, component: Component) -> Component:
         """Add a component, or add evidence to the one with its id."""
+        if component.evidence and component.evidence[0].start is not None:
+            self.positions.setdefault(component.id, component.evidence[0].start)
         old = self.components.get(component.id)
         if old is None:
             self.components[component.id] = component
@@ -152,14 +156,18 @@ def read(text: str) -> SystemDelta:
             continue
         _terms(reading, clause)
         _phrase_negations(reading, clause)
+        _named_nouns(reading, clause)
         _tools(reading, clause)
         _entries(reading, clause)
         _assets(reading, clause)
+        _other_controls(reading, clause)
         plain = lx.NON_AGENTIC.search(clause.text)
         if plain and reading.non_agentic is None:
             reading.non_agentic = _evidence(reading, clause, *plain.span())
     _agents(reading, clauses)
     _tidy_tools(reading)
+    for clause in clauses:
+        _stated_flows(reading, clause)
     for clause in clauses:
         _approvals(reading, clause)
     return _delta(reading)
@@ -185,10 +193,13 @@ def _terms(reading: _Reading, clause: _Clause) -> None:
             # A structured value read under its key: `memory: redis` names the memory store.
             matches = [re.match(r".*", text)]  # type: ignore[list-item]
             matches = [m for m in matches if m]
+        by_key = bool(matches) and not pattern.search(text)
         for match in matches:
             if any(match.start() < e and s < match.end() for s, e in claimed):
                 continue
-            negated = clause.scope.covers(match.start(), match.end())
+            negated = clause.scope.covers(match.start(), match.end()) or (
+                by_key and clause.scope.negative_value
+            )
             evidence = _evidence(reading, clause, match.start(), match.end())
             if negated:
                 rules_out = term.generic or not term.kind or term.kind in RULES_OUT_KINDS
@@ -265,7 +276,7 @@ _NOT_A_TOOL_OBJECT = lx.rx(
     r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
     r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
     r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
-    r"inbox|mailbox|e-?mails?|mail|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)"
+    r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)"
 )
 _NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
 
@@ -306,13 +317,13 @@ def _tools(reading: _Reading, clause: _Clause) -> None:
     at = subject.end() if subject else 0
     if at == 0 and not _bullet_verb(clause.text):
         return  # no agent as subject: "messages are traced" is not an action of the agent
-    # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb.
-    while (action := lx.ACTION.match(clause.text, at)) is not None:
-        _verb_tool(reading, clause, action)
-        more = _NEXT_VERB.search(clause.text, action.end("verb"))
-        if more is None:
-            break
-        at = more.end()
+    # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
+    # tried at the subject's end and after each comma or conjunction.
+    starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
+    for position in starts:
+        action = lx.ACTION.match(clause.text, position)
+        if action is not None:
+            _verb_tool(reading, clause, action)
 
 
 _NEXT_VERB = re.compile(r"(?:,| and| or| also| then)(?: (?:can|may|will|also|then|it))* (?=\w)")
@@ -326,8 +337,13 @@ def _verb_tool(reading: _Reading, clause: _Clause, action: re.Match[str]) -> Non
     if not obj:
         return
     verb = action.group("verb")
-    if _effect(verb) == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(obj):
+    effect = _effect(verb)
+    if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(obj):
         return  # reading its own store, documents or inbox is a flow or an entry, not a tool
+    if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(
+        reading, clause.text[action.end("verb") :]
+    ):
+        return  # "writes leads to the lead table": a flow to a store, not a tool
     obj_end = clause.text.find(obj, action.end("verb")) + len(obj)
     s, e = clause.norm.source_span(action.start(), obj_end)
     _add_tool(reading, reading.source[s:e], f"{verb} {obj}", s, e, clause)
@@ -342,6 +358,14 @@ def _bullet_verb(text: str) -> bool:
         and bool(lx.ACTION.match(text))
         and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
     )
+
+
+def _names_a_store(reading: _Reading, text: str) -> bool:
+    stores = [c for c in reading.components.values() if c.kind in _STORE_KINDS]
+    return any(normalise(c.name).text in text for c in stores)
+
+
+_STORE_KINDS = {"database", "memory", "vector-store", "knowledge-base", "shared-memory"}
 
 
 def _negated_at(clause: _Clause, source_offset: int) -> bool:
@@ -435,11 +459,124 @@ def _assets(reading: _Reading, clause: _Clause) -> None:
         )
 
 
+# "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.
+_TOOL_NOUN = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
+    r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
+)
+# "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
+_STORE_NOUN = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
+    r"(database|db|table|ledger|registry|blackboard|log|logs|bucket|cache|store|archive|"
+    r"repository|datastore|data store|warehouse)(?![\w-])"
+)
+_MODEL_PROVIDER = lx.rx(
+    r"openai|anthropic|azure openai|bedrock|vertex|gemini|claude|gpt[\w.-]*|model|llm|"
+    r"language model|completions?|chat completions?|embeddings?|inference|ai"
+)
+_NOT_A_QUALIFIER = lx.rx(
+    r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
+    r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
+    r"local|remote|official|third-party|simple|single|central|shared|main|is|are|it|uses?|"
+    r"calls?|reads?|writes?|keeps?|has|have|using|called"
+)
+
+
+def _qualified(words: str) -> str:
+    """The qualifying words before a noun, from the noun backwards, or "" if there are none."""
+    kept: list[str] = []
+    for word in reversed(words.split()):
+        if _NOT_A_QUALIFIER.fullmatch(word):
+            break
+        kept.insert(0, word)
+    return " ".join(kept)
+
+
+def _named_nouns(reading: _Reading, clause: _Clause) -> None:
+    """Tools and stores the text names by their nouns rather than by a verb."""
+    if clause.scope.hypothetical:
+        return
+    for pattern, kind in ((_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")):
+        for match in pattern.finditer(clause.text):
+            if clause.scope.covers(match.start(2), match.end(2)):
+                continue
+            qualifier = _qualified(match.group(1))
+            if not qualifier or _MODEL_PROVIDER.search(qualifier):
+                continue  # "the OpenAI API" is the model; "an API" names nothing
+            if re.match(r" (?:in|into|on|out|off)\b", clause.text[match.end() :]):
+                continue  # "staff log in": a verb, not a store
+            known = any(normalise(c.name).text == qualifier for c in reading.components.values())
+            if kind == "database" and known:
+                continue  # "the Chroma DB" is the Chroma store already read
+            q_start = match.end(1) - len(qualifier)
+            s, e = clause.norm.source_span(q_start, match.end(2))
+            name = reading.source[s:e]
+            if kind == "database" and _STORE_IS_MEMORY.search(match.group(0)):
+                kind = "memory"
+            if kind == "tool":
+                _add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause)
+            else:
+                reading.add(
+                    Component(
+                        id=slug(name),
+                        name=name,
+                        kind=kind,
+                        layers=[Layer.L2],
+                        evidence=[reading.quote(clause.seg.start, clause.seg.end, (s, e))],
+                    )
+                )
+
+
+_STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
+
+
+def _other_controls(reading: _Reading, clause: _Clause) -> None:
+    """Sandboxing, allowlists, rate limits, audit logging, authentication, authorisation,
+    guardrails: present unless the clause negates them ("not in a sandbox")."""
+    if clause.scope.hypothetical:
+        return
+    for kind, pattern in lx.CONTROLS:
+        match = _term(pattern).search(clause.text)
+        by_key = match is None and bool(clause.seg.context) and bool(
+            lx.CONTROL_KEYS[kind].search(clause.seg.context)
+        )
+        if match is None and not by_key:
+            continue
+        span = match.span() if match else (0, len(clause.text))
+        present = not (clause.scope.covers(*span) or (by_key and clause.scope.negative_value))
+        if any(c.kind == kind and c.present == present for c in reading.controls):
+            continue
+        reading.controls.append(
+            Control(
+                id=f"{kind.value}-{len(reading.controls) + 1}",
+                kind=kind,
+                present=present,
+                scope=reading.source[clause.seg.start : clause.seg.end][:MAX_QUOTE],
+                evidence=[_evidence(reading, clause, *span)],
+            )
+        )
+
+
 # --- across clauses --------------------------------------------------------------------------
 
 _NAMED_AGENT = re.compile(
-    r"(?<![\w-])([a-z][\w-]*) (agent|bot|assistant|copilot|worker)s?(?![\w-])"
+    r"(?<![\w-])((?:[a-z][\w-]* )?[a-z][\w-]*) "
+    r"(agent|bot|chatbot|robot|assistant|copilot|worker)s?(?![\w-])"
 )
+# A name given to the agent: `a bot called "Ava"`, `assistant "Kit"`.
+_AGENT_NOUN = r"(?:agent|bot|chatbot|robot|assistant|copilot)"
+_QUOTE_OPEN = r"[\"\u201c'`]"
+_QUOTE_CLOSE = r"[\"\u201d'`]"
+# A name given to the agent, on normalised text (punctuation stands apart): `a bot called
+# "ava"`, `a bot for it , " kit "`, `kit , an agent that ...`, `" kit " is our assistant`.
+_GIVEN_NAME = re.compile(
+    rf"{_AGENT_NOUN}s?(?: for [\w ]{{1,20}}?)?(?: ,)? (?:(?:called|named|nicknamed|dubbed) "
+    rf"(?:{_QUOTE_OPEN} )?|{_QUOTE_OPEN} )([a-z][\w-]{{1,30}})(?= {_QUOTE_CLOSE}| ,| \.|$)|"
+    rf"(?:^|, )(?:{_QUOTE_OPEN} )?([a-z][\w-]{{2,30}})(?: {_QUOTE_CLOSE})? (?:,|is) "
+    rf"(?:an?|our|the) (?:[\w-]+ ){{0,3}}{_AGENT_NOUN}\b|"
+    rf"(?:call|named) (?:it|him|her) (?:{_QUOTE_OPEN} )?([a-z][\w-]{{1,30}})"
+)
+_NOT_GIVEN = lx.rx(r"it|this|that|which|who|one|the|a|an|our|them|there|here|we|i|and|or|so")
 _NOT_A_NAME = lx.rx(
     r"a|an|the|this|that|our|its|their|each|every|one|single|ai|llm|other|another|multi|sub|peer|"
     r"same|main|autonomous|agentic|user|software|no|any|which|new|first|second|third|rogue|"
@@ -458,17 +595,31 @@ def _agents(reading: _Reading, clauses: list[_Clause]) -> None:
         if clause.scope.hypothetical:
             continue
         for match in _NAMED_AGENT.finditer(clause.text):
-            if clause.scope.covers(*match.span()):
-                continue
-            qualifier, noun = match.group(1), match.group(2)
+            if clause.scope.covers(match.start(2), match.end(2)):
+                continue  # "there is no agent loop": the noun is negated
+            words, noun = match.group(1).split(), match.group(2)
+            # Keep qualifiers from the noun backwards until one is no part of a name.
+            kept: list[str] = []
+            for word in reversed(words):
+                if _NOT_A_NAME.fullmatch(word) and word not in _GENERIC_AGENT_NAMES:
+                    break
+                kept.insert(0, word)
             evidence = _evidence(reading, clause, *match.span())
             if first_agentish is None:
                 first_agentish = evidence
-            if _NOT_A_NAME.fullmatch(qualifier) and qualifier not in _GENERIC_AGENT_NAMES:
+            if not kept:
                 continue
-            name = f"{qualifier} {noun}"
+            name = f"{' '.join(kept)} {noun}"
             if all(name != n for n, _ in named):
                 named.append((name, evidence))
+        for given in _GIVEN_NAME.finditer(clause.text):
+            if clause.scope.covers(*given.span()):
+                continue
+            name = next((g for g in given.groups() if g), "").strip()
+            if _NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name):
+                continue
+            if name and all(name != n for n, _ in named):
+                named.append((name, _evidence(reading, clause, *given.span())))
         if first_agentish is None:
             word = lx.AGENT_WORD.search(clause.text)
             if word and not clause.scope.covers(*word.span()):
@@ -495,6 +646,59 @@ def _agents(reading: _Reading, clauses: list[_Clause]) -> None:
                 evidence=[first_agentish],
             )
         )
+
+
+_TRANSFER = lx.rx(
+    r"hands?(?: off)?|handed|passes|passed|sends?|sent|forwards?|delegates?|routes?|writes?|"
+    r"posts?|pushes?|publishes?|stores?|saves?|puts?|reports?|returns?|escalates?|feeds?|"
+    r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
+)
+_INTO = lx.rx(r"to|into|in|onto|on")
+_FROM = lx.rx(r"from|in|out of")
+_READS = lx.rx(r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?")
+
+
+def _stated_flows(reading: _Reading, clause: _Clause) -> None:
+    """Flows a clause states between components it names: "the planner hands plans to the
+    executor", "the scout writes to the blackboard", "it reads from the registry"."""
+    if clause.scope.hypothetical or clause.scope.negated:
+        return
+    text = clause.text
+    verb = _TRANSFER.search(text)
+    if verb is None:
+        return
+    mentions = _mentions(reading, text)
+    before = [m for m in mentions if m[1] <= verb.start()]
+    after = [m for m in mentions if m[1] >= verb.end()]
+    subject = before[-1][0] if before else _primary(reading) if re.match(r"(?:it|they|then|and)\b", text) else ""
+    if not subject or not after:
+        return
+    other = after[0][0]
+    if other == subject:
+        return
+    reads = bool(_READS.fullmatch(verb.group(0)))
+    source, target = (other, subject) if reads else (subject, other)
+    evidence = _evidence(reading, clause, verb.start(), verb.end())
+    reading.stated_flows.append((source, target, evidence))
+
+
+def _mentions(reading: _Reading, text: str) -> list[tuple[str, int]]:
+    """Components whose name (or its main word) occurs in a normalised clause, by position."""
+    found: list[tuple[str, int]] = []
+    for component in reading.components.values():
+        if component.kind not in ("agent", "tool", "database", "memory", "vector-store", "knowledge-base", "shared-memory", "registry", "external-api", "llm"):
+            continue
+        name = normalise(component.name).text
+        at = text.find(name)
+        if at == -1 and " " in name and component.kind == "agent":
+            at = text.find(name.split()[0] + " ")
+        if at != -1:
+            found.append((component.id, at))
+    return sorted(found, key=lambda m: m[1])
+
+
+def _primary(reading: _Reading) -> str:
+    return next((c.id for c in reading.components.values() if c.kind == "agent"), "")
 
 
 def _tidy_tools(reading: _Reading) -> None:
@@ -667,7 +871,7 @@ def _delta(reading: _Reading) -> SystemDelta:
         controls=reading.controls,
         entry_points=entries,
         assets=list(reading.assets.values()),
-        data_flows=flows(components, entries),
+        data_flows=flows(components, entries, reading.stated_flows, _sentences(reading)),
         trust_boundaries=boundaries(components, entries),
         agentic_factors=reading.factors,
         unknowns=unknowns,
@@ -716,6 +920,17 @@ def _implied(
             if name not in capabilities:
                 capabilities[name] = False
                 evidence[name] = [reading.non_agentic]
+
+
+def _sentences(reading: _Reading) -> dict[str, int]:
+    """The sentence each component was first named in (for owner agents of tools)."""
+    from assistant.engine.reading.text import sentences
+
+    spans = sentences(reading.source)
+    found: dict[str, int] = {}
+    for ident, at in reading.positions.items():
+        found[ident] = next((n for n, (s, e) in enumerate(spans) if s <= at < e), -1)
+    return found
 
 
 def _same_clause(

@@ -32,6 +32,8 @@ class Scope:
 
     negated: tuple[tuple[int, int], ...]
     hypothetical: bool
+    negative_value: bool = False
+    """The clause is a keyed value that is itself a negative (`knowledge_base: none`)."""
 
     def covers(self, start: int, end: int) -> bool:
         """Whether the span `start:end` of the clause is negated (its start is in a scope)."""
@@ -102,4 +104,5 @@ def scope(clause: str, keyed: bool = False) -> Scope:
     value = NEGATIVE_VALUE.search(clause) if keyed else None
     if value and value.start() > 0:
         spans.append((0, value.start() + 1))
-    return Scope(tuple(spans), bool(HYPOTHETICAL.search(clause)))
+    whole = bool(value and value.start() == 0)
+    return Scope(tuple(spans), bool(HYPOTHETICAL.search(clause)), whole)
