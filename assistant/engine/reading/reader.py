@@ -532,7 +532,8 @@ _STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
 
 def _other_controls(reading: _Reading, clause: _Clause) -> None:
     """Sandboxing, allowlists, rate limits, audit logging, authentication, authorisation,
-    guardrails: present unless the clause negates them ("not in a sandbox")."""
+    guardrails: present unless the clause negates them ("not in a sandbox").
+    """
     if clause.scope.hypothetical:
         return
     for kind, pattern in lx.CONTROLS:
@@ -660,7 +661,8 @@ _READS = lx.rx(r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?
 
 def _stated_flows(reading: _Reading, clause: _Clause) -> None:
     """Flows a clause states between components it names: "the planner hands plans to the
-    executor", "the scout writes to the blackboard", "it reads from the registry"."""
+    executor", "the scout writes to the blackboard", "it reads from the registry".
+    """
     if clause.scope.hypothetical or clause.scope.negated:
         return
     text = clause.text
