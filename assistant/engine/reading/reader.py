@@ -531,8 +531,10 @@ _STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
 
 
 def _other_controls(reading: _Reading, clause: _Clause) -> None:
-    """Sandboxing, allowlists, rate limits, audit logging, authentication, authorisation,
-    guardrails: present unless the clause negates them ("not in a sandbox").
+    """Controls other than approval, present unless the clause negates them.
+
+    Sandboxing, allowlists, rate limits, audit logging, authentication, authorisation and
+    guardrails ("not in a sandbox" records a sandbox as absent).
     """
     if clause.scope.hypothetical:
         return
@@ -660,8 +662,10 @@ _READS = lx.rx(r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?
 
 
 def _stated_flows(reading: _Reading, clause: _Clause) -> None:
-    """Flows a clause states between components it names: "the planner hands plans to the
-    executor", "the scout writes to the blackboard", "it reads from the registry".
+    """Flows a clause states between components it names.
+
+    "The planner hands plans to the executor", "the scout writes to the blackboard", "it reads
+    from the registry".
     """
     if clause.scope.hypothetical or clause.scope.negated:
         return
