@@ -313,3 +313,35 @@ def test_other_controls_are_read_present_or_absent(sentence: str, kind: str, pre
 def test_not_in_a_sandbox_does_not_rule_out_code_execution() -> None:
     delta = read("The agent runs shell commands on the host, not in a sandbox.")
     assert delta.capabilities.get("code-execution") is True
+
+
+def test_a_model_and_its_provider_are_one_component() -> None:
+    delta = read("The assistant uses Mistral Large on Azure OpenAI in our own subscription.")
+    models = [c for c in delta.components if c.kind == "llm"]
+    assert len(models) == 1 and "Azure OpenAI" in models[0].hosting
+
+
+def test_coordinated_verbs_name_one_tool_each() -> None:
+    delta = read("The bot can open or close support tickets in Zendesk.")
+    names = {c.name for c in delta.components if c.kind == "tool"}
+    assert {"open support tickets", "close support tickets"} <= names
+
+
+def test_a_heading_and_the_agent_it_names_are_one_agent() -> None:
+    delta = read(
+        "# Parcel tracking assistant\n\nCustomers ask our tracking assistant where parcels are."
+    )
+    assert len([c for c in delta.components if c.kind == "agent"]) == 1
+    assert delta.capabilities.get("multi-agent") is not True
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Deleting an account needs the duty manager's approval.", "duty manager"),
+        ("Refunds must be approved by a shift supervisor.", "shift supervisor"),
+    ],
+)
+def test_who_approves_is_read(sentence: str, actor: str) -> None:
+    [control] = [c for c in read(sentence).controls if c.present]
+    assert control.actor == actor

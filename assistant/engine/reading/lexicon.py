@@ -60,7 +60,8 @@ HUMAN_ROLE = (
     r"directors?|executives?|cfo|ceo|cto|ciso|legal|compliance|finance team|security team|"
     r"ops team|sre|mods|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
     r"signers?|signatories|advisers?|advisors?|caseworkers?|case workers?|officials?|clerks?|"
-    r"specialists?|experts?|adjusters?|handlers?|underwriters?|pm|product managers?|"
+    r"specialists?|experts?|adjusters?|handlers?|receptionists?|secretar(?:y|ies)|"
+    r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
     r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
 )
 HUMAN = rx(HUMAN_ROLE)
@@ -114,7 +115,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     (
         r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
         r"bridg|stake|sign(?:s|ed)? (?:transactions?|tx)|mint|withdraw|deposit|disburs|reimburs|"
-        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|book|order|place(?:s|d)? orders?",
+        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|order|place(?:s|d)? orders?",
         Effect.MOVES_MONEY,
     ),
     (
@@ -137,7 +138,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"creat|updat|writ|edit|modif|delet|remov|cancel|reschedul|schedul|commit|merg|"
         r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
         r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
-        r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv",
+        r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov",
         Effect.WRITES_DATA,
     ),
     (

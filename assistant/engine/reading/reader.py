@@ -333,7 +333,15 @@ _FILE_NAME = re.compile(r"[\w.]+\.(?:com|org|io|net|ai|dev|md|json|yaml|yml|py|t
 def _verb_tool(reading: _Reading, clause: _Clause, action: re.Match[str]) -> None:
     if clause.scope.covers(action.start(), action.end()):
         return
-    obj = _object(action.group("rest"))
+    rest = action.group("rest")
+    shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
+    if shared and lx.ACTION.match(shared.group(1)):
+        # "book or cancel slots": each verb takes the object the last one names.
+        following = lx.ACTION.match(
+            clause.text, action.end("verb") + len(shared.group(0)) - len(shared.group(1))
+        )
+        rest = following.group("rest") if following else rest
+    obj = _object(rest)
     if not obj:
         return
     verb = action.group("verb")
@@ -344,9 +352,15 @@ def _verb_tool(reading: _Reading, clause: _Clause, action: re.Match[str]) -> Non
         reading, clause.text[action.end("verb") :]
     ):
         return  # "writes leads to the lead table": a flow to a store, not a tool
-    obj_end = clause.text.find(obj, action.end("verb")) + len(obj)
-    s, e = clause.norm.source_span(action.start(), obj_end)
-    _add_tool(reading, reading.source[s:e], f"{verb} {obj}", s, e, clause)
+    obj_at = clause.text.find(obj, action.end("verb"))
+    s, e = clause.norm.source_span(action.start(), obj_at + len(obj))
+    name = reading.source[s:e]
+    if shared:
+        # Name it verb + object ("book slots"); the quote still spans the user's words.
+        vs, ve = clause.norm.source_span(action.start(), action.end("verb"))
+        os_, oe = clause.norm.source_span(obj_at, obj_at + len(obj))
+        name = f"{reading.source[vs:ve]} {reading.source[os_:oe]}"
+    _add_tool(reading, name, f"{verb} {obj}", s, e, clause)
 
 
 def _bullet_verb(text: str) -> bool:
@@ -503,7 +517,9 @@ def _named_nouns(reading: _Reading, clause: _Clause) -> None:
             qualifier = _qualified(match.group(1))
             if not qualifier or _MODEL_PROVIDER.search(qualifier):
                 continue  # "the OpenAI API" is the model; "an API" names nothing
-            if re.match(r" (?:in|into|on|out|off)\b", clause.text[match.end() :]):
+            if kind == "database" and re.match(
+                r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
+            ):
                 continue  # "staff log in": a verb, not a store
             known = any(normalise(c.name).text == qualifier for c in reading.components.values())
             if kind == "database" and known:
@@ -540,8 +556,10 @@ def _other_controls(reading: _Reading, clause: _Clause) -> None:
         return
     for kind, pattern in lx.CONTROLS:
         match = _term(pattern).search(clause.text)
-        by_key = match is None and bool(clause.seg.context) and bool(
-            lx.CONTROL_KEYS[kind].search(clause.seg.context)
+        by_key = (
+            match is None
+            and bool(clause.seg.context)
+            and bool(lx.CONTROL_KEYS[kind].search(clause.seg.context))
         )
         if match is None and not by_key:
             continue
@@ -627,6 +645,12 @@ def _agents(reading: _Reading, clauses: list[_Clause]) -> None:
             word = lx.AGENT_WORD.search(clause.text)
             if word and not clause.scope.covers(*word.span()):
                 first_agentish = _evidence(reading, clause, *word.span())
+    # "Clinic scheduling assistant" (a heading) and "scheduling assistant" are one agent.
+    merged: list[tuple[str, Evidence]] = []
+    for name, evidence in sorted(named, key=lambda n: len(n[0])):
+        if not any(name.endswith(" " + m) or name == m for m, _ in merged):
+            merged.append((name, evidence))
+    named = sorted(merged, key=lambda n: n[1].start or 0)
     for name, evidence in named:
         reading.add(
             Component(
@@ -658,7 +682,9 @@ _TRANSFER = lx.rx(
 )
 _INTO = lx.rx(r"to|into|in|onto|on")
 _FROM = lx.rx(r"from|in|out of")
-_READS = lx.rx(r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?")
+_READS = lx.rx(
+    r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
+)
 
 
 def _stated_flows(reading: _Reading, clause: _Clause) -> None:
@@ -676,7 +702,13 @@ def _stated_flows(reading: _Reading, clause: _Clause) -> None:
     mentions = _mentions(reading, text)
     before = [m for m in mentions if m[1] <= verb.start()]
     after = [m for m in mentions if m[1] >= verb.end()]
-    subject = before[-1][0] if before else _primary(reading) if re.match(r"(?:it|they|then|and)\b", text) else ""
+    subject = (
+        before[-1][0]
+        if before
+        else _primary(reading)
+        if re.match(r"(?:it|they|then|and)\b", text)
+        else ""
+    )
     if not subject or not after:
         return
     other = after[0][0]
@@ -692,7 +724,18 @@ def _mentions(reading: _Reading, text: str) -> list[tuple[str, int]]:
     """Components whose name (or its main word) occurs in a normalised clause, by position."""
     found: list[tuple[str, int]] = []
     for component in reading.components.values():
-        if component.kind not in ("agent", "tool", "database", "memory", "vector-store", "knowledge-base", "shared-memory", "registry", "external-api", "llm"):
+        if component.kind not in (
+            "agent",
+            "tool",
+            "database",
+            "memory",
+            "vector-store",
+            "knowledge-base",
+            "shared-memory",
+            "registry",
+            "external-api",
+            "llm",
+        ):
             continue
         name = normalise(component.name).text
         at = text.find(name)
@@ -725,7 +768,7 @@ def _approvals(reading: _Reading, clause: _Clause) -> None:
         return
     if context and lx.APPROVAL_KEY.search(context) and not clause.scope.negated:
         human = lx.HUMAN.search(text)
-        actor = _actor(reading, clause, human) if human else ""
+        actor = _actor(reading, clause, human)
         _control(reading, clause, re.match(r".*", text), True, actor)  # type: ignore[arg-type]
         return
     approval = lx.APPROVAL.search(text)
@@ -742,11 +785,32 @@ def _approvals(reading: _Reading, clause: _Clause) -> None:
         )
         if human or passive or approval.group(0).startswith(("human", "hitl", "manual", "multi")):
             present = not clause.scope.covers(*approval.span())
-            actor = _actor(reading, clause, human) if human else ""
+            actor = _actor(reading, clause, human)
             _control(reading, clause, approval, present, actor)
 
 
-def _actor(reading: _Reading, clause: _Clause, human: re.Match[str]) -> str:
+_POSSESSIVE_ACTOR = re.compile(
+    r"((?:[a-z][\w-]* )?[a-z][\w-]*) ['\u2019]s (?:approval|sign-?off|ok|okay|review|go-ahead|consent|confirmation)"
+    r"|(?:approved|reviewed|signed off|confirmed|authori[sz]ed) by (?:a |an |the |our |one of our )?((?:[a-z][\w-]* )?[a-z][\w-]*)"
+)
+
+
+def _actor(reading: _Reading, clause: _Clause, human: re.Match[str] | None) -> str:
+    """Who approves: "a receptionist's approval", "approved by the duty manager", a role."""
+    named = _POSSESSIVE_ACTOR.search(clause.text)
+    if named:
+        words = [w for w in (named.group(1) or named.group(2)).split() if not _ARTICLE.fullmatch(w)]
+        if words:
+            return " ".join(words)
+    if human is None:
+        return ""
+    return _role(reading, clause, human)
+
+
+_ARTICLE = lx.rx(r"a|an|the|our|their|its|one|needs?|requires?|with|without|after|until")
+
+
+def _role(reading: _Reading, clause: _Clause, human: re.Match[str]) -> str:
     s, e = clause.norm.source_span(*human.span())
     # Take the role with the word before it when that is a qualifier ("team lead", "on-call").
     before = reading.source[max(clause.seg.start, s - 20) : s].split()
@@ -861,7 +925,7 @@ def _delta(reading: _Reading) -> SystemDelta:
             capabilities[name] = True
             evidence[name] = _unique([r[1] for r in readings])[:3]
     _implied(reading, capabilities, evidence)
-    components = list(reading.components.values())
+    components = _fold_providers(list(reading.components.values()))
     if capabilities.get("multi-agent") is False:
         components = [c for c in components if c.id != "peer-agents"]
     for kind in ("tools", "rag", "memory", "code-execution", "mcp", "plugins"):
@@ -883,6 +947,44 @@ def _delta(reading: _Reading) -> SystemDelta:
         unknowns=unknowns,
         assumptions=reading.assumptions,
     )
+
+
+_PROVIDER_NAME = lx.rx(r"(?:amazon )?bedrock|azure openai|vertex ai|openai|anthropic|google")
+
+
+def _fold_providers(components: list[Component]) -> list[Component]:
+    """A model named with its provider is one model: the provider becomes part of its hosting."""
+    models = [c for c in components if c.kind == "llm" and c.evidence]
+    drop: set[str] = set()
+    for provider in models:
+        if not _PROVIDER_NAME.fullmatch(provider.name.lower()):
+            continue
+        same = [
+            m
+            for m in models
+            if m is not provider
+            and m.id not in drop
+            and not _PROVIDER_NAME.fullmatch(m.name.lower())
+            and m.evidence[0].start == provider.evidence[0].start
+        ]
+        if same:
+            drop.add(provider.id)
+    out: list[Component] = []
+    for c in components:
+        if c.id in drop:
+            continue
+        providers = [
+            p.name
+            for p in models
+            if p.id in drop
+            and c.kind == "llm"
+            and p.evidence[0].start == (c.evidence[0].start if c.evidence else -1)
+        ]
+        if providers:
+            hosting = ", ".join([f"via {providers[0]}", *([c.hosting] if c.hosting else [])])
+            c = c.model_copy(update={"hosting": hosting})
+        out.append(c)
+    return out
 
 
 def _implied(
