@@ -383,6 +383,12 @@ class TrustBoundary(Record):
     """Why the boundary is believed to be there."""
 
 
+# Component kinds through which the agent acts on the world (what human approval can cover).
+ACTING_KINDS = frozenset(
+    {"tool", "external-api", "code-runner", "mcp-server", "plugin", "database"}
+)
+
+
 class SystemModel(Record):
     """What is known about the system under analysis, each fact with its evidence."""
 
@@ -436,7 +442,12 @@ class SystemModel(Record):
         """
         approvals = [c for c in self.controls if c.kind == ControlKind.HUMAN_APPROVAL]
         named = [c for c in approvals if component_id in c.applies_to]
-        deciding = named or [c for c in approvals if not c.applies_to]
+        component = self.component(component_id)
+        acts = component is not None and (
+            component.kind in ACTING_KINDS and component.effect != Effect.READS_DATA
+        )
+        # An approval that names no component covers the actions, not the model or the logs.
+        deciding = named or ([c for c in approvals if not c.applies_to] if acts else [])
         if not deciding:
             return None
         return any(c.present for c in deciding)

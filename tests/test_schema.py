@@ -222,3 +222,23 @@ def test_schema_system_write_writes_the_committed_file(
     written = (tmp_path / "docs/schema/system.schema.json").read_text(encoding="utf-8")
     assert written == (ROOT / "docs/schema/system.schema.json").read_text(encoding="utf-8")
     assert not (tmp_path / "docs/schema/threat-model.schema.json").exists()
+
+
+def test_an_unscoped_approval_covers_acting_components_only() -> None:
+    from assistant.schema import Component, Control, ControlKind, Effect, Layer, SystemModel
+
+    system = SystemModel(
+        components=[
+            Component(id="m", name="model", kind="llm", layers=[Layer.L1]),
+            Component(
+                id="pay", name="pay", kind="tool", layers=[Layer.L3], effect=Effect.MOVES_MONEY
+            ),
+            Component(
+                id="look", name="look", kind="tool", layers=[Layer.L3], effect=Effect.READS_DATA
+            ),
+        ],
+        controls=[Control(id="c", kind=ControlKind.HUMAN_APPROVAL)],
+    )
+    assert system.approval("pay") is True
+    assert system.approval("m") is None
+    assert system.approval("look") is None
