@@ -446,9 +446,11 @@ def _entries(reading: _Reading, clause: _Clause) -> None:
             continue  # "a lead approves in Slack" is a channel, not a way in
         evidence = _evidence(reading, clause, *match.span())
         s, e = clause.norm.source_span(*match.span())
+        label = kind.value.replace("-", " ").replace("email", "e-mail")
+        words = reading.source[s:e]
         reading.entries[kind.value] = EntryPoint(
             id=f"entry-{kind.value}",
-            name=reading.source[s:e],
+            name=label if words.lower() == label else f"{label} ({words})",
             kind=kind,
             untrusted=kind not in lx.TRUSTED_ENTRIES,
             evidence=[evidence],

@@ -1,0 +1,185 @@
+"""Scenarios written for this system: the threat's pattern told with its own parts and path.
+
+Each threat has a short pattern in our own words with slots for the parts of the path (where
+the attack comes in, the agent, the component where it does harm, what approval it meets, what
+is at stake). The pattern is filled from the system model only; a slot the model cannot fill is
+worded generically rather than invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.engine.paths import AttackPath
+from assistant.schema import Component, ControlKind, SystemModel
+
+# {entry}: where the attack comes in; {agent}; {sink}: where it does harm; {gate}: the approval it
+# meets; {stake}: what is at stake. Sentences are ours; the threat names are the catalogue's.
+PATTERNS: dict[str, str] = {
+    "T1": (
+        "Text planted through {entry} is written to {sink} and read back by {agent} in later "
+        "sessions, where it passes for something the agent learned itself."
+    ),
+    "T2": (
+        "Instructions hidden in {entry} steer {agent} into using {sink} for something nobody "
+        "asked for, {gate}{stake}."
+    ),
+    "T3": (
+        "{agent} acts through {sink} with more rights than a single task needs; a manipulated "
+        "or confused request uses them {gate}{stake}."
+    ),
+    "T4": (
+        "Requests or tasks that cost far more than usual ({entry}) keep {agent} and {sink} busy: "
+        "the service slows or stops and the model bill grows."
+    ),
+    "T5": (
+        "A wrong answer from {agent} is kept in {sink} and reused as fact, so one hallucination "
+        "shapes later decisions."
+    ),
+    "T6": (
+        "Content from {entry} carries instructions that {agent} reads as part of its task; it can "
+        "then use {sink} {gate}{stake}."
+    ),
+    "T7": (
+        "{agent} pursues its goal through {sink} in a way its owners would not approve, and "
+        "reports success, {gate}{stake}."
+    ),
+    "T8": (
+        "When {agent} uses {sink}, the record does not show who asked, which instruction led to it "
+        "or what the agent saw, so a harmful action cannot be traced or disputed."
+    ),
+    "T9": (
+        "A message that claims to come from {agent} or from a user it trusts is accepted without "
+        "proof of identity, and acted on."
+    ),
+    "T10": (
+        "{actor} must approve what {agent} does through {sink}; a flood of requests or ones "
+        "crafted to look routine gets waved through."
+    ),
+    "T11": (
+        "Text from {entry} leads {agent} to write and run code through {sink}; the code runs "
+        "with the agent's rights {gate}."
+    ),
+    "T12": (
+        "A poisoned message passed between {agent} and the other agents changes what they "
+        "believe and do next."
+    ),
+    "T13": (
+        "One of the agents ({sink}) is compromised or drifts, and the others keep trusting its "
+        "output and requests."
+    ),
+    "T14": (
+        "Someone who can reach {agent} plays the agents against each other, splitting a request "
+        "so no single agent sees its full purpose."
+    ),
+    "T15": (
+        "{agent} talks people into trusting it, and its answers or actions through {sink} are "
+        "followed without a check."
+    ),
+    "T16": (
+        "Messages over {sink} between {agent} and its peers are forged, replayed or altered on "
+        "the way."
+    ),
+    "T17": (
+        "A component {agent} depends on ({sink}) comes from outside and changes, or is replaced, "
+        "without review."
+    ),
+    "MAS-RAG-INPUT-MANIPULATION": (
+        "Documents or queries crafted through {entry} make {sink} return only passages that suit "
+        "the attacker, and {agent} answers from them."
+    ),
+    "MAS-VECTOR-DB-POISONING": (
+        "Poisoned documents reach {sink} and are retrieved by {agent} as trusted knowledge."
+    ),
+    "MAS-RAG-DATA-EXFILTRATION": (
+        "Questions through {entry} draw out passages from {sink} that the asker should not see."
+    ),
+    "MAS-WALLET-KEY-COMPROMISE": (
+        "The key {agent} signs with through {sink} is taken or misused, {gate}{stake}."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The names a scenario is told with."""
+
+    entry: str
+    agent: str
+    sink: str
+    gate: str
+    stake: str
+    actor: str
+
+
+def parts(system: SystemModel, path: AttackPath | None) -> Parts:
+    """The slots for one finding, from its path (or the system's main agent without one)."""
+    agent = the(next((c.name for c in system.components if c.kind == "agent"), "agent"))
+    if path is None:
+        return Parts("its inputs", agent, "its tools", "", "", "a person")
+    sink = path.sink
+    entry = path.entry.name if path.entry else "anyone who can reach it"
+    stake = next((s.name for s in path.steps if s.id.startswith("asset-")), "")
+    return Parts(
+        entry=entry,
+        agent=the(next((s.name for s in path.steps if _is_agent(system, s.id)), agent)),
+        sink=the(sink.name) if sink else "its tools",
+        gate=_gate(system, sink),
+        stake=f"putting {stake} at stake" if stake else "",
+        actor=_actor(system, sink),
+    )
+
+
+def the(name: str) -> str:
+    """A common-noun name with its article ("the support agent"); proper names as they are."""
+    if not name or name[0].isupper() or name.split()[0].lower() in _DETERMINERS:
+        return name
+    return f"the {name}"
+
+
+_DETERMINERS = {"the", "a", "an", "its", "our", "their", "your", "anyone", "someone", "public"}
+
+
+def _is_agent(system: SystemModel, ident: str) -> bool:
+    component = system.component(ident)
+    return component is not None and component.kind == "agent"
+
+
+def _gate(system: SystemModel, sink: Component | None) -> str:
+    if sink is None:
+        return ""
+    approved = system.approval(sink.id)
+    if approved is True:
+        return f"although {the(_actor(system, sink))} approves it, "
+    if approved is False:
+        return "with no human approval, "
+    return "and the description does not say whether anyone approves it, "
+
+
+def _actor(system: SystemModel, sink: Component | None) -> str:
+    for control in system.controls:
+        approves = control.kind == ControlKind.HUMAN_APPROVAL and control.present
+        covers = sink is None or not control.applies_to or sink.id in control.applies_to
+        if approves and control.actor and covers:
+            return control.actor
+    return "a person"
+
+
+def scenario(threat_id: str, summary: str, system: SystemModel, path: AttackPath | None) -> str:
+    """The scenario of one finding, told with this system's parts."""
+    p = parts(system, path)
+    pattern = PATTERNS.get(threat_id)
+    slots = {**p.__dict__, "actor": the(p.actor)}
+    told = pattern.format(**slots) if pattern else _first_sentence(summary)
+    told = told.replace(", .", ".").replace(",  ", ", ").replace(" ,", ",").rstrip(", ")
+    if not told.endswith("."):
+        told += "."
+    told = told[0].upper() + told[1:]
+    if path is not None and len(path.steps) > 1:
+        told += f" Path: {path.render()}."
+    return told
+
+
+def _first_sentence(text: str) -> str:
+    end = text.find(". ")
+    return text if end == -1 else text[: end + 1]

@@ -1,0 +1,60 @@
+"""Attack paths follow the system model's flows; scenarios are told with the system's parts."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from assistant.engine.analyze import system_from_description
+from assistant.engine.paths import path_for
+from assistant.engine.scenario import scenario
+
+SHOP = (
+    "Our returns assistant reads the public returns inbox. It can issue refunds through Adyen "
+    "automatically and looks up orders. It keeps no memory and cannot run code."
+)
+
+
+def test_an_input_driven_threat_starts_at_the_most_exposed_entry_point() -> None:
+    path = path_for("T6", system_from_description(SHOP))
+    assert path is not None
+    assert path.steps[0].id == "entry-inbound-email"
+    assert path.sink is not None and path.sink.effect is not None
+    assert path.sink.effect.value == "moves-money"
+    assert path.steps[-1].id == "asset-money"
+    assert "automatic" in path.render()
+
+
+def test_every_stop_of_a_path_is_connected_by_a_flow() -> None:
+    system = system_from_description(SHOP)
+    path = path_for("T2", system)
+    assert path is not None
+    flows = {(f.source, f.target) for f in system.data_flows}
+    ids = [s.id for s in path.steps if not s.id.startswith("asset-")]
+    assert all(pair in flows for pair in pairwise(ids))
+
+
+def test_no_sink_no_path() -> None:
+    # No code runs, so there is nowhere for an RCE to land.
+    assert path_for("T11", system_from_description(SHOP)) is None
+    assert path_for("T1", system_from_description(SHOP)) is None
+
+
+def test_the_path_quotes_the_words_behind_each_stop() -> None:
+    path = path_for("T6", system_from_description(SHOP))
+    assert path is not None
+    quotes = " ".join(e.quote for e in path.evidence)
+    assert "returns inbox" in quotes and "refunds" in quotes
+
+
+def test_a_scenario_names_this_systems_parts_and_its_missing_approval() -> None:
+    system = system_from_description(SHOP)
+    told = scenario("T6", "catalogue summary", system, path_for("T6", system))
+    assert "returns assistant" in told and "refunds" in told
+    assert "no human approval" in told
+    assert "catalogue summary" not in told
+
+
+def test_a_threat_without_a_pattern_falls_back_to_the_catalogue_summary() -> None:
+    system = system_from_description(SHOP)
+    told = scenario("MAS-SOMETHING", "First sentence. Second one.", system, None)
+    assert told == "First sentence."
