@@ -433,21 +433,29 @@ class SystemModel(Record):
         """The layers (L1..L7) that hold at least one component."""
         return {layer for c in self.components for layer in c.layers if layer != Layer.CL}
 
-    def approval(self, component_id: str) -> bool | None:
-        """Whether a human approves what this component does: true, false (automatic) or None.
+    def approvals_for(self, component_id: str) -> list[Control]:
+        """The human-approval controls that decide for this component.
 
-        A human-approval control that names the component decides; one that names no component
-        covers every side-effecting tool. A stated approval beats a stated absence, because
-        approval statements are usually the narrower ("above $200, a lead approves").
+        Those that name it decide; else those that name no component, which cover the agent's
+        actions (tools, APIs, code) but not its model, stores or logs.
         """
         approvals = [c for c in self.controls if c.kind == ControlKind.HUMAN_APPROVAL]
         named = [c for c in approvals if component_id in c.applies_to]
+        if named:
+            return named
         component = self.component(component_id)
         acts = component is not None and (
             component.kind in ACTING_KINDS and component.effect != Effect.READS_DATA
         )
-        # An approval that names no component covers the actions, not the model or the logs.
-        deciding = named or ([c for c in approvals if not c.applies_to] if acts else [])
+        return [c for c in approvals if not c.applies_to] if acts else []
+
+    def approval(self, component_id: str) -> bool | None:
+        """Whether a human approves what this component does: true, false (automatic) or None.
+
+        A stated approval beats a stated absence, because approval statements are usually the
+        narrower ("above $200, a lead approves"); the exports show such a split as it is.
+        """
+        deciding = self.approvals_for(component_id)
         if not deciding:
             return None
         return any(c.present for c in deciding)

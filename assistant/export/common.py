@@ -15,7 +15,6 @@ from assistant.knowledge import Catalogue
 from assistant.knowledge.model import SourceRef
 from assistant.schema import (
     LAYER_NAMES,
-    ControlKind,
     Finding,
     FindingStatus,
     Impact,
@@ -164,11 +163,7 @@ def approval_state(system: SystemModel, component_id: str) -> Approval:
     approves; below, automatic"), none `unknown`. Unlike `SystemModel.approval`, which settles on
     one answer for the rules engine, a split is shown as what it is.
     """
-    approvals = [c for c in system.controls if c.kind == ControlKind.HUMAN_APPROVAL]
-    deciding = [c for c in approvals if component_id in c.applies_to] or [
-        c for c in approvals if not c.applies_to
-    ]
-    states = {c.present for c in deciding}
+    states = {c.present for c in system.approvals_for(component_id)}
     if not states:
         return "unknown"
     if len(states) == 2:

@@ -345,3 +345,18 @@ def test_a_heading_and_the_agent_it_names_are_one_agent() -> None:
 def test_who_approves_is_read(sentence: str, actor: str) -> None:
     [control] = [c for c in read(sentence).controls if c.present]
     assert control.actor == actor
+
+
+def test_a_product_named_only_as_a_tools_object_is_that_tool() -> None:
+    delta = read("The agent reads the shared Google Drive folder and books rooms.")
+    kinds = [(c.name, c.kind) for c in delta.components]
+    assert not [k for k in kinds if k[1] == "external-api"]
+    assert [n for n, k in kinds if k == "tool" and "Google Drive" in n]
+
+
+def test_a_log_is_written_to_not_read_from() -> None:
+    delta = read("The agent files every decision in the decision log.")
+    log = next(c for c in delta.components if c.id == "decision-log")
+    assert log.kind == "log-store"
+    assert any(f.target == log.id for f in delta.data_flows)
+    assert not any(f.source == log.id for f in delta.data_flows)

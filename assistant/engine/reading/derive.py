@@ -65,6 +65,8 @@ def flows(
             add(agent.id, component.id, f"{agent.name} calls {component.name}", ends)
         elif component.kind in _STORES:
             add(component.id, agent.id, f"{agent.name} reads {component.name}", ends)
+        elif component.kind == "log-store":
+            add(agent.id, component.id, f"{agent.name} records to {component.name}", ends)
         elif component.kind in _MEMORY:
             add(agent.id, component.id, f"{agent.name} writes to {component.name}", ends)
             add(component.id, agent.id, f"{agent.name} reads back {component.name}", ends)

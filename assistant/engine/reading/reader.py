@@ -360,7 +360,19 @@ def _verb_tool(reading: _Reading, clause: _Clause, action: re.Match[str]) -> Non
         vs, ve = clause.norm.source_span(action.start(), action.end("verb"))
         os_, oe = clause.norm.source_span(obj_at, obj_at + len(obj))
         name = f"{reading.source[vs:ve]} {reading.source[os_:oe]}"
+    _absorb_products(reading, clause, obj)
     _add_tool(reading, name, f"{verb} {obj}", s, e, clause)
+
+
+def _absorb_products(reading: _Reading, clause: _Clause, obj: str) -> None:
+    """A product named only as the object of the tool ("reads the clinic calendar") is the tool.
+
+    Without this the product and the tool would both be components of one action.
+    """
+    for component in list(reading.components.values()):
+        only_here = all(e.start == clause.seg.start for e in component.evidence)
+        if component.kind == "external-api" and only_here and normalise(component.name).text in obj:
+            del reading.components[component.id]
 
 
 def _bullet_verb(text: str) -> bool:
@@ -531,6 +543,8 @@ def _named_nouns(reading: _Reading, clause: _Clause) -> None:
             name = reading.source[s:e]
             if kind == "database" and _STORE_IS_MEMORY.search(match.group(0)):
                 kind = "memory"
+            elif kind == "database" and match.group(2) in ("log", "logs"):
+                kind = "log-store"
             if kind == "tool":
                 _add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause)
             else:
@@ -539,7 +553,7 @@ def _named_nouns(reading: _Reading, clause: _Clause) -> None:
                         id=slug(name),
                         name=name,
                         kind=kind,
-                        layers=[Layer.L2],
+                        layers=[Layer.L5] if kind == "log-store" else [Layer.L2],
                         evidence=[reading.quote(clause.seg.start, clause.seg.end, (s, e))],
                     )
                 )
@@ -722,22 +736,27 @@ def _stated_flows(reading: _Reading, clause: _Clause) -> None:
     reading.stated_flows.append((source, target, evidence))
 
 
+_FLOW_ENDS = {
+    "agent",
+    "database",
+    "memory",
+    "vector-store",
+    "knowledge-base",
+    "shared-memory",
+    "registry",
+    "external-api",
+    "log-store",
+    "llm",
+}
+
+
 def _mentions(reading: _Reading, text: str) -> list[tuple[str, int]]:
     """Components whose name (or its main word) occurs in a normalised clause, by position."""
     found: list[tuple[str, int]] = []
     for component in reading.components.values():
-        if component.kind not in (
-            "agent",
-            "tool",
-            "database",
-            "memory",
-            "vector-store",
-            "knowledge-base",
-            "shared-memory",
-            "registry",
-            "external-api",
-            "llm",
-        ):
+        # Tools are left out: their flows are derived from who uses them, and a tool's name
+        # often holds the very verb a flow would be read from.
+        if component.kind not in _FLOW_ENDS:
             continue
         name = normalise(component.name).text
         at = text.find(name)
