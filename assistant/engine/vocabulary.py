@@ -107,7 +107,7 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"shared (?:memory|knowledge|vector store|context|scratchpad|blackboard)",
+        r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state)",
         "shared-memory",
         "shared memory",
         (L2,),
@@ -182,11 +182,10 @@ TERMS: tuple[Term, ...] = (
         "database",
         "",
         (L2,),
-        ("tools",),
     ),
     # Agents and their ecosystem
     Term(
-        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|\d+) agents",
+        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|\d+) agents",
         "agent",
         "peer agents",
         (L3, L7),

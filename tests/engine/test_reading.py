@@ -360,3 +360,59 @@ def test_a_log_is_written_to_not_read_from() -> None:
     assert log.kind == "log-store"
     assert any(f.target == log.id for f in delta.data_flows)
     assert not any(f.source == log.id for f in delta.data_flows)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Payouts above 10k are queued for a human before they are sent.",
+        "Any change to a prescription is verified by a pharmacist.",
+        "We use four-eyes approval for wire transfers.",
+        "Production merges are gated on a human review.",
+    ],
+)
+def test_more_ways_of_saying_a_human_approves(sentence: str) -> None:
+    assert [c.present for c in read(sentence).controls if c.kind.value == "human-approval"] == [
+        True
+    ]
+
+
+def test_nobody_looking_before_it_goes_out_is_no_approval() -> None:
+    [control] = read("nobody looks at what it posts before it goes live").controls
+    assert control.present is False and control.actor == ""
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We deliberately left out long-term memory.",
+        "Long-term memory is disabled.",
+        "it doesnt keep any memory",
+    ],
+)
+def test_more_ways_of_ruling_something_out(sentence: str) -> None:
+    assert read(sentence).capabilities.get("memory") is False
+
+
+def test_a_broad_word_under_negation_rules_nothing_out() -> None:
+    # "can't make payments" says nothing about whether the system handles sensitive data.
+    assert "sensitive-data" not in read("The assistant can't make payments.").capabilities
+
+
+def test_a_plural_noun_at_the_start_of_prose_is_not_a_bullet_verb() -> None:
+    delta = read("Payouts are reconciled every night.")
+    assert not [c for c in delta.components if c.kind == "tool"]
+
+
+def test_identifiers_are_not_named_twice_by_their_verbs() -> None:
+    delta = read("The helpdesk bot can resetPassword and unlockAccount for employees.")
+    assert sorted(c.name for c in delta.components if c.kind == "tool") == [
+        "resetPassword",
+        "unlockAccount",
+    ]
+
+
+def test_agents_coordinating_through_shared_state_are_multi_agent_with_shared_memory() -> None:
+    delta = read("Agents coordinate through a shared Redis blackboard.")
+    assert delta.capabilities["multi-agent"] is True
+    assert delta.capabilities["shared-knowledge"] is True

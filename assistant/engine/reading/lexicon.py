@@ -24,7 +24,10 @@ def rx(pattern: str) -> re.Pattern[str]:
 # A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
 NEGATION_CUE = rx(
     r"no|not|never|without|cannot|can ?not|nobody|no-one|no one|nothing|none of|neither|nor|"
-    r"zero|\w+n't|\w+n\u2019t|lacks?|free of|instead of|rather than"
+    r"zero|\w+n't|\w+n\u2019t|lacks?|free of|instead of|rather than|"
+    r"doesnt|dont|cant|wont|isnt|arent|didnt|hasnt|havent|"
+    r"left out|leaves? out|removed|disabled|turned off|switched off|excluded|stripped out|"
+    r"opted out of|omit\w*|dropped|no longer"
 )
 # Cues that do not negate what follows them.
 PSEUDO_NEGATION = rx(
@@ -34,7 +37,8 @@ PSEUDO_NEGATION = rx(
 # A cue after its subject: "code execution is not allowed", "email: disabled".
 POST_NEGATION = rx(
     r"(?:is|are|was|were|be|been|being|gets?|stays?|remains?)(?: currently)? (?:not|never)|"
-    r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t"
+    r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t|isnt|arent|"
+    r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope)"
 )
 NEGATIVE_VALUE = re.compile(
     r"(?:^|\s)(?:none|no|false|disabled|off|n/a|null|nil|not used|not allowed|not enabled|"
@@ -84,6 +88,10 @@ APPROVAL = rx(
     r"sanity[- ]checks?|double[- ]checks?|allows? or denies?|approve or deny|approve or reject|"
     r"says? yes|click\w* (?:approve|confirm|accept)|"
     r"check(?:s|ed)? (?:\w+ ){0,2}(?:answers?|outputs?|responses?|drafts?|results?|replies|work)|"
+    r"(?:verified|checked|validated|vetted|inspected|cleared) by|"
+    r"queued for (?:a |an )?(?:human|person|review|approval|sign-?off)|"
+    r"(?:held|parked|waits?|waiting) (?:\w+ )?for (?:a |an )?(?:human|review|approval|sign-?off)|"
+    r"gated on|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
     r"has to (?:approve|confirm|ok|accept|sign)|needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)"
 )
@@ -346,7 +354,8 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
     (
         ControlKind.AUDIT_LOGGING,
         r"audit (?:log|trail)s?|audit-logged|every (?:action|call|step|decision) is (?:logged|recorded|traced)|"
-        r"logs? every (?:action|call|step|decision)|immutable logs?|tamper-(?:proof|evident) logs?",
+        r"logs? every (?:action|call|step|decision)|immutable logs?|tamper-(?:proof|evident) logs?|"
+        r"(?:calls|actions|decisions|requests|steps|tool calls) are (?:all )?(?:logged|recorded|traced)",
     ),
     (
         ControlKind.AUTHENTICATION,

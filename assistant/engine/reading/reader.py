@@ -202,7 +202,10 @@ def _terms(reading: _Reading, clause: _Clause) -> None:
             )
             evidence = _evidence(reading, clause, match.start(), match.end())
             if negated:
-                rules_out = term.generic or not term.kind or term.kind in RULES_OUT_KINDS
+                # Capability-only words ("payments", "customers") are too broad to rule a
+                # capability out when negated ("can't make payments"); generic component words
+                # ("no vector store") and defining kinds ("no plugins") are not.
+                rules_out = term.generic or term.kind in RULES_OUT_KINDS
                 if rules_out and term.capabilities:
                     reading.settle(term.capabilities[0], False, evidence, True)
                 continue
@@ -315,14 +318,17 @@ def _tools(reading: _Reading, clause: _Clause) -> None:
         return  # something a person does, not the agent
     subject = lx.AGENT_SUBJECT.match(clause.text)
     at = subject.end() if subject else 0
-    if at == 0 and not _bullet_verb(clause.text):
+    if at == 0 and not _bullet_verb(reading, clause):
         return  # no agent as subject: "messages are traced" is not an action of the agent
     # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
     # tried at the subject's end and after each comma or conjunction.
     starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
     for position in starts:
         action = lx.ACTION.match(clause.text, position)
-        if action is not None:
+        if action is None:
+            continue
+        s, e = clause.norm.source_span(action.start(), action.end("verb"))
+        if not any(s < te and ts < e for ts, te in taken):  # an identifier already named it
             _verb_tool(reading, clause, action)
 
 
@@ -375,8 +381,12 @@ def _absorb_products(reading: _Reading, clause: _Clause, obj: str) -> None:
             del reading.components[component.id]
 
 
-def _bullet_verb(text: str) -> bool:
-    """A clause that opens with a third-person verb: a bullet such as "looks up orders"."""
+def _bullet_verb(reading: _Reading, clause: _Clause) -> bool:
+    """A list item that opens with a third-person verb, such as "- looks up orders"."""
+    line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
+    if not _BULLET.match(reading.source, line_start) and not clause.seg.context:
+        return False
+    text = clause.text
     first, _, rest = text.partition(" ")
     return (
         first.endswith("s")
@@ -384,6 +394,9 @@ def _bullet_verb(text: str) -> bool:
         and bool(lx.ACTION.match(text))
         and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
     )
+
+
+_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
 
 
 def _names_a_store(reading: _Reading, text: str) -> bool:
@@ -804,7 +817,8 @@ def _approvals(reading: _Reading, clause: _Clause) -> None:
             rf"until|before|without|no) (?:\w+ )?{re.escape(stem)}",
             text,
         )
-        if human or passive or approval.group(0).startswith(("human", "hitl", "manual", "multi")):
+        named_gate = approval.group(0).startswith(("human", "hitl", "manual", "multi", "four", "two"))
+        if human or passive or named_gate:
             present = not clause.scope.covers(*approval.span())
             actor = _actor(reading, clause, human)
             _control(reading, clause, approval, present, actor)
@@ -878,7 +892,7 @@ def _control(
             present=present,
             applies_to=applies,
             scope=reading.source[clause.seg.start : clause.seg.end][:MAX_QUOTE],
-            actor=actor,
+            actor=actor if present else "",
             evidence=[evidence],
         )
     )
