@@ -475,8 +475,8 @@ def set_control(
 ) -> Correction:
     """Record a control as present or absent, on some components or system-wide (no targets).
 
-    The same statement again (same kind, presence and components; the same scope or none)
-    updates the control it repeats. An unconditional statement (no scope) replaces the opposite
+    The same statement again (same kind, presence, components and scope) updates the control it
+    repeats (its actor, its evidence). An unconditional statement (no scope) replaces the opposite
     statements about the same components, or all of them when it is system-wide; see the module
     docstring.
 
@@ -497,7 +497,7 @@ def set_control(
             updated is None
             and c.present == present
             and set(c.applies_to) == wanted
-            and scope in ("", c.scope)
+            and scope == c.scope
         ):
             updated = c.model_copy(
                 update={
