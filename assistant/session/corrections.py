@@ -12,8 +12,11 @@ Decisions where the task left room:
 - Ids are matched exactly, else case-insensitively when that is unambiguous. Ids are unique
   within a model; if one id names facts of two kinds, the component wins.
 - Deleting a component removes every fact that referred only to it (its flows, a control, asset,
-  boundary or entry point with no other component) and takes it out of the facts that referred
-  to it among others. Removing facts can lose information, so the sentence names each one.
+  boundary or entry point with no other component, and the flows from such an entry point) and
+  takes it out of the facts that referred to it among others. Removing facts can lose
+  information, so the sentence names each one. A flow may start at an entry point (the
+  extractor records "the inbound e-mail reaches the agent" so), so deleting an entry point
+  deletes its flows, and `/flow` accepts an entry point as the source.
 - Merging unites the two components (layers, evidence; the target's name and kind win, its
   empty description, effect or hosting are filled from the other; the worse effect is kept) and
   rewires every reference; a flow that would run from the merged component to itself is dropped.
@@ -157,27 +160,26 @@ def locate(system: SystemModel, fact_id: str) -> tuple[FactKind, str]:
     raise CorrectionError(f"there is no fact with the id `{fact_id}`{hint} `/system` lists the ids")
 
 
-def component_id(system: SystemModel, ident: str) -> str:
-    """The exact id of the component `ident` names.
+def component_id(system: SystemModel, ident: str, *, entry_point: bool = False) -> str:
+    """The exact id of the component `ident` names (or entry point, where a flow may start).
 
     Raises:
-        CorrectionError: No component has that id, or it names another kind of fact.
+        CorrectionError: No component (or entry point) has that id, or it names another kind
+            of fact.
     """
-    ids = [c.id for c in system.components]
-    kind, found = _locate_among(system, ident, ids)
-    if kind != "component":
-        raise CorrectionError(f"`{found}` is {_a(NOUNS[kind])}, not a component")
-    return found
-
-
-def _locate_among(system: SystemModel, ident: str, components: list[str]) -> tuple[FactKind, str]:
+    kinds: tuple[FactKind, ...] = ("component", "entry-point") if entry_point else ("component",)
+    wanted = " or ".join(NOUNS[k] for k in kinds)
     try:
-        return locate(system, ident)
+        kind, found = locate(system, ident)
     except CorrectionError:
-        hint = _did_you_mean(ident, components) or "."
+        ids = [i for i, k in fact_ids(system).items() if k in kinds]
+        hint = _did_you_mean(ident, ids) or "."
         raise CorrectionError(
-            f"there is no component `{ident}`{hint} `/system` lists the ids"
+            f"there is no {wanted} `{ident}`{hint} `/system` lists the ids"
         ) from None
+    if kind not in kinds:
+        raise CorrectionError(f"`{found}` is {_a(NOUNS[kind])}, not {_a(wanted)}")
+    return found
 
 
 def _a(noun: str) -> str:
@@ -233,6 +235,17 @@ def _new_id(base: str, taken: Iterable[str]) -> str:
 
 def _names(ids: Sequence[str]) -> str:
     return ", ".join(f"`{i}`" for i in ids)
+
+
+def _listing(facts: Sequence[tuple[FactKind, str]]) -> str:
+    """E.g. "flows `f1`, `f2` and control `c1`" (kinds in order of first mention)."""
+    groups: dict[FactKind, list[str]] = {}
+    for kind, ident in facts:
+        groups.setdefault(kind, []).append(ident)
+    parts = [
+        f"{NOUNS[kind]}{'' if len(ids) == 1 else 's'} {_names(ids)}" for kind, ids in groups.items()
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 # -- the corrections ----------------------------------------------------------------------------
@@ -381,6 +394,8 @@ def delete(system: SystemModel, fact_id: str) -> Correction:
         CorrectionError: Unknown id.
     """
     kind, found = locate(system, fact_id)
+    if kind == "entry-point":
+        return _delete_entry_point(system, found)
     if kind != "component":
         items = [x for x in _items(system, kind) if x.id != found]
         said = f"Deleted {NOUNS[kind]} `{found}`."
@@ -402,7 +417,10 @@ def delete(system: SystemModel, fact_id: str) -> Correction:
                 kept.append(item.model_copy(update={field: [r for r in refs if r != found]}))
         return kept
 
-    flows = [f for f in system.data_flows if found not in (f.source, f.target)]
+    # An entry point read only by this component goes with it, and so do the flows from it.
+    entries = [e.id for e in system.entry_points if e.target == found]
+    ends = {found, *entries}
+    flows = [f for f in system.data_flows if not ends & {f.source, f.target}]
     removed += [("flow", f.id) for f in system.data_flows if f not in flows]
     update = {
         "components": [c for c in system.components if c.id != found],
@@ -410,31 +428,44 @@ def delete(system: SystemModel, fact_id: str) -> Correction:
         "controls": without("control", "applies_to"),
         "assets": without("asset", "components"),
         "trust_boundaries": without("boundary", "components"),
-        "entry_points": [e for e in system.entry_points if e.target != found],
+        "entry_points": [e for e in system.entry_points if e.id not in entries],
     }
-    removed += [("entry-point", e.id) for e in system.entry_points if e.target == found]
+    removed += [("entry-point", i) for i in entries]
     old = system.component(found)
     said = f"Deleted component `{found}`" + (f" ({old.name})" if old else "")
     if removed:
-        listed = ", ".join(f"{NOUNS[kind]} `{i}`" for kind, i in removed)
-        said += f", with {listed}, which referred only to it"
+        said += f", with {_listing(removed)}, which referred only to it"
     if narrowed:
         which = "fact no longer refers" if narrowed == 1 else "facts no longer refer"
         said += f"; {narrowed} other {which} to it"
     return Correction(system.model_copy(update=update), said + ".", tuple(i for _, i in removed))
 
 
+def _delete_entry_point(system: SystemModel, found: str) -> Correction:
+    flows = [f for f in system.data_flows if found not in (f.source, f.target)]
+    gone = [f.id for f in system.data_flows if f not in flows]
+    entries = [e for e in system.entry_points if e.id != found]
+    said = f"Deleted entry point `{found}`"
+    if gone:
+        said += f", with {_listing([('flow', i) for i in gone])} from it"
+    update = {"entry_points": entries, "data_flows": flows}
+    return Correction(system.model_copy(update=update), said + ".", tuple(gone))
+
+
 def add_flow(
     system: SystemModel, source: str, target: str, description: str, evidence: Evidence
 ) -> Correction:
-    """Record a data flow between two components (the same flow again is confirmed, not added).
+    """Record a data flow to a component, from another or from an entry point.
+
+    The same flow again (same ends; the same description or none) is confirmed, not added.
 
     Raises:
         CorrectionError: Unknown ids, ids of other facts, or a flow from a component to itself.
     """
-    source, target = component_id(system, source), component_id(system, target)
+    source = component_id(system, source, entry_point=True)
+    target = component_id(system, target)
     if source == target:
-        raise CorrectionError("a flow needs two different components")
+        raise CorrectionError("a flow needs two different ends")
     description = " ".join(description.split())
     same = next(
         (

@@ -167,23 +167,67 @@ def short_evidence(evidence: Evidence) -> str:
     return evidence.label()
 
 
-def evidence_line(evidence: Sequence[Evidence], width: int = EVIDENCE_WIDTH) -> str:
-    """The first piece of evidence, clipped to `width`, and how many more there are."""
+TAGS: dict[EvidenceKind, str] = {
+    EvidenceKind.QUOTE: "quoted",
+    EvidenceKind.ANSWER: "answered",
+    EvidenceKind.CORRECTION: "corrected",
+    EvidenceKind.FILE: "from file",
+    EvidenceKind.ASSUMED: "assumed",
+}
+
+
+def evidence_tag(evidence: Sequence[Evidence]) -> str:
+    """Where a fact comes from in a word or two, e.g. `quoted +1`, for very narrow columns."""
+    if not evidence:
+        return "no evidence"
+    return TAGS[evidence[0].kind] + (f" +{len(evidence) - 1}" if len(evidence) > 1 else "")
+
+
+def evidence_line(
+    evidence: Sequence[Evidence], width: int = EVIDENCE_WIDTH, focus: str = ""
+) -> str:
+    """The first piece of evidence, clipped to `width`, and how many more there are.
+
+    A quote is cut around `focus` (the fact's name) when it holds it: quotes are windows of the
+    description, and several facts of one sentence would otherwise all show its first words.
+    """
     if not evidence:
         return "no evidence"
     more = f" (+{len(evidence) - 1})" if len(evidence) > 1 else ""
-    return clip(short_evidence(evidence[0]), max(8, width - len(more))) + more
+    budget = max(8, width - len(more))
+    first = evidence[0]
+    if first.kind == EvidenceKind.QUOTE and focus:
+        return f"“{clip(first.quote, budget - 2, focus)}”" + more
+    return clip(short_evidence(first), budget) + more
 
 
-def clip(text: str, width: int) -> str:
-    """`text` on one line, at most `width` characters (an ellipsis marks a cut)."""
+def clip(text: str, width: int, focus: str = "") -> str:
+    """`text` on one line, at most `width` characters; ellipses mark cuts.
+
+    With `focus`, the cut keeps its first occurrence in view, about a third of the way in.
+    """
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+    if len(flat) <= width:
+        return flat
+    at = flat.casefold().find(focus.casefold()) if focus else -1
+    if at > 0 and at + len(focus) > width - 1:
+        start = max(1, min(at - max(0, width - len(focus)) // 3, len(flat) - width + 1))
+        flat = "…" + flat[start:].lstrip()
+        if len(flat) <= width:
+            return flat
+    return flat[: width - 1].rstrip() + "…"
+
+
+def focus(fact: Fact) -> str:
+    """The words of a fact most likely to be in its quote: its name, if it has one."""
+    return fact.label if fact.kind in ("component", "asset", "entry-point", "boundary") else ""
 
 
 def _item(fact: Fact) -> str:
     detail = f" · {fact.detail}" if fact.detail else ""
-    return f"- `{fact.id}` {fact.label}{detail} — _{evidence_line(fact.evidence)}_"
+    return (
+        f"- `{fact.id}` {fact.label}{detail} — _{evidence_line(fact.evidence, focus=focus(fact))}_"
+    )
 
 
 def system_markdown(system: SystemModel, vocabulary: Iterable[str] = ()) -> str:

@@ -334,7 +334,11 @@ def test_delete_cascades_to_what_referred_only_to_the_component(system: SystemMo
         "approval-refunds",
         "auto-refunds",
     }
-    assert "control `approval-refunds`" in done.said
+    assert done.said.startswith(
+        "Deleted component `refund-tool` (refund tool), with flows "
+        "`support-agent-to-refund-tool`, `pay` and controls `approval-refunds`, `auto-refunds`, "
+        "which referred only to it"
+    )
     assert "3 other facts no longer refer to it" in done.said
 
 
@@ -347,6 +351,28 @@ def test_delete_removes_assets_boundaries_and_entry_points_held_only_by_it(
     done = run(system, "/delete inbox")
     assert {e.id for e in done.system.entry_points} == {"public-chat"}
     assert done.removed == ("mail", "inbound-email")
+
+
+def test_deleting_an_entry_point_deletes_the_flows_from_it(system: SystemModel) -> None:
+    started = run(system, "/flow public-chat -> support-agent questions").system
+    done = run(started, "/delete public-chat")
+    assert {e.id for e in done.system.entry_points} == {"inbound-email"}
+    assert done.system.data_flows == system.data_flows
+    assert done.removed == ("public-chat-to-support-agent",)
+    assert done.said == (
+        "Deleted entry point `public-chat`, with flow `public-chat-to-support-agent` from it."
+    )
+    assert run(system, "/delete public-chat").said == "Deleted entry point `public-chat`."
+
+
+def test_deleting_a_component_takes_its_entry_points_and_their_flows(
+    system: SystemModel,
+) -> None:
+    started = run(system, "/flow inbound-email -> support-agent mail").system
+    done = run(started, "/delete inbox")  # inbound-email is read by the inbox only
+    assert {e.id for e in done.system.entry_points} == {"public-chat"}
+    assert "inbound-email-to-support-agent" not in {f.id for f in done.system.data_flows}
+    assert set(done.removed) == {"mail", "inbound-email-to-support-agent", "inbound-email"}
 
 
 def test_delete_any_fact_by_its_id(system: SystemModel) -> None:
@@ -399,12 +425,21 @@ def test_flow_repeated_is_confirmed_and_a_new_one_gets_a_fresh_id(system: System
 def test_flow_needs_two_known_components(system: SystemModel) -> None:
     with pytest.raises(CorrectionError, match="no component `suport-agent`; did you mean"):
         run(system, "/flow inbox -> suport-agent")
-    with pytest.raises(CorrectionError, match="two different components"):
+    with pytest.raises(CorrectionError, match="two different ends"):
         run(system, "/flow inbox -> inbox")
     with pytest.raises(CorrectionError, match="usage: /flow"):
         run(system, "/flow inbox to support-agent")
-    with pytest.raises(CorrectionError, match="is an entry point, not a component"):
-        run(system, "/flow public-chat -> support-agent")
+    with pytest.raises(CorrectionError, match="`money` is an asset, not a component or entry"):
+        run(system, "/flow money -> support-agent")
+    with pytest.raises(CorrectionError, match="no component or entry point `publc-chat`; did"):
+        run(system, "/flow publc-chat -> support-agent")
+
+
+def test_a_flow_may_start_at_an_entry_point_but_not_end_at_one(system: SystemModel) -> None:
+    flow = run(system, "/flow public-chat -> support-agent questions").system.data_flows[-1]
+    assert (flow.source, flow.target) == ("public-chat", "support-agent")
+    with pytest.raises(CorrectionError, match="`public-chat` is an entry point, not a component"):
+        run(system, "/flow support-agent -> public-chat")
 
 
 # -- /control --------------------------------------------------------------------------------------

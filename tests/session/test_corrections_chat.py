@@ -65,7 +65,8 @@ def test_corrections_survive_reopening_the_session(described: Driver, catalogue:
     agent = resumed.state.system.component("expense-agent")
     assert agent is not None and agent.name == "Expense assistant"
     assert resumed.state.system.approval("mcp-server") is True
-    assert [f.id for f in resumed.state.system.data_flows] == ["email-to-expense-agent"]
+    assert "email-to-expense-agent" in {f.id for f in resumed.state.system.data_flows}
+    assert not [f for f in resumed.state.system.data_flows if "pinecone" in (f.source, f.target)]
 
 
 def test_a_correction_that_fails_changes_nothing_and_says_so(described: Driver) -> None:

@@ -16,6 +16,7 @@ from assistant.session.facts import (
     capability_facts,
     clip,
     evidence_line,
+    evidence_tag,
     fact_markdown,
     facts,
     find,
@@ -100,6 +101,24 @@ def test_evidence_line_is_compact_and_counts_the_rest() -> None:
     assert evidence_line([ASSUMED]) == "assumed: every agent has a model"
     assert evidence_line([QUOTE, ANSWER], width=16) == "“the agent… (+1)"
     assert clip("a  b\nc", 10) == "a b c"
+
+
+def test_evidence_tag_says_where_a_fact_comes_from() -> None:
+    assert evidence_tag([]) == "no evidence"
+    assert evidence_tag([QUOTE, ANSWER]) == "quoted +1"
+    assert evidence_tag([ASSUMED]) == "assumed"
+    assert evidence_tag([FIXED, QUOTE, QUOTE]) == "corrected +2"
+
+
+def test_a_quote_is_cut_around_the_name_of_its_fact() -> None:
+    quote = "The agent reads receipts from email, stores policies in Pinecone and pays via Stripe"
+    assert clip(quote, 30, "Pinecone") == "…ies in Pinecone and pays via…"
+    assert clip(quote, 30, "Stripe") == "…Pinecone and pays via Stripe"
+    assert clip(quote, 30, "agent") == "The agent reads receipts from…"  # in view: no window
+    assert clip(quote, 30, "Qdrant") == "The agent reads receipts from…"
+    said = Evidence(kind=EvidenceKind.QUOTE, quote=quote)
+    assert evidence_line([said, said], 24, "Stripe") == "“…pays via Stripe” (+1)"
+    assert evidence_line([FIXED], 80, "memory") == "corrected: /set memory off"
 
 
 def test_system_markdown_shows_ids_evidence_gaps_and_how_to_correct() -> None:

@@ -54,7 +54,15 @@ async def test_every_fact_is_shown_with_its_evidence(app_factory: AppFactory) ->
         assert _row(app, "control:human-approval-mcp-server").startswith(
             "  ✓ human-approval  on mcp-server"
         )
-        assert _row(app, "section:entry-point") == "Entry points | none recorded | "
+        assert _row(app, "section:entry-point") == "Entry points | 2 | "
+        # A quote is a window of the description: it is cut around the fact's name.
+        assert _row(app, "component:pinecone@L2").startswith(
+            "  Pinecone  vector-store | “…in a Pinecone vector store…”"
+        )
+        await send(pilot, "/delete pinecone")  # a typed correction redraws the table too
+        keys = [str(k.value) for k in app.query_one(SystemTable).rows]
+        assert "component:expense-agent@L3" in keys
+        assert not [k for k in keys if "pinecone" in k]
 
 
 async def test_space_cycles_a_capability_on_off_unknown(app_factory: AppFactory) -> None:
@@ -92,7 +100,7 @@ async def test_d_deletes_a_component_after_confirming(app_factory: AppFactory) -
         await settle(pilot)
         system = app.conversation.state.system
         assert "email" not in system.component_ids()
-        assert not system.data_flows  # the flow referred only to it
+        assert not [f for f in system.data_flows if "email" in (f.source, f.target)]
         assert _last_user_line(app) == "/delete email"
         assert app.focused is table
         assert table.current_key() is not None
@@ -107,10 +115,13 @@ async def test_the_delete_confirmation_says_what_else_goes(app_factory: AppFacto
         await pilot.press("d")
         screen = _screen(app)
         assert isinstance(screen, ConfirmScreen)
-        assert "with flow email-to-expense-agent, which referred only to it" in screen._detail
+        assert "with flows flow-6, email-to-expense-agent, which referred only to it" in (
+            screen._detail
+        )
+        before = app.conversation.state.system
         await pilot.press("n")
         await settle(pilot)
-        assert len(app.conversation.state.system.data_flows) == 1
+        assert app.conversation.state.system == before
 
 
 async def test_r_renames_with_the_old_name_to_edit(app_factory: AppFactory) -> None:

@@ -6,8 +6,10 @@ points, assets, flows and trust boundaries, then open questions and assumptions.
 ask for a correction (`CorrectionRequested`); the app turns it into the same slash command the
 user could type, so the transcript and the journal record it like any other.
 
-Columns follow the width: fact and evidence in the narrow panel of an 80-column terminal, and
-the id as well when the panel is wide (zoomed, or a wide terminal).
+Columns follow the width: fact and evidence in the narrow panel of an 80-column terminal (where
+the evidence column says where each fact comes from: quoted, answered, corrected, assumed), the
+words of the evidence when there is room, and the id as well when the panel is wide (zoomed, or
+a wide terminal). Enter shows every piece of evidence in full.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from assistant.session.facts import (
     FactKind,
     component_fact,
     evidence_line,
+    evidence_tag,
     facts,
+    focus,
 )
 from assistant.tui.messages import CorrectionRequested
 
@@ -57,6 +61,8 @@ EVIDENCE_STYLE: dict[EvidenceKind, str] = {
     EvidenceKind.CORRECTION: "cyan",
 }
 ID_WIDTH = 22
+TAG_WIDTH = 20
+"""Evidence columns narrower than this show where each fact comes from, not its words."""
 WIDE = 90
 """The panel width (cells) from which the id column is shown."""
 
@@ -168,7 +174,7 @@ class SystemTable(DataTable[Text]):
             for c in parts:
                 fact = component_fact(c)
                 text = Text.assemble("  ", fact.label, (f"  {c.kind}", "dim"))
-                ev = self._evidence(fact.evidence, evidence_width)
+                ev = self._evidence(fact.evidence, evidence_width, focus(fact))
                 add(row_key("component", c.id, layer), text, ev, c.id)
         every = facts(system, vocabulary)
         for kind, section in SECTIONS.items():
@@ -178,7 +184,9 @@ class SystemTable(DataTable[Text]):
             add(row_key("section", kind), Text(section, style="bold"), self._tally(kind, shown))
             for fact in shown:
                 unsettled = fact.kind == "capability" and fact.state is None and not fact.evidence
-                evidence = "" if unsettled else self._evidence(fact.evidence, evidence_width)
+                evidence = (
+                    "" if unsettled else self._evidence(fact.evidence, evidence_width, focus(fact))
+                )
                 add(row_key(fact.kind, fact.id), self._label(fact), evidence, fact.id)
         for name, sentences in (
             ("Open questions", system.unknowns),
@@ -210,10 +218,14 @@ class SystemTable(DataTable[Text]):
         return Text.assemble("  ", fact.label, (f"  {fact.detail}" if fact.detail else "", "dim"))
 
     @staticmethod
-    def _evidence(evidence: Sequence[Evidence], width: int) -> Text:
+    def _evidence(evidence: Sequence[Evidence], width: int, words: str) -> Text:
         if not evidence:
             return Text("no evidence", style="dim")
-        return Text(evidence_line(evidence, width), style=EVIDENCE_STYLE.get(evidence[0].kind, ""))
+        # Below TAG_WIDTH a clipped quote says little: where the fact comes from says more.
+        line = (
+            evidence_tag(evidence) if width < TAG_WIDTH else evidence_line(evidence, width, words)
+        )
+        return Text(line, style=EVIDENCE_STYLE.get(evidence[0].kind, ""))
 
     def _restore(self, key: str | None, index: int) -> None:
         if not self.row_count:
