@@ -221,6 +221,15 @@ class ReviewError(SessionError):
     exit_code = 1
 
 
+class CorrectionError(SessionError):
+    """A correction to the system model that cannot be applied (unknown id, bad syntax).
+
+    The chat answers it with one line and leaves the system model unchanged.
+    """
+
+    exit_code = 1
+
+
 class StepCancelledError(SessionError):
     """The user cancelled the step in progress (Esc in the chat)."""
 

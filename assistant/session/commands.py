@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import ReviewError
+from assistant.errors import CorrectionError, ReviewError
 from assistant.schema import FindingStatus
 from assistant.session import text as say
 from assistant.session.events import (
@@ -19,6 +19,7 @@ from assistant.session.events import (
     GuidanceRecorded,
     MessageLogged,
     ModelChanged,
+    SystemChanged,
 )
 from assistant.session.models import rules_binding
 from assistant.session.updates import Chunk, Reset
@@ -36,7 +37,11 @@ def run_command(conv: Conversation, step: _Step, user: MessageLogged, text: str)
     name, _, rest = text[1:].partition(" ")
     handler = HANDLERS.get(name.lower())
     if handler is None:
-        conv._reply(step, [user], f"Unknown command `/{name}`. `/help` lists the commands.")
+        from assistant.session.corrections import suggestions
+
+        close = suggestions(name.lower(), HANDLERS)
+        hint = f" Did you mean `/{close[0]}`?" if close else ""
+        conv._reply(step, [user], f"Unknown command `/{name}`.{hint} `/help` lists the commands.")
         return
     handler(conv, step, user, rest.strip())
 
@@ -190,6 +195,45 @@ def _ask(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> Non
     conv._reply(step, events, "".join(pieces), streamed=True)
 
 
+def _system(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+    from assistant.session.facts import system_markdown
+
+    conv._reply(step, [user], system_markdown(conv.state.system, conv.catalogue.capabilities))
+
+
+def _correct(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+    """A correction (`/set`, `/rename`, `/merge`, `/delete`, `/flow`, `/control`).
+
+    One that cannot be applied is answered with one line, like an unknown finding: the attempt
+    stays in the transcript (Up recalls it to fix it) and the system model is unchanged.
+    """
+    from assistant.session.corrections import apply_command
+
+    if not conv._described():
+        # Before anything is understood, the next message is read as the description again and
+        # would replace the model, corrections included.
+        reply = "There is no system model to correct yet: describe the system first."
+        conv._reply(step, [user], reply)
+        return
+    system = conv.state.system
+    try:
+        done = apply_command(system, user.text, conv.catalogue.capabilities)
+    except CorrectionError as exc:
+        conv._reply(step, [user], not_changed(exc.message))
+        return
+    if done.system == system:
+        conv._reply(step, [user], done.said)
+        return
+    reply = f"{done.said} `/analyze` updates the findings."
+    conv._reply(step, [user, SystemChanged(system=done.system)], reply)
+
+
+def not_changed(message: str) -> str:
+    """The one-line reply to a correction that could not be applied."""
+    end = "" if message.endswith((".", "?", "!")) else "."
+    return f"Not changed: {message}{end}"
+
+
 HANDLERS: dict[str, Handler] = {
     "help": _help,
     "analyze": _analyse,
@@ -205,4 +249,11 @@ HANDLERS: dict[str, Handler] = {
     "reject": _reviewer("reject"),
     "needs-info": _reviewer("needs-info"),
     "ask": _ask,
+    "system": _system,
+    "set": _correct,
+    "rename": _correct,
+    "merge": _correct,
+    "delete": _correct,
+    "flow": _correct,
+    "control": _correct,
 }

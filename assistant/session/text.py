@@ -31,6 +31,17 @@ COMMANDS: list[tuple[str, str]] = [
     ("/reject F-001|L2 REASON", "reject with a reason (required)"),
     ("/needs-info F-001 NOTE", "mark a finding as needing more information"),
     ("/rejected", "proposals the validator rejected, with its reasons"),
+    ("/system", "the system model, every fact with its evidence and id"),
+    ("/set CAPABILITY on|off|unknown", "correct a capability, e.g. `/set code-execution off`"),
+    ("/rename ID NEW NAME", "rename a component, asset, entry point or trust boundary"),
+    ("/merge ID INTO_ID", "merge two components; flows, controls and assets follow"),
+    ("/delete ID", "delete a fact; a component takes what referred only to it"),
+    ("/flow SOURCE -> TARGET [what]", "record a data flow between two components"),
+    (
+        "/control KIND [off] [on ID,ID] [by ACTOR] [: scope]",
+        "record a control or its absence, e.g. "
+        "`/control human-approval on refund-tool by team lead : refunds above $200`",
+    ),
     ("/ask QUESTION", "ask about the guidance (answered by the model, or from the catalogue)"),
     ("/model NAME | rules", "switch to an LLM (litellm model string) or back to the rules"),
     ("/new", "start a new session"),
@@ -47,6 +58,11 @@ KEYS: list[tuple[str, str]] = [
     ("F6", "zoom the side panel (again to restore)"),
     ("Ctrl+P", "command palette: analyse, export, switch model, new or open session"),
     ("in Findings", "Enter opens; a accept, r reject, n needs info, e edit; A/R the whole layer"),
+    (
+        "in System",
+        "Enter shows the evidence; Space cycles a capability on, off, unknown; "
+        "r rename, d delete, m merge, f add a flow from the fact",
+    ),
     ("Ctrl+Q", "quit (the session is saved as you go)"),
 ]
 

@@ -41,13 +41,20 @@ from assistant.session.updates import (
     Reset,
     Update,
 )
-from assistant.tui.messages import ReviewRequested, StepFailed, StepFinished, StepUpdate
+from assistant.tui.corrections import Corrector
+from assistant.tui.messages import (
+    CorrectionRequested,
+    ReviewRequested,
+    StepFailed,
+    StepFinished,
+    StepUpdate,
+)
 from assistant.tui.review import Reviewer
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.widgets.chat import ChatPane
 from assistant.tui.widgets.findings import FindingsView
 from assistant.tui.widgets.info import MarkdownTab, coverage_markdown, guidance_markdown
-from assistant.tui.widgets.system import SystemTree
+from assistant.tui.widgets.system import SystemTable
 
 if TYPE_CHECKING:
     from assistant.knowledge import Catalogue
@@ -88,6 +95,7 @@ class MaestroApp(App[None]):
         self.ready = False
         """Whether the transcript is on screen (input is accepted from then on)."""
         self.reviewer = Reviewer(self)
+        self.corrector = Corrector(self)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -98,7 +106,7 @@ class MaestroApp(App[None]):
             yield ChatPane(id="chat")
             with TabbedContent(id="side", initial="tab-system"):
                 with TabPane("System", id="tab-system"):
-                    yield SystemTree(id="system-tree")
+                    yield SystemTable(id="system-table")
                 with TabPane("Findings", id="tab-findings"):
                     yield FindingsView(id="findings")
                 with TabPane("Guidance", id="tab-guidance"):
@@ -149,7 +157,8 @@ class MaestroApp(App[None]):
     def show_system(self) -> None:
         """Redraw the System tab."""
         state = self.conversation.state
-        self.query_one(SystemTree).show(state.title, state.system, state.threat_model)
+        vocabulary = self.conversation.catalogue.capabilities
+        self.query_one(SystemTable).show(state.title, state.system, state.threat_model, vocabulary)
 
     def show_findings(self) -> None:
         """Redraw the Findings tab."""
@@ -340,6 +349,12 @@ class MaestroApp(App[None]):
                 message.action, message.finding_id, whole_layer=message.whole_layer
             )
 
+    # -- corrections -------------------------------------------------------------------------
+
+    @on(CorrectionRequested)
+    def _correction_requested(self, message: CorrectionRequested) -> None:
+        self.corrector.request(message.action, message.kind, message.fact_id)
+
     # -- actions and palette -------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -350,7 +365,7 @@ class MaestroApp(App[None]):
         """Switch the side panel to a tab (and focus its content)."""
         self.query_one(TabbedContent).active = f"tab-{name}"
         if focus:
-            target = {"system": "#system-tree", "findings": "#findings-table"}.get(name)
+            target = {"system": "#system-table", "findings": "#findings-table"}.get(name)
             if target:
                 self.query_one(target).focus()
 
@@ -416,6 +431,11 @@ class MaestroApp(App[None]):
             "Show rejected proposals",
             "What the validator refused, with its reasons",
             lambda: self.submit("/rejected"),
+        )
+        yield SystemCommand(
+            "Show the system model",
+            "Every fact with its evidence and id, in the chat (/system)",
+            lambda: self.submit("/system"),
         )
         yield from super().get_system_commands(screen)
 

@@ -58,3 +58,20 @@ class ReviewRequested(Message):
         self.action = action
         self.finding_id = finding_id
         self.whole_layer = whole_layer
+
+
+class CorrectionRequested(Message):
+    """A correction asked for with a key in the System tab (or the fact's detail view).
+
+    Attributes:
+        action: `open`, `toggle`, `rename`, `delete`, `merge` or `flow`.
+        kind: The kind of row: a fact kind (`component`, `capability`, ...), or `layer`,
+            `section`, `note` or `title` for rows that are not facts.
+        fact_id: The fact's id (a capability's name).
+    """
+
+    def __init__(self, action: str, kind: str, fact_id: str) -> None:
+        super().__init__()
+        self.action = action
+        self.kind = kind
+        self.fact_id = fact_id

@@ -48,6 +48,26 @@ def test_findings(
     assert snap_compare(app_factory(), run_before=steps, terminal_size=size)
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_system(snap_compare: SnapCompare, app_factory: AppFactory, size: tuple[int, int]) -> None:
+    steps = _steps(
+        DESCRIPTION,
+        "/set memory off",
+        "/flow email -> expense-agent receipts",
+        keys=("f2", "pagedown", "pagedown"),
+    )
+    assert snap_compare(app_factory(), run_before=steps, terminal_size=size)
+
+
+def test_delete_confirmation(snap_compare: SnapCompare, app_factory: AppFactory) -> None:
+    steps = _steps(
+        DESCRIPTION,
+        "/flow email -> expense-agent receipts",
+        keys=("f2", *["down"] * 9, "d"),  # the cursor on Email, under L3
+    )
+    assert snap_compare(app_factory(), run_before=steps, terminal_size=(80, 24))
+
+
 def test_finding_detail(snap_compare: SnapCompare, app_factory: AppFactory) -> None:
     steps = _steps(DESCRIPTION, "/analyze", keys=("f3", "down", "down", "enter"))
     assert snap_compare(app_factory(), run_before=steps, terminal_size=(160, 48))
