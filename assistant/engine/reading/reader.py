@@ -548,9 +548,14 @@ def _named_nouns(reading: _Reading, clause: _Clause) -> None:
                 r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
             ):
                 continue  # "staff log in": a verb, not a store
-            known = any(normalise(c.name).text == qualifier for c in reading.components.values())
-            if kind == "database" and known:
-                continue  # "the Chroma DB" is the Chroma store already read
+            phrase = f"{qualifier} {match.group(2)}"
+            known = any(
+                normalise(c.name).text in phrase.split()
+                or qualifier.startswith(normalise(c.name).text)
+                for c in reading.components.values()
+            )
+            if kind == "database" and (known or _VOCABULARY_STORE.search(phrase)):
+                continue  # "the Chroma DB", "a Pinecone vector store": the store already read
             q_start = match.end(1) - len(qualifier)
             s, e = clause.norm.source_span(q_start, match.end(2))
             name = reading.source[s:e]
@@ -572,6 +577,10 @@ def _named_nouns(reading: _Reading, clause: _Clause) -> None:
                 )
 
 
+_VOCABULARY_STORE = lx.rx(
+    r"vector (?:store|database|db|index)|knowledge base|document store|memory store|"
+    r"embeddings? (?:store|index)"
+)
 _STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
 
 
@@ -731,13 +740,13 @@ def _stated_flows(reading: _Reading, clause: _Clause) -> None:
     mentions = _mentions(reading, text)
     before = [m for m in mentions if m[1] <= verb.start()]
     after = [m for m in mentions if m[1] >= verb.end()]
-    subject = (
-        before[-1][0]
-        if before
-        else _primary(reading)
-        if re.match(r"(?:it|they|then|and)\b", text)
-        else ""
-    )
+    # The subject is the agent (or store) named first, not whatever stands nearest the verb:
+    # in "the agent uses GPT-4o, reads receipts from email" the agent reads, not the model.
+    kinds = {c.id: c.kind for c in reading.components.values()}
+    actors = [m for m in before if kinds.get(m[0]) != "llm"]
+    agents = [m for m in actors if kinds.get(m[0]) == "agent"]
+    pronoun = re.match(r"(?:it|they|then|and)\b", text)
+    subject = (agents or actors)[0][0] if actors else (_primary(reading) if pronoun else "")
     if not subject or not after:
         return
     other = after[0][0]
@@ -817,7 +826,9 @@ def _approvals(reading: _Reading, clause: _Clause) -> None:
             rf"until|before|without|no) (?:\w+ )?{re.escape(stem)}",
             text,
         )
-        named_gate = approval.group(0).startswith(("human", "hitl", "manual", "multi", "four", "two"))
+        named_gate = approval.group(0).startswith(
+            ("human", "hitl", "manual", "multi", "four", "two")
+        )
         if human or passive or named_gate:
             present = not clause.scope.covers(*approval.span())
             actor = _actor(reading, clause, human)
