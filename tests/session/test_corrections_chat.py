@@ -44,6 +44,7 @@ def test_a_correction_replies_in_one_line_and_records_the_new_model(described: D
 
 
 def test_corrections_survive_reopening_the_session(described: Driver, catalogue: Catalogue) -> None:
+    assert "pinecone" in described.conversation.state.system.component_ids()
     described.send(
         "/set memory off",
         "/rename expense-agent Expense assistant",
@@ -96,6 +97,7 @@ def test_the_interview_goes_on_after_a_correction(described: Driver) -> None:
 
 
 def test_the_next_analysis_uses_the_corrected_model(described: Driver) -> None:
+    assert "pinecone" in described.conversation.state.system.component_ids()
     described.send("/analyze")
     model = described.conversation.state.threat_model
     assert model is not None

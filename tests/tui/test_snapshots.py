@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
+from assistant.tui.widgets.system import SystemTable
 from tests.session.fakes import DESCRIPTION, FakeRetriever
 from tests.tui.conftest import IGNORE_LEAKED_CLIENTS, AppFactory, send, settle, still
 
@@ -60,11 +61,16 @@ def test_system(snap_compare: SnapCompare, app_factory: AppFactory, size: tuple[
 
 
 def test_delete_confirmation(snap_compare: SnapCompare, app_factory: AppFactory) -> None:
-    steps = _steps(
-        DESCRIPTION,
-        "/flow email -> expense-agent receipts",
-        keys=("f2", *["down"] * 9, "d"),  # the cursor on Email, under L3
-    )
+    async def steps(pilot: Pilot[None]) -> None:
+        await send(pilot, DESCRIPTION)
+        await send(pilot, "/flow email -> expense-agent receipts")
+        await pilot.press("f2")
+        table = pilot.app.query_one(SystemTable)
+        table.move_cursor(row=table.get_row_index("component:email@L3"), animate=False)
+        await pilot.press("d")
+        await settle(pilot)
+        still(pilot.app)  # type: ignore[arg-type]
+
     assert snap_compare(app_factory(), run_before=steps, terminal_size=(80, 24))
 
 
