@@ -136,7 +136,7 @@ TERMS: tuple[Term, ...] = (
         ("planning",),
     ),
     Term(
-        r"code interpreter|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|generates? and runs? code|terminal commands",
+        r"code interpreter|code execution|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|generates? and runs? code|terminal commands",
         "code-runner",
         "code execution",
         (L3,),
@@ -377,7 +377,7 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         "human-in-loop",
     ),
     (
-        r"internal[- ]only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
+        r"internal[- ]only|internal (?:\w+ )?only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
         r"only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users",
         "external-facing",
     ),

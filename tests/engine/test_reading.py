@@ -416,3 +416,26 @@ def test_agents_coordinating_through_shared_state_are_multi_agent_with_shared_me
     delta = read("Agents coordinate through a shared Redis blackboard.")
     assert delta.capabilities["multi-agent"] is True
     assert delta.capabilities["shared-knowledge"] is True
+
+
+def test_a_tool_named_by_its_key_takes_the_approval_written_beside_it() -> None:
+    text = "tools:\n  write_ledger: needs approval by the controller\n  read_ledger: open\n"
+    delta = read(text)
+    [control] = [c for c in delta.controls if c.present]
+    assert control.applies_to == ["write-ledger"]
+    assert control.scope.startswith("write_ledger")
+
+
+def test_an_approval_clause_covers_the_tool_named_elsewhere_in_its_sentence() -> None:
+    delta = read(
+        "- refunds.create for small sums: auto; larger sums: a finance lead approves first"
+    )
+    assert any(c.present and "refunds-create" in c.applies_to for c in delta.controls)
+
+
+def test_yaml_with_lists_and_prose_is_read_as_structure() -> None:
+    from assistant.engine.reading.text import is_structured
+
+    text = "name: x\nagents:\n  - name: a\n    job: >\n      takes work\ntools:\n  - one\n  - two\n"
+    assert is_structured(text)
+    assert not is_structured("We run an agent.\nIt has tools: a, b.\nIt is fine.")

@@ -92,7 +92,7 @@ def boundaries(components: list[Component], entries: list[EntryPoint]) -> list[T
                 evidence=[e.evidence[0] for e in untrusted if e.evidence][:3],
             )
         )
-    hosted = [c for c in components if c.kind == "llm" and c.hosting.startswith("provider")]
+    hosted = [c for c in components if c.kind == "llm" and c.hosting and c.hosting != "self-hosted"]
     external = [c for c in components if c.kind == "external-api"]
     if hosted or external:
         found.append(

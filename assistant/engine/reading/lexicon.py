@@ -41,7 +41,7 @@ POST_NEGATION = rx(
     r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope)"
 )
 NEGATIVE_VALUE = re.compile(
-    r"(?:^|\s)(?:none|no|false|disabled|off|n/a|null|nil|not used|not allowed|not enabled|"
+    r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"
     r"not available|not supported|never|nope|nothing|-)\s*$"
 )
 # Hypothetical or future: facts in such a clause are not settled either way.
@@ -93,7 +93,8 @@ APPROVAL = rx(
     r"(?:held|parked|waits?|waiting) (?:\w+ )?for (?:a |an )?(?:human|review|approval|sign-?off)|"
     r"gated on|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
-    r"has to (?:approve|confirm|ok|accept|sign)|needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)"
+    r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify)|verif(?:y|ies)|"
+    r"needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)"
 )
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(

@@ -29,6 +29,7 @@ from assistant.schema import (
     Control,
     ControlKind,
     Effect,
+    EntryKind,
     EntryPoint,
     Evidence,
     EvidenceKind,
@@ -96,6 +97,7 @@ class _Reading:
     tool_words: dict[str, set[str]] = field(default_factory=dict)
     tool_sentences: dict[str, set[int]] = field(default_factory=dict)
     non_agentic: Evidence | None = None
+    sentence_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
     stated_flows: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
@@ -151,6 +153,10 @@ def read(text: str) -> SystemDelta:
         for seg in segments(text)
         if (norm := normalise(text, seg.start, seg.end)).text
     ]
+    for clause in clauses:
+        n = clause.seg.sentence
+        s, e = reading.sentence_spans.get(n, (clause.seg.start, clause.seg.end))
+        reading.sentence_spans[n] = (min(s, clause.seg.start), max(e, clause.seg.end))
     for clause in clauses:
         if clause.scope.hypothetical and not clause.scope.negated:
             continue
@@ -211,13 +217,25 @@ def _terms(reading: _Reading, clause: _Clause) -> None:
                 continue
             if clause.scope.hypothetical:
                 continue
+            people_only = term.kind == "external-api" and _people_act(clause.text)
             for capability in term.capabilities:
+                if people_only and capability == "tools":
+                    continue  # "the manager pastes it into Hootsuite": a person's tool
                 reading.settle(capability, True, evidence, not term.generic)
             reading.factors += [f for f in term.factors if f not in reading.factors]
             claimed.append((match.start(), match.end()))
             if term.kind and not (term.generic and term.kind in reading.kinds_named):
                 _component(reading, term, clause, match, evidence)
             break  # one component per term per clause
+
+
+def _people_act(text: str) -> bool:
+    """A clause where a person, not the agent, does the acting."""
+    return (
+        bool(lx.HUMAN.search(text))
+        and not lx.AGENT_WORD.search(text)
+        and not re.match(r"(?:it|they)\b", text)
+    )
 
 
 def _component(
@@ -310,10 +328,17 @@ def _tools(reading: _Reading, clause: _Clause) -> None:
         taken.append((start, end))
     if in_tool_context and taken:
         return
-    if in_tool_context and not clause.scope.negated and len(clause.text.split()) <= 6:
-        # A keyed list item such as `tools: [refund lookup]`: the item names the tool.
-        _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
-        return
+    if in_tool_context and not clause.scope.negated:
+        key = clause.seg.key
+        key_text = reading.source[key[0] : key[1]] if key else ""
+        if key and not _TOOL_CONTEXT.fullmatch(normalise(key_text).text):
+            # `tools:` then `write_setpoint: needs approval`: the key names the tool.
+            _add_tool(reading, key_text, normalise(key_text).text, key[0], key[1], clause)
+            return
+        if clause.seg.item and len(clause.text.split()) <= 6:
+            # A listed item such as `tools: [refund lookup]`: the item names the tool.
+            _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
+            return
     if lx.HUMAN_SUBJECT.match(clause.text):
         return  # something a person does, not the agent
     subject = lx.AGENT_SUBJECT.match(clause.text)
@@ -827,7 +852,7 @@ def _approvals(reading: _Reading, clause: _Clause) -> None:
             text,
         )
         named_gate = approval.group(0).startswith(
-            ("human", "hitl", "manual", "multi", "four", "two")
+            ("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must")
         )
         if human or passive or named_gate:
             present = not clause.scope.covers(*approval.span())
@@ -889,9 +914,20 @@ def _role(reading: _Reading, clause: _Clause, human: re.Match[str]) -> str:
 def _control(
     reading: _Reading, clause: _Clause, match: re.Match[str], present: bool, actor: str
 ) -> None:
-    words = set(clause.text.split())
+    # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
+    # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
+    start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+    words = set(normalise(reading.source, start, end).text.split()) | set(
+        clause.seg.context.split()
+    )
     live = [t for t in reading.tool_words if t in reading.components]
-    applies = sorted(t for t in live if _shares(words, reading.tool_words[t]))
+    key = clause.seg.key
+    keyed = slug(reading.source[key[0] : key[1]]) if key else ""
+    applies = (
+        [keyed]
+        if keyed in live
+        else sorted(t for t in live if _shares(words, reading.tool_words[t]))
+    )
     if not applies:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
@@ -902,7 +938,7 @@ def _control(
             kind=ControlKind.HUMAN_APPROVAL,
             present=present,
             applies_to=applies,
-            scope=reading.source[clause.seg.start : clause.seg.end][:MAX_QUOTE],
+            scope=_scope(reading, clause, start, end),
             actor=actor if present else "",
             evidence=[evidence],
         )
@@ -910,6 +946,15 @@ def _control(
     reading.settle("human-in-loop", present, evidence, present)
     if not present and AgenticFactor.AUTONOMY not in reading.factors:
         reading.factors.append(AgenticFactor.AUTONOMY)
+
+
+def _scope(reading: _Reading, clause: _Clause, start: int, end: int) -> str:
+    """The words that say which actions a control covers: its sentence, with its keys."""
+    text = reading.source[start:end] if end - start <= MAX_QUOTE else ""
+    text = text or reading.source[clause.seg.start : clause.seg.end]
+    if clause.seg.key:
+        text = f"{reading.source[clause.seg.key[0] : clause.seg.key[1]]}: {text}"
+    return text[:MAX_QUOTE]
 
 
 _STOP = {
@@ -1033,6 +1078,10 @@ def _fold_providers(components: list[Component]) -> list[Component]:
     return out
 
 
+# Entry points through which people or systems outside the organisation reach the system.
+_OUTSIDE = {EntryKind.PUBLIC_USERS, EntryKind.OTHER_AGENTS}
+
+
 def _implied(
     reading: _Reading, capabilities: dict[str, bool], evidence: dict[str, list[Evidence]]
 ) -> None:
@@ -1049,6 +1098,10 @@ def _implied(
             capabilities[name] = value
             evidence[name] = evidence[because][:1]
 
+    outside = [e for e in reading.entries.values() if e.kind in _OUTSIDE]
+    if outside and "external-facing" not in capabilities:
+        capabilities["external-facing"] = True
+        evidence["external-facing"] = outside[0].evidence[:1]
     if capabilities.get("multi-agent") is False and capabilities.get("mcp") is not True:
         imply("agent-protocol", False, "multi-agent")
     if capabilities.get("tools") is False:

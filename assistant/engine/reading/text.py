@@ -189,13 +189,18 @@ class Segment:
         start: Offset of the segment in the source.
         end: Offset just past it.
         context: Keys above a structured value, normalised ("tools", "agents intake"); "".
-        sentence: Index of the sentence (or structured block) it belongs to.
+        sentence: Index of the sentence (or structured line) it belongs to.
+        key: For a structured value, the source span of its own key (`write_setpoint` in
+            `write_setpoint: needs approval`); None otherwise.
+        item: The value is a list item (`- send_sms`, or one of `[a, b]`).
     """
 
     start: int
     end: int
     context: str = ""
     sentence: int = 0
+    key: tuple[int, int] | None = None
+    item: bool = False
 
 
 # A sentence ends at . ! ? followed by space and a capital, a digit, a quote or a bullet, or at
@@ -261,7 +266,9 @@ def is_structured(source: str) -> bool:
     if stripped.startswith(("{", "[")):
         return True
     keyed = sum(1 for line in lines if _KEY_LINE.match(line) and len(line) < 160)
-    return keyed >= 3 and keyed >= len(lines) * 0.4
+    items = sum(1 for line in lines if _ITEM_LINE.match(line) and not _KEY_LINE.match(line))
+    # YAML with lists and folded prose: keys plus items make up most of its lines.
+    return keyed >= 3 and (keyed >= len(lines) * 0.4 or keyed + items >= len(lines) * 0.6)
 
 
 def segments(source: str) -> list[Segment]:
@@ -283,8 +290,7 @@ def _structured(source: str) -> list[Segment]:
     found: list[Segment] = []
     stack: list[tuple[int, str]] = []  # (indent, normalised key)
     offset = 0
-    block = 0
-    for line in source.splitlines(keepends=True):
+    for block, line in enumerate(source.splitlines(keepends=True)):
         line_start, body = offset, line.rstrip("\r\n")
         offset += len(line)
         if not body.strip() or body.strip() in "{}[],":
@@ -298,8 +304,6 @@ def _structured(source: str) -> list[Segment]:
             stack and stack[-1][0] >= indent and not (item and not match and stack[-1][0] < indent)
         ):
             stack.pop()
-        if not stack:
-            block += 1
         value_start = line_start + (match.end() if match else (item.end() if item else 0))
         key = normalise(match.group("key")).text if match else ""
         context = " ".join(k for _, k in stack)
@@ -320,9 +324,14 @@ def _structured(source: str) -> list[Segment]:
                     else Segment(value_start, value_end, context, block)
                 )
             continue
+        key_span = (
+            (line_start + match.start("key"), line_start + match.end("key")) if match else None
+        )
         for cs, ce in clauses(source, value_start, value_end):
-            for part_s, part_e in _list_items(source, cs, ce):
-                found.append(Segment(part_s, part_e, here, block))
+            parts = _list_items(source, cs, ce)
+            listed = bool(item and not match) or len(parts) > 1
+            for part_s, part_e in parts:
+                found.append(Segment(part_s, part_e, here, block, key_span, listed))
     return found
 
 
