@@ -182,30 +182,66 @@ def validate_findings(
         One verdict per finding, in the same order.
     """
     verdicts = []
-    seen_keys: dict[tuple[str, Layer, tuple[str, ...]], str] = {}
-    seen_ids: set[str] = set()
     known = system.component_ids()
+    seen = _Seen(catalogue)
+    # One precondition check per threat, however many findings cite it.
+    checked: dict[str, Precondition] = {}
     for finding in findings:
         issues = list(
-            _finding_issues(finding, system, catalogue, retrieved, known, require_grounding)
-        )
-        if finding.id in seen_ids:
-            issues.append(_error(Code.DUPLICATE_ID, f"finding id {finding.id} is used twice"))
-        seen_ids.add(finding.id)
-        key = (
-            catalogue.resolve(finding.threat_id) or finding.threat_id,
-            finding.layer,
-            tuple(sorted(set(finding.components))),
-        )
-        if key in seen_keys:
-            issues.append(
-                _error(
-                    Code.DUPLICATE, f"same threat, layer and components as finding {seen_keys[key]}"
-                )
+            _finding_issues(
+                finding, system, catalogue, retrieved, known, require_grounding, checked
             )
-        seen_keys.setdefault(key, finding.id)
+        )
+        issues += seen.duplicates(finding)
+        seen.add(finding)
         verdicts.append(verdict(finding.id, issues))
     return verdicts
+
+
+def duplicate_issues(
+    finding: Finding, earlier: Sequence[Finding], catalogue: Catalogue
+) -> list[Issue]:
+    """`duplicate-id` and `duplicate` errors of a finding against the findings before it.
+
+    The gate asks this alone for each new proposal, rather than revalidating every finding
+    accepted so far.
+    """
+    seen = _Seen(catalogue)
+    for f in earlier:
+        seen.add(f)
+    return seen.duplicates(finding)
+
+
+class _Seen:
+    """The findings met so far, by id and by what makes two findings the same.
+
+    Two findings are the same when they share canonical threat, layer and component set; the
+    first of a duplicate pair is the one kept.
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.ids: set[str] = set()
+        self.keys: dict[tuple[str, Layer, tuple[str, ...]], str] = {}
+
+    def key(self, f: Finding) -> tuple[str, Layer, tuple[str, ...]]:
+        canonical = self.catalogue.resolve(f.threat_id) or f.threat_id
+        return canonical, f.layer, tuple(sorted(set(f.components)))
+
+    def add(self, f: Finding) -> None:
+        self.ids.add(f.id)
+        self.keys.setdefault(self.key(f), f.id)
+
+    def duplicates(self, f: Finding) -> list[Issue]:
+        issues = []
+        if f.id in self.ids:
+            issues.append(_error(Code.DUPLICATE_ID, f"finding id {f.id} is used twice"))
+        first = self.keys.get(self.key(f))
+        if first is not None:
+            issues.append(
+                _error(Code.DUPLICATE, f"same threat, layer and components as finding {first}")
+            )
+        return issues
 
 
 def validate_model(
@@ -248,6 +284,7 @@ def _finding_issues(
     retrieved: Collection[str] | None,
     known: set[str],
     require_grounding: bool,
+    checked: dict[str, Precondition] | None = None,
 ) -> Iterator[Issue]:
     yield from _text_issues(f)
     yield from _chain_issues(f)
@@ -267,7 +304,10 @@ def _finding_issues(
                 Code.LAYER_MISMATCH,
                 f"{entry.id} ({entry.name}) belongs at {allowed}, not {f.layer.value}",
             )
-        yield from _precondition_issues(f, entry, check(entry, system, cat))
+        memo = {} if checked is None else checked
+        if entry.id not in memo:
+            memo[entry.id] = check(entry, system, cat)
+        yield from _precondition_issues(f, entry, memo[entry.id])
         yield from _mitigation_issues(f, entry, cat)
     yield from _component_issues(f, known)
     if require_grounding and not f.evidence:

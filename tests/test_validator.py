@@ -236,3 +236,20 @@ def test_ungrounded_is_off_by_default_and_rejects_when_on(catalogue: Catalogue) 
     )
     _, verdict = check_proposal(finding(), system(), catalogue, require_grounding=True)
     assert codes(verdict) == {"ungrounded"}
+
+
+def test_the_gate_rejects_a_proposal_that_repeats_an_accepted_finding(
+    catalogue: Catalogue,
+) -> None:
+    from assistant.engine.gate import gate
+
+    accepted = [make_finding(id="F-001")]
+    same = finding(id="F-002", threat_id="MAS-RPA:T16", layer="L1", components=["llm"])
+    found, rejected = gate([same], system(), catalogue, accepted=accepted)
+    assert len(found) == 1  # a different threat: kept
+    again = finding(id="F-003", components=["agent", "policy-store"])  # T1, same set, new order
+    found, rejected = gate([again], system(), catalogue, accepted=accepted)
+    assert found == [] and [i.code for i in rejected[0].issues][:1] == ["duplicate"]
+    reused = finding(id="F-001", threat_id="T6", layer="L1", components=["llm"])
+    found, rejected = gate([reused], system(), catalogue, accepted=accepted)
+    assert found == [] and "duplicate-id" in {i.code for i in rejected[0].issues}
