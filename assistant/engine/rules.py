@@ -201,8 +201,10 @@ def _components_at(system: SystemModel, layer: Layer) -> list[str]:
     here = [c.id for c in system.components if layer in c.layers]
     if here:
         return here[:4]
-    # Nothing described at this layer: the threat still acts through the agent itself.
-    return [c.id for c in system.components if c.kind == "agent"][:2]
+    # Nothing described at this layer: the threat still acts through the agent itself (or,
+    # in a system with no agent, the application that calls the model).
+    core = [c.id for c in system.components if c.kind == "agent"]
+    return (core or [c.id for c in system.components if c.kind == "application"])[:2]
 
 
 def _names(system: SystemModel, ids: list[str]) -> str:

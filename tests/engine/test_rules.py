@@ -183,3 +183,27 @@ def test_cross_layer_findings_cite_mitigations_linked_to_their_threat(
     assert chains
     for f in chains:
         assert f.mitigations and f.validator_notes == [], f.validator_notes
+
+
+def test_a_system_with_no_agent_gets_findings_about_its_application(catalogue: Catalogue) -> None:
+    system = SystemModel(
+        name="Drafter",
+        components=[
+            Component(id="application", name="App", kind="application", layers=[Layer.L3]),
+            Component(id="llm", name="Model", kind="llm", layers=[Layer.L1]),
+        ],
+        capabilities={"tools": False, "planning": False, "multi-agent": False},
+    )
+    at_l5 = [p for p in propose(system, catalogue) if p["layer"] == "L5"]
+    assert at_l5 and all(p["components"] == ["application"] for p in at_l5)
+
+
+def test_the_rules_engines_own_output_validates_without_warnings(catalogue: Catalogue) -> None:
+    from assistant.evals.cases import default_cases_dir, load_cases
+    from assistant.validator import validate_model
+
+    for case in load_cases(default_cases_dir(), catalogue):
+        model = analyze(case.case.description, catalogue)
+        verdicts, issues = validate_model(model, catalogue)
+        noisy = [(v.finding_id, i.code) for v in verdicts for i in v.issues]
+        assert noisy == [] and issues == [], (case.case.id, noisy, issues)
