@@ -158,6 +158,7 @@ def catalogue_list(layer: str | None, kind: str | None, as_json: bool) -> None:
 def catalogue_show(entry_id: str, as_json: bool) -> None:
     """Show one entry by id or alias (e.g. T6, MAS-MCP:T40, L2-P1)."""
     from assistant.knowledge import default_catalogue
+    from assistant.knowledge.model import ThreatEntry
 
     cat = default_catalogue()
     entry = cat.require(entry_id)
@@ -175,6 +176,10 @@ def catalogue_show(entry_id: str, as_json: bool) -> None:
             value = "; ".join(f"{s['document']} {s['version']}, {s['section']}" for s in value)
         elif isinstance(value, list):
             value = ", ".join(json.dumps(v) if isinstance(v, dict) else str(v) for v in value)
+        elif key == "shown_by" and isinstance(entry, ThreatEntry):
+            value = "; ".join(f"{cap} by {signs.label()}" for cap, signs in entry.shown_by.items())
+        elif isinstance(value, dict):
+            value = json.dumps(value)
         click.echo(f"  {key}: {value}")
 
 
@@ -185,8 +190,13 @@ def catalogue_show(entry_id: str, as_json: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="File of passage ids retrieved in the run (JSON list or one per line); enables the evidence check.",
 )
+@click.option(
+    "--require-grounding",
+    is_flag=True,
+    help="Reject findings that cite no evidence (ungrounded); off by default for now.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def validate(file: Path, retrieved: Path | None, as_json: bool) -> None:
+def validate(file: Path, retrieved: Path | None, require_grounding: bool, as_json: bool) -> None:
     """Validate a threat-model JSON file against the catalogue.
 
     Exit 0 when every finding is accepted (warnings allowed), 1 when any is rejected,
@@ -195,12 +205,14 @@ def validate(file: Path, retrieved: Path | None, as_json: bool) -> None:
     from assistant.knowledge import default_catalogue
     from assistant.model_io import read_threat_model
     from assistant.report import validation_report, validation_text
-    from assistant.validator import validate_model
+    from assistant.validator import REQUIRE_GROUNDING, validate_model
 
     cat = default_catalogue()
     model, schema_verdicts = read_threat_model(file)
     ids = _read_retrieved(retrieved) if retrieved else None
-    verdicts, model_issues = validate_model(model, cat, ids)
+    verdicts, model_issues = validate_model(
+        model, cat, ids, require_grounding=require_grounding or REQUIRE_GROUNDING
+    )
     report = validation_report(file, cat, schema_verdicts + verdicts, model_issues)
     if as_json:
         _emit_json(report)

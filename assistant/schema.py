@@ -604,6 +604,8 @@ class Finding(Record):
     """What produced it."""
     status: FindingStatus = FindingStatus.DRAFT
     """Review status."""
+    question: str = ""
+    """For needs-info: the question about the system whose answer settles whether it applies."""
     reviewer_note: str = ""
     """The reviewer's note (required when rejecting)."""
     validator_notes: list[Issue] = []

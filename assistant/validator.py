@@ -3,6 +3,11 @@
 Pure functions, no I/O: the same threat model, catalogue and retrieval log always give the same
 verdicts. Every check has a stable code (see `Code`) so tools and tests can rely on it; the
 codes and their meaning are listed in docs/VALIDATOR.md.
+
+Whether a finding's threat can apply to this system is decided by the one precondition check
+the rules engine uses as well (`assistant.knowledge.preconditions`): ruled out by a fact of the
+system model is `contradicts-system`; unsettled keeps the finding, as `needs-info` with the
+question that settles it.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from pydantic import ValidationError
 
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ThreatEntry
+from assistant.knowledge.preconditions import Precondition, RuledOut, Unknown, check
 from assistant.schema import (
     CoverageStatus,
     Finding,
+    FindingStatus,
     Issue,
     Layer,
     Outcome,
@@ -31,6 +38,11 @@ from assistant.schema import (
 # whole context into a field.
 MAX_TITLE = 200
 MAX_TEXT = 4000
+REQUIRE_GROUNDING = False
+"""Default of the `ungrounded` check: off until the rules engine attaches evidence to its
+findings (it cites no passages yet, so every rules finding would be rejected); then it is
+switched on here, for every caller at once. `maestro-tm validate --require-grounding` turns it
+on for one run."""
 
 
 class Code(StrEnum):
@@ -41,7 +53,9 @@ class Code(StrEnum):
     NOT_A_THREAT = "not-a-threat"
     NON_CANONICAL_ID = "non-canonical-id"
     LAYER_MISMATCH = "layer-mismatch"
-    PRECONDITION_ABSENT = "precondition-absent"
+    CONTRADICTS_SYSTEM = "contradicts-system"
+    NEEDS_INFO = "needs-info"
+    UNGROUNDED = "ungrounded"
     UNKNOWN_COMPONENT = "unknown-component"
     NO_COMPONENTS = "no-components"
     UNRETRIEVED_EVIDENCE = "unretrieved-evidence"
@@ -100,8 +114,21 @@ def check_proposal(
     system: SystemModel,
     catalogue: Catalogue,
     retrieved: Collection[str] | None = None,
+    *,
+    require_grounding: bool = REQUIRE_GROUNDING,
 ) -> tuple[Finding | None, Verdict]:
     """Parse and validate one raw proposal (e.g. a model's JSON).
+
+    A draft whose threat's preconditions the system model leaves unsettled is returned with
+    status `needs-info` and the question that settles it (not a warning: the finding is kept,
+    as a question for the user).
+
+    Args:
+        raw: The proposal.
+        system: The system model it is about.
+        catalogue: The catalogue of record.
+        retrieved: Passage ids retrieved in this run; None skips the evidence check.
+        require_grounding: Reject a finding that cites no evidence (`ungrounded`).
 
     Returns:
         The parsed finding (None if it does not fit the schema) and its verdict.
@@ -111,7 +138,18 @@ def check_proposal(
         finding = Finding.model_validate(dict(raw))
     except ValidationError as exc:
         return None, verdict(ident, schema_issues(exc))
-    issues = list(_finding_issues(finding, system, catalogue, retrieved, system.component_ids()))
+    entry = catalogue.threat(finding.threat_id)
+    if entry is not None and finding.status == FindingStatus.DRAFT:
+        result = check(entry, system, catalogue)
+        if isinstance(result, Unknown):
+            finding = finding.model_copy(
+                update={"status": FindingStatus.NEEDS_INFO, "question": result.question}
+            )
+    issues = list(
+        _finding_issues(
+            finding, system, catalogue, retrieved, system.component_ids(), require_grounding
+        )
+    )
     proposed = raw.get("risk")
     if proposed is not None and str(proposed) != finding.risk.value:
         issues.append(
@@ -128,6 +166,8 @@ def validate_findings(
     system: SystemModel,
     catalogue: Catalogue,
     retrieved: Collection[str] | None = None,
+    *,
+    require_grounding: bool = REQUIRE_GROUNDING,
 ) -> list[Verdict]:
     """Validate findings against the catalogue and the system model.
 
@@ -136,44 +176,89 @@ def validate_findings(
         system: The system model the findings are about.
         catalogue: The catalogue of record.
         retrieved: Passage ids retrieved in this run; None skips the evidence check (no log).
+        require_grounding: Reject a finding that cites no evidence (`ungrounded`).
 
     Returns:
         One verdict per finding, in the same order.
     """
     verdicts = []
-    seen_keys: dict[tuple[str, Layer, tuple[str, ...]], str] = {}
-    seen_ids: set[str] = set()
     known = system.component_ids()
+    seen = _Seen(catalogue)
+    # One precondition check per threat, however many findings cite it.
+    checked: dict[str, Precondition] = {}
     for finding in findings:
-        issues = list(_finding_issues(finding, system, catalogue, retrieved, known))
-        if finding.id in seen_ids:
-            issues.append(_error(Code.DUPLICATE_ID, f"finding id {finding.id} is used twice"))
-        seen_ids.add(finding.id)
-        key = (
-            catalogue.resolve(finding.threat_id) or finding.threat_id,
-            finding.layer,
-            tuple(sorted(set(finding.components))),
-        )
-        if key in seen_keys:
-            issues.append(
-                _error(
-                    Code.DUPLICATE, f"same threat, layer and components as finding {seen_keys[key]}"
-                )
+        issues = list(
+            _finding_issues(
+                finding, system, catalogue, retrieved, known, require_grounding, checked
             )
-        seen_keys.setdefault(key, finding.id)
+        )
+        issues += seen.duplicates(finding)
+        seen.add(finding)
         verdicts.append(verdict(finding.id, issues))
     return verdicts
 
 
+def duplicate_issues(
+    finding: Finding, earlier: Sequence[Finding], catalogue: Catalogue
+) -> list[Issue]:
+    """`duplicate-id` and `duplicate` errors of a finding against the findings before it.
+
+    The gate asks this alone for each new proposal, rather than revalidating every finding
+    accepted so far.
+    """
+    seen = _Seen(catalogue)
+    for f in earlier:
+        seen.add(f)
+    return seen.duplicates(finding)
+
+
+class _Seen:
+    """The findings met so far, by id and by what makes two findings the same.
+
+    Two findings are the same when they share canonical threat, layer and component set; the
+    first of a duplicate pair is the one kept.
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.ids: set[str] = set()
+        self.keys: dict[tuple[str, Layer, tuple[str, ...]], str] = {}
+
+    def key(self, f: Finding) -> tuple[str, Layer, tuple[str, ...]]:
+        canonical = self.catalogue.resolve(f.threat_id) or f.threat_id
+        return canonical, f.layer, tuple(sorted(set(f.components)))
+
+    def add(self, f: Finding) -> None:
+        self.ids.add(f.id)
+        self.keys.setdefault(self.key(f), f.id)
+
+    def duplicates(self, f: Finding) -> list[Issue]:
+        issues = []
+        if f.id in self.ids:
+            issues.append(_error(Code.DUPLICATE_ID, f"finding id {f.id} is used twice"))
+        first = self.keys.get(self.key(f))
+        if first is not None:
+            issues.append(
+                _error(Code.DUPLICATE, f"same threat, layer and components as finding {first}")
+            )
+        return issues
+
+
 def validate_model(
-    model: ThreatModel, catalogue: Catalogue, retrieved: Collection[str] | None = None
+    model: ThreatModel,
+    catalogue: Catalogue,
+    retrieved: Collection[str] | None = None,
+    *,
+    require_grounding: bool = REQUIRE_GROUNDING,
 ) -> tuple[list[Verdict], list[Issue]]:
-    """Validate a whole threat model.
+    """Validate a whole threat model (arguments as for `validate_findings`).
 
     Returns:
         The per-finding verdicts and the model-level issues (coverage).
     """
-    verdicts = validate_findings(model.findings, model.system, catalogue, retrieved)
+    verdicts = validate_findings(
+        model.findings, model.system, catalogue, retrieved, require_grounding=require_grounding
+    )
     return verdicts, list(_coverage_issues(model))
 
 
@@ -198,6 +283,8 @@ def _finding_issues(
     cat: Catalogue,
     retrieved: Collection[str] | None,
     known: set[str],
+    require_grounding: bool,
+    checked: dict[str, Precondition] | None = None,
 ) -> Iterator[Issue]:
     yield from _text_issues(f)
     yield from _chain_issues(f)
@@ -217,9 +304,16 @@ def _finding_issues(
                 Code.LAYER_MISMATCH,
                 f"{entry.id} ({entry.name}) belongs at {allowed}, not {f.layer.value}",
             )
-        yield from _precondition_issues(entry, system)
+        memo = {} if checked is None else checked
+        if entry.id not in memo:
+            memo[entry.id] = check(entry, system, cat)
+        yield from _precondition_issues(f, entry, memo[entry.id])
         yield from _mitigation_issues(f, entry, cat)
     yield from _component_issues(f, known)
+    if require_grounding and not f.evidence:
+        yield _error(
+            Code.UNGROUNDED, "cites no evidence: a finding needs at least one guidance passage"
+        )
     if retrieved is not None:
         missing = [e for e in f.evidence if e not in retrieved]
         if missing:
@@ -261,15 +355,24 @@ def _chain_issues(f: Finding) -> Iterator[Issue]:
         )
 
 
-def _precondition_issues(entry: ThreatEntry, system: SystemModel) -> Iterator[Issue]:
-    caps = system.capabilities
-    ruled_out = [c for c in entry.requires if caps.get(c) is False]
-    if entry.requires_any and all(caps.get(c) is False for c in entry.requires_any):
-        ruled_out.append(" / ".join(entry.requires_any))
-    if ruled_out:
+def _precondition_issues(f: Finding, entry: ThreatEntry, result: Precondition) -> Iterator[Issue]:
+    # A rejected finding already says the threat does not apply: agreeing with it is no error.
+    if isinstance(result, RuledOut) and f.status != FindingStatus.REJECTED:
+        also = (
+            f"; also {', '.join(x.cited() for x in result.facts[1:])}" if result.facts[1:] else ""
+        )
         yield _error(
-            Code.PRECONDITION_ABSENT,
-            f"{entry.id} needs {', '.join(ruled_out)}, which the system model rules out",
+            Code.CONTRADICTS_SYSTEM,
+            f"{entry.id} ({entry.name}) needs {result.need}, which the system model rules out: "
+            f"{result.fact.cited()}{also}",
+        )
+    elif isinstance(result, Unknown) and f.status == FindingStatus.DRAFT:
+        # Only a draft: the engine keeps such a finding as needs-info itself (`check_proposal`),
+        # and a reviewer's decision stands whatever the system model leaves open.
+        yield _warning(
+            Code.NEEDS_INFO,
+            f"whether {entry.id} applies is open ({', '.join(result.open)} not settled by the "
+            f"system model); mark it needs-info until this is answered: {result.question}",
         )
 
 
@@ -280,7 +383,7 @@ def _mitigation_issues(f: Finding, entry: ThreatEntry, cat: Catalogue) -> Iterat
             yield _warning(
                 Code.UNKNOWN_MITIGATION, f"{ref.id} is not a mitigation in the catalogue"
             )
-        elif mitigation.id not in entry.mitigations and entry.id not in mitigation.threats:
+        elif not cat.linked(mitigation, entry):
             yield _warning(
                 Code.UNRELATED_MITIGATION,
                 f"{mitigation.id} ({mitigation.name}) is not linked to {entry.id}",

@@ -158,3 +158,48 @@ def test_example_model_in_docs_validates(cli: Cli) -> None:
 def test_overview_runs(cli: Cli) -> None:
     code, out, _ = cli("overview")
     assert code == 0 and "L5" in out and "Decision path" in out
+
+
+def test_validate_rejects_a_hand_made_t11_on_a_system_without_code_execution(
+    cli: Cli, tmp_path: Path
+) -> None:
+    data = json.loads(
+        threat_model(finding(threat_id="T11", layer="L3", components=["agent"])).model_dump_json(
+            by_alias=True
+        )
+    )
+    data["system"]["capabilities"] = {"code-execution": False, "tools": False}
+    data["system"]["capability_evidence"] = {
+        "code-execution": [{"kind": "quote", "quote": "it never runs code", "start": 0, "end": 18}]
+    }
+    path = tmp_path / "t11.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = cli("validate", str(path))
+    assert code == 1
+    assert "F-001: rejected" in out
+    assert "error: contradicts-system: T11" in out and '"it never runs code"' in out
+
+
+def test_validate_can_require_grounding(cli: Cli, tmp_path: Path) -> None:
+    path = write_model(tmp_path, finding())
+    assert cli("validate", str(path))[0] == 0
+    code, out, _ = cli("validate", str(path), "--require-grounding")
+    assert code == 1 and "ungrounded" in out
+
+
+@pytest.mark.parametrize("example", ["system.md", "system.yaml"])
+def test_the_tools_own_analysis_validates_without_warnings(
+    cli: Cli, tmp_path: Path, example: str
+) -> None:
+    from tests.conftest import ROOT
+
+    out_path = tmp_path / "tm.json"
+    code, _, err = cli("analyze", str(ROOT / "docs/examples" / example), "-o", str(out_path))
+    assert code == 0, err
+    code, out, _ = cli("validate", str(out_path), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["counts"]["accepted-with-warnings"] == 0, [
+        v for v in report["verdicts"] if v["issues"]
+    ]
+    assert report["counts"]["accepted"] > 10

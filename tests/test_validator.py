@@ -3,7 +3,16 @@ from typing import Any
 import pytest
 
 from assistant.knowledge import Catalogue
-from assistant.schema import CoverageStatus, Layer, LayerCoverage, Outcome, Verdict
+from assistant.schema import (
+    CoverageStatus,
+    Evidence,
+    EvidenceKind,
+    Layer,
+    LayerCoverage,
+    Outcome,
+    SystemModel,
+    Verdict,
+)
 from assistant.validator import check_proposal, validate_findings, validate_model
 from tests.helpers import finding, make_finding, system, threat_model
 
@@ -124,7 +133,7 @@ def test_text_limits(catalogue: Catalogue, overrides: dict[str, Any], code: str)
 def test_threats_whose_preconditions_are_ruled_out_are_rejected(catalogue: Catalogue) -> None:
     no_memory = system().model_copy(update={"capabilities": {"memory": False}})
     v = validate_findings([make_finding()], no_memory, catalogue)[0]
-    assert "precondition-absent" in codes(v)
+    assert "contradicts-system" in codes(v)
 
 
 def test_not_applicable_needs_a_reason(catalogue: Catalogue) -> None:
@@ -150,3 +159,97 @@ def test_validation_is_deterministic(catalogue: Catalogue) -> None:
     ]
     first = validate_findings(findings, system(), catalogue)
     assert first == validate_findings(findings, system(), catalogue)
+
+
+def _without_code(tools: bool) -> SystemModel:
+    words = "It does not run code"
+    return system().model_copy(
+        update={
+            "capabilities": {"code-execution": False, "tools": tools},
+            "capability_evidence": {
+                "code-execution": [
+                    Evidence(kind=EvidenceKind.QUOTE, quote=words, start=0, end=len(words))
+                ]
+            },
+        }
+    )
+
+
+def test_contradicts_system_names_the_fact_and_quotes_its_evidence(catalogue: Catalogue) -> None:
+    t11 = make_finding(threat_id="T11", layer="L3", components=["agent"])
+    v = validate_findings([t11], _without_code(tools=False), catalogue)[0]
+    assert v.outcome == Outcome.REJECTED
+    issue = next(i for i in v.issues if i.code == "contradicts-system")
+    assert issue.severity.value == "error"
+    assert "T11 (Unexpected RCE and Code Attacks) needs code-execution" in issue.message
+    assert 'capability code-execution is false ("It does not run code")' in issue.message
+
+
+def test_an_open_precondition_is_no_contradiction_but_a_needs_info_warning(
+    catalogue: Catalogue,
+) -> None:
+    t11 = make_finding(threat_id="T11", layer="L3", components=["agent"])
+    v = validate_findings([t11], _without_code(tools=True), catalogue)[0]
+    assert v.outcome == Outcome.ACCEPTED_WITH_WARNINGS
+    assert codes(v) == {"needs-info"}
+    assert "Does the agent generate and run code" in v.issues[0].message
+
+
+@pytest.mark.parametrize("status", ["needs-info", "accepted"])
+def test_a_finding_marked_or_decided_gets_no_needs_info_warning(
+    catalogue: Catalogue, status: str
+) -> None:
+    t11 = make_finding(threat_id="T11", layer="L3", components=["agent"], status=status)
+    v = validate_findings([t11], _without_code(tools=True), catalogue)[0]
+    assert v.outcome == Outcome.ACCEPTED, v.issues
+
+
+def test_a_rejected_finding_may_agree_with_the_system(catalogue: Catalogue) -> None:
+    t11 = make_finding(
+        threat_id="T11", layer="L3", components=["agent"], status="rejected", reviewer_note="no"
+    )
+    assert "contradicts-system" not in codes(
+        validate_findings([t11], _without_code(tools=False), catalogue)[0]
+    )
+
+
+def test_a_proposal_with_open_preconditions_is_kept_as_needs_info(catalogue: Catalogue) -> None:
+    raw = finding(threat_id="T11", layer="L3", components=["agent"])
+    parsed, v = check_proposal(raw, _without_code(tools=True), catalogue)
+    assert v.outcome == Outcome.ACCEPTED, v.issues
+    assert parsed is not None and parsed.status.value == "needs-info"
+    assert parsed.question.startswith("Does the agent generate and run code")
+    # A proposal that applies stays a draft with no question.
+    parsed, _ = check_proposal(finding(), system(), catalogue)
+    assert parsed is not None and parsed.status.value == "draft" and parsed.question == ""
+
+
+def test_ungrounded_is_off_by_default_and_rejects_when_on(catalogue: Catalogue) -> None:
+    bare = make_finding()
+    assert validate_findings([bare], system(), catalogue)[0].outcome == Outcome.ACCEPTED
+    strict = validate_findings([bare], system(), catalogue, require_grounding=True)[0]
+    assert strict.outcome == Outcome.REJECTED and codes(strict) == {"ungrounded"}
+    cited = make_finding(evidence=["T1#0"])
+    assert (
+        validate_findings([cited], system(), catalogue, require_grounding=True)[0].outcome
+        == Outcome.ACCEPTED
+    )
+    _, verdict = check_proposal(finding(), system(), catalogue, require_grounding=True)
+    assert codes(verdict) == {"ungrounded"}
+
+
+def test_the_gate_rejects_a_proposal_that_repeats_an_accepted_finding(
+    catalogue: Catalogue,
+) -> None:
+    from assistant.engine.gate import gate
+
+    accepted = [make_finding(id="F-001")]
+    same = finding(id="F-002", threat_id="MAS-RPA:T16", layer="L1", components=["llm"])
+    found, rejected = gate([same], system(), catalogue, accepted=accepted)
+    assert len(found) == 1  # a different threat: kept
+    again = finding(id="F-003", components=["agent", "policy-store"])  # T1, same set, new order
+    found, rejected = gate([again], system(), catalogue, accepted=accepted)
+    assert found == [] and [i.code for i in rejected[0].issues][:1] == ["duplicate"]
+    reused = finding(id="F-001", threat_id="T6", layer="L1", components=["llm"])
+    found, rejected = gate([reused], system(), catalogue, accepted=accepted)
+    assert found == [] and "duplicate-id" in {i.code for i in rejected[0].issues}

@@ -6,9 +6,10 @@ applies says why, and a layer we know too little about says which question would
 
 from __future__ import annotations
 
-from assistant.engine.rules import applicability, proposable
+from assistant.engine.rules import proposable
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import LayerEntry, ThreatEntry
+from assistant.knowledge.preconditions import RuledOut, Unknown, check
 from assistant.schema import CoverageStatus, Finding, Layer, LayerCoverage, SystemModel
 
 
@@ -46,16 +47,16 @@ def _cross_layer(present: set[Layer]) -> LayerCoverage:
 
 def _uncovered(layer: Layer, system: SystemModel, catalogue: Catalogue) -> LayerCoverage:
     threats = [t for t in catalogue.of_type(ThreatEntry) if proposable(t) and layer in t.layers]
-    checks = [applicability(t, system.capabilities) for t in threats]
-    ruled_out = sorted({c for a in checks for c in a.ruled_out})
-    if checks and all(a.ruled_out for a in checks):
+    checks = [check(t, system, catalogue) for t in threats]
+    ruled_out = sorted({a.need for a in checks if isinstance(a, RuledOut)})
+    if checks and all(isinstance(a, RuledOut) for a in checks):
         return LayerCoverage(
             status=CoverageStatus.NOT_APPLICABLE,
             reason=f"every catalogue threat at {layer.value} needs something the system rules out: {', '.join(ruled_out)}",
         )
     entry = catalogue.entries.get(layer.value)
     question = entry.questions[0] if isinstance(entry, LayerEntry) and entry.questions else ""
-    missing = sorted({c for a in checks if not a.applies for c in a.missing} - set(ruled_out))
+    missing = sorted({c for a in checks if isinstance(a, Unknown) for c in a.open})
     if missing and layer not in system.layers_present():
         question = (
             f"{question} (Open: {', '.join(missing[:4])}.)"

@@ -18,7 +18,7 @@ from assistant.schema import (
     Severity,
     SystemModel,
 )
-from assistant.validator import check_proposal, validate_findings
+from assistant.validator import check_proposal, duplicate_issues
 
 
 def gate(
@@ -50,9 +50,7 @@ def gate(
         finding, verdict = check_proposal(raw, system, catalogue, retrieved)
         if finding is not None and verdict.outcome != Outcome.REJECTED:
             # Duplicates are judged against everything accepted so far.
-            prior = [*accepted, *findings]
-            later = validate_findings([*prior, finding], system, catalogue, retrieved)[-1]
-            extra = [i for i in later.issues if i.code in {"duplicate", "duplicate-id"}]
+            extra = duplicate_issues(finding, [*accepted, *findings], catalogue)
             if not extra:
                 findings.append(_settle(finding, verdict.issues, catalogue))
                 continue

@@ -25,7 +25,7 @@ from assistant.engine.grounding import (
     sources_for,
     summary,
 )
-from assistant.engine.rules import PROPOSED_FAMILIES, applicability, propose
+from assistant.engine.rules import PROPOSED_FAMILIES, propose
 from assistant.errors import OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import (
@@ -35,6 +35,7 @@ from assistant.knowledge.model import (
     ThreatEntry,
     ThreatFamily,
 )
+from assistant.knowledge.preconditions import RuledOut, check
 from assistant.llm.base import ChatModel, Usage
 from assistant.llm.prompts import RenderedPrompt, load_prompt
 from assistant.llm.structured import extract_json
@@ -43,6 +44,7 @@ from assistant.schema import (
     Engine,
     EvidenceKind,
     Finding,
+    FindingStatus,
     Issue,
     Layer,
     LayerProposals,
@@ -290,9 +292,9 @@ class _Run:
             ),
             key=lambda t: (t.family not in PROPOSED_FAMILIES, t.family.value),
         )
-        return [t for t in ordered if not applicability(t, self.system.capabilities).ruled_out][
-            :MAX_CANDIDATES
-        ]
+        return [
+            t for t in ordered if not isinstance(check(t, self.system, self.catalogue), RuledOut)
+        ][:MAX_CANDIDATES]
 
     def mitigation_list(self, threats: Sequence[ThreatEntry]) -> str:
         ids = list(dict.fromkeys(m for t in threats for m in t.mitigations[:4]))
@@ -375,6 +377,20 @@ class _Run:
             for p in propose(self.system, self.catalogue)
             if (p["threat_id"], p["layer"]) not in addressed
         ]
+        # A needs-info proposal waits on a question only the user can answer: it is not put to
+        # the model (whose prompt says every candidate's preconditions hold) and stands as is.
+        waiting = [p for p in open_ if p.get("status") == FindingStatus.NEEDS_INFO.value]
+        if waiting:
+            found, refused = gate(
+                waiting,
+                self.system,
+                self.catalogue,
+                accepted=self.findings,
+                provenance=Provenance(engine=Engine.RULES),
+            )
+            self.findings += found
+            self.rejected += refused
+        open_ = [p for p in open_ if p not in waiting]
         if not open_:
             return
         self.progress(f"safety net: {len(open_)} rules-engine candidates the model did not address")

@@ -1,21 +1,34 @@
 """The rules engine: deterministic proposals from the system model and the catalogue.
 
-A threat is proposed only when every capability it `requires` is confirmed present in the system
-model (and one of `requires_any`, if given); a capability that is unknown or ruled out keeps it
-out. That is how "no memory, no memory poisoning" holds. Layers come from the catalogue, the
-affected components from the system model, and likelihood and impact from documented rules
-(`_rate`), each with its rationale. Risk is computed later by the schema, never here.
+A threat is proposed only when its preconditions hold in the system model
+(`assistant.knowledge.preconditions.check`): every capability it `requires` and one of its
+`requires_any`, each stated or shown by the facts its `shown_by` names (a component, an entry
+point, a control), and no control that defeats it. That is how "no memory, no memory
+poisoning" holds. A few
+core threats whose preconditions are merely unsettled are proposed as `needs-info`, with the
+question that would settle them (`_needs_info`). Layers come from the catalogue, the affected
+components from the system model, and likelihood and impact from documented rules (`_rate`),
+each with its rationale. Risk is computed later by the schema, never here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ChainEntry, ThreatEntry, ThreatFamily
-from assistant.schema import Component, Engine, Impact, Layer, Likelihood, SystemModel, utc_now
+from assistant.knowledge.preconditions import Applies, Precondition, Unknown, check
+from assistant.schema import (
+    Component,
+    Engine,
+    FindingStatus,
+    Impact,
+    Layer,
+    Likelihood,
+    SystemModel,
+    utc_now,
+)
 
 # Families the rules engine proposes from. CSA per-layer threats, the MAS un-numbered scenarios,
 # cross-layer threat names and playbook blindspots are guidance for retrieval and the LLM; on
@@ -24,6 +37,8 @@ PROPOSED_FAMILIES = {ThreatFamily.CORE, ThreatFamily.MAS_EXTENDED}
 # ...except CSA per-layer threats that exist only for a specialised capability no OWASP entry
 # covers on its own terms (agent registries and marketplaces, AI agents used as security tools).
 SPECIALISED = {"agent-registry", "security-agent"}
+# At most this many needs-info findings per system (see `_needs_info`).
+MAX_NEEDS_INFO = 3
 
 
 def proposable(threat: ThreatEntry) -> bool:
@@ -52,27 +67,6 @@ LIKELIHOODS = list(Likelihood)
 IMPACTS = list(Impact)
 
 
-@dataclass(frozen=True)
-class Applicability:
-    """Whether a threat applies to a system, and why."""
-
-    applies: bool
-    missing: tuple[str, ...] = ()
-    ruled_out: tuple[str, ...] = ()
-
-
-def applicability(threat: ThreatEntry, capabilities: dict[str, bool]) -> Applicability:
-    """Check a threat's preconditions against the system's capabilities."""
-    missing = [c for c in threat.requires if capabilities.get(c) is not True]
-    ruled_out = [c for c in threat.requires if capabilities.get(c) is False]
-    if threat.requires_any and not any(capabilities.get(c) is True for c in threat.requires_any):
-        label = " or ".join(threat.requires_any)
-        missing.append(label)
-        if all(capabilities.get(c) is False for c in threat.requires_any):
-            ruled_out.append(label)
-    return Applicability(not missing, tuple(missing), tuple(ruled_out))
-
-
 def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
     """All rules-engine proposals for a system, as raw findings for the validator.
 
@@ -82,10 +76,14 @@ def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
     if not system.components and not system.capabilities:
         return []
     threats = [t for t in catalogue.of_type(ThreatEntry) if proposable(t)]
-    proposals = [p for t in threats for p in _for_threat(t, system)]
+    checks = {t.id: check(t, system, catalogue) for t in threats}
+    proposals = [
+        p for t in threats if isinstance(checks[t.id], Applies) for p in _for_threat(t, system)
+    ]
+    proposals += _needs_info(threats, checks, system)
     anchors: set[str] = set()
     for chain in catalogue.of_type(ChainEntry):
-        for proposal in _for_chain(chain, system, catalogue):
+        for proposal in _for_chain(chain, system, catalogue, checks):
             # One cross-layer finding per anchoring threat: several patterns share an anchor
             # (T3 for the privilege chains) and would only repeat each other.
             if proposal["threat_id"] not in anchors:
@@ -96,9 +94,50 @@ def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
     return proposals
 
 
+def _needs_info(
+    threats: Sequence[ThreatEntry], checks: dict[str, Precondition], system: SystemModel
+) -> list[dict[str, Any]]:
+    """Core threats whose preconditions are unsettled, as needs-info findings with the question.
+
+    An unsettled precondition is a question for the user, and one finding per unsettled threat
+    would bury the real findings: every description leaves most of the catalogue unsaid
+    (memory, blockchain, registries, plugins...), and the interview and layer coverage already
+    ask about those. So only these are proposed:
+    - core threats (T1-T17), the list every agentic review is expected to answer; the extended
+      threats refine them and wait until the question is answered;
+    - only where a fact of the system points to the threat (`Unknown.facts`): T11 in an agent
+      that has tools but was not asked whether it runs code. Nothing behind it means the user
+      simply has not talked about it; and where the user ruled out some alternatives and left
+      the rest unsaid (T5 in a stateless, tool-less assistant), the rest is likely absent too;
+    - one finding per question, for the first threat (in catalogue order, which follows the
+      decision path) that waits on it: one answer settles them all;
+    - at most MAX_NEEDS_INFO per system, so the questions stay a short list a reviewer reads.
+    """
+    asked: set[str] = set()
+    found: list[dict[str, Any]] = []
+    for threat in threats:
+        result = checks[threat.id]
+        if (
+            not isinstance(result, Unknown)
+            or threat.family != ThreatFamily.CORE
+            or result.question in asked
+            or not result.facts
+        ):
+            continue
+        finding = next(_for_threat(threat, system), None)
+        if finding is None:
+            continue
+        asked.add(result.question)
+        finding["status"] = FindingStatus.NEEDS_INFO.value
+        finding["question"] = result.question
+        finding["scenario"] += f" Whether it applies is open: {', '.join(result.open)} not known."
+        found.append(finding)
+        if len(found) == MAX_NEEDS_INFO:
+            break
+    return found
+
+
 def _for_threat(threat: ThreatEntry, system: SystemModel) -> Iterator[dict[str, Any]]:
-    if not applicability(threat, system.capabilities).applies:
-        return
     present = system.layers_present()
     layers = [layer for layer in threat.layers if layer != Layer.CL]
     here = [layer for layer in layers if layer in present]
@@ -114,14 +153,19 @@ def _for_threat(threat: ThreatEntry, system: SystemModel) -> Iterator[dict[str, 
 
 
 def _for_chain(
-    chain: ChainEntry, system: SystemModel, catalogue: Catalogue
+    chain: ChainEntry,
+    system: SystemModel,
+    catalogue: Catalogue,
+    checks: dict[str, Precondition],
 ) -> Iterator[dict[str, Any]]:
     present = system.layers_present()
     if not set(chain.chain_layers) <= present or len(chain.chain_layers) > 4:
         return
     threats = [catalogue.threat(t) for t in chain.threats]
     applicable = [
-        t for t in threats if t is not None and applicability(t, system.capabilities).applies
+        t
+        for t in threats
+        if t is not None and isinstance(checks.get(t.id) or check(t, system, catalogue), Applies)
     ]
     if len(applicable) < 2:
         return
@@ -140,9 +184,16 @@ def _for_chain(
         f"{chain.summary} In {system.name or 'this system'} the chain runs through "
         f"{_names(system, components)}, crossing {', '.join(finding['chain_layers'])}."
     )
-    finding["mitigations"] = [{"id": m, "text": ""} for m in chain.mitigations[:3]] or finding[
-        "mitigations"
+    # The finding cites the anchor threat, so only the chain's mitigations the catalogue links
+    # to that threat are cited (the others address the chain's other threats); the anchor's
+    # own mitigations fill the rest.
+    linked = [
+        m
+        for m in chain.mitigations
+        if (entry := catalogue.mitigation(m)) is not None and catalogue.linked(entry, anchor)
     ]
+    ids = list(dict.fromkeys([*linked, *anchor.mitigations]))[:3]
+    finding["mitigations"] = [{"id": m, "text": ""} for m in ids]
     yield finding
 
 
@@ -150,8 +201,10 @@ def _components_at(system: SystemModel, layer: Layer) -> list[str]:
     here = [c.id for c in system.components if layer in c.layers]
     if here:
         return here[:4]
-    # Nothing described at this layer: the threat still acts through the agent itself.
-    return [c.id for c in system.components if c.kind == "agent"][:2]
+    # Nothing described at this layer: the threat still acts through the agent itself (or,
+    # in a system with no agent, the application that calls the model).
+    core = [c.id for c in system.components if c.kind == "agent"]
+    return (core or [c.id for c in system.components if c.kind == "application"])[:2]
 
 
 def _names(system: SystemModel, ids: list[str]) -> str:

@@ -23,6 +23,7 @@ COLUMNS: tuple[str, ...] = (
     "components",
     "mitigations",
     "reviewer_note",
+    "question",
     "scenario",
 )
 
@@ -45,6 +46,7 @@ def _row(f: Finding, cat: Catalogue) -> list[str]:
         "; ".join(f.components),
         "; ".join(mitigations),
         f.reviewer_note,
+        f.question,
         f.scenario,
     ]
 

@@ -157,6 +157,8 @@ def _finding(f: Finding, cat: Catalogue, names: dict[str, str]) -> list[str]:
         f"- **Rationale:** {md(f.rationale) or 'none given'}",
         f"- **Status:** {f.status.value}",
     ]
+    if f.question:
+        lines.append(f"- **Open question:** {md(f.question)}")
     if f.reviewer_note:
         lines.append(f"- **Reviewer note:** {md(f.reviewer_note)}")
     lines.append(f"- **Components:** {', '.join(components) or 'none named'}")

@@ -88,6 +88,10 @@ class Catalogue:
         entry = self.get(id_or_alias)
         return entry if isinstance(entry, MitigationEntry) else None
 
+    def linked(self, mitigation: MitigationEntry, threat: ThreatEntry) -> bool:
+        """Whether the catalogue links a mitigation to a threat (either entry names the other)."""
+        return mitigation.id in threat.mitigations or threat.id in mitigation.threats
+
     def of_type(self, cls: type[E]) -> list[E]:
         """All entries of one model class, in catalogue order."""
         return [e for e in self.entries.values() if isinstance(e, cls)]

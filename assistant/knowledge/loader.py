@@ -245,9 +245,13 @@ def _entry_problems(cat: Catalogue, e: Entry) -> Iterator[str]:
 def _threat_problems(cat: Catalogue, e: ThreatEntry) -> Iterator[str]:
     if not e.layers:
         yield "a threat needs at least one allowed layer"
-    for cap in [*e.requires, *e.requires_any]:
+    if e.possible_with and not e.requires_any:
+        yield "possible_with keeps requires_any open, which is empty"
+    for cap in [*e.requires, *e.requires_any, *e.possible_with]:
         if cap not in cat.capabilities:
             yield f"requires: unknown capability {cap}"
+    for cap in sorted(set(e.shown_by) - {*e.requires, *e.requires_any}):
+        yield f"shown_by: {cap} is not a capability of requires or requires_any"
     yield from _refs(cat, e.factors, "factor", "factors")
     yield from _refs(
         cat, [e.decision_step] if e.decision_step else [], "decision-step", "decision_step"

@@ -7,12 +7,13 @@ silently ignored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from assistant.schema import Layer
+from assistant.schema import ControlKind, Effect, EntryKind, Layer
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Non-empty text (whitespace alone does not count)."""
@@ -92,14 +93,86 @@ class Occurrence(Strict):
         return f"MAS-{self.example}:{self.printed_id}"
 
 
+class ComponentNeed(Strict):
+    """Components that show a capability: `count` or more of one of `kinds` or `effects`."""
+
+    kinds: list[Text] = []
+    """Component kinds that match, e.g. `code-runner` (as in the system model's `kind`)."""
+    effects: list[Effect] = []
+    """Tool effects that match, e.g. `executes-code`."""
+    count: int = Field(default=1, ge=1)
+    """How many matching components are needed (2 agents make a multi-agent system)."""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> ComponentNeed:
+        if not self.kinds and not self.effects:
+            raise ValueError("a component need names kinds, effects or both")
+        return self
+
+    def label(self) -> str:
+        """How the need reads in a message, e.g. `2 components of kind agent`."""
+        what = " or ".join(
+            ([f"of kind {_either(self.kinds)}"] if self.kinds else [])
+            + ([f"with effect {_either(e.value for e in self.effects)}"] if self.effects else [])
+        )
+        return f"{self.count} components {what}" if self.count > 1 else f"a component {what}"
+
+
+class Signs(Strict):
+    """Facts of a system model that show a capability its flags leave unsaid.
+
+    Any one of them is enough: a matching component, an untrusted entry point of one of the
+    kinds, or a control of one of the kinds stated present.
+    """
+
+    components: list[ComponentNeed] = []
+    """Components that show it, e.g. a tool whose effect is `executes-code`."""
+    entry_points: list[EntryKind] = []
+    """Kinds of untrusted entry point that show it, e.g. `other-agents` for multi-agent."""
+    controls: list[ControlKind] = []
+    """Kinds of control that show it when stated present, e.g. `human-approval`."""
+
+    def label(self) -> str:
+        """The signs in words, e.g. `2 components of kind agent, or an other-agents entry`."""
+        return ", or ".join(
+            [n.label() for n in self.components]
+            + [f"an untrusted entry point of kind {k.value}" for k in self.entry_points]
+            + [f"a control of kind {k.value}" for k in self.controls]
+        )
+
+
+def _either(words: Iterable[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    items = list(words)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
 class ThreatEntry(Entry):
-    """A threat that findings can cite."""
+    """A threat that findings can cite.
+
+    Its preconditions say what must hold in a system for it to apply (docs/CATALOGUE.md,
+    "Preconditions"); `assistant.knowledge.preconditions` evaluates them against a system model.
+    """
 
     kind: Literal["threat"]
     family: ThreatFamily
     description: str = ""
     requires: list[Text] = []
+    """Capabilities that must all be present."""
     requires_any: list[Text] = []
+    """Capabilities of which at least one must be present."""
+    shown_by: dict[Text, Signs] = {}
+    """For a capability of `requires` or `requires_any`: the components, entry points or
+    controls that show it present when the system model's capability flags leave it unsaid (a
+    tool that executes code shows code execution). A capability stated absent stays absent."""
+    possible_with: list[Text] = []
+    """Capabilities through which the threat may apply without a `requires_any` capability:
+    present, they keep it open (a question for the user) when every `requires_any` capability
+    is stated absent, and point to it when they are unsaid (T11: an agent that runs no code of
+    its own may hand what it writes to a tool)."""
+    absent_controls: list[ControlKind] = []
+    """Controls whose presence defeats the threat: a control of one of these kinds, stated
+    present without a limiting scope over every acting component, rules the threat out."""
     factors: list[Text] = []
     decision_step: Text | None = None
     mitigations: list[Text] = []

@@ -198,6 +198,8 @@ def finding_markdown(f: Finding, catalogue: Catalogue, system: SystemModel) -> s
         f"**Risk:** {f.risk.value} (likelihood {f.likelihood.value}, impact {f.impact.value}) · "
         f"**Status:** {f.status.value}",
     ]
+    if f.question:
+        lines.append(f"\n**Open question:** {f.question}")
     if f.reviewer_note:
         lines.append(f"\n**Reviewer note:** {f.reviewer_note}")
     lines += ["", "### Scenario", "", f.scenario]

@@ -1,7 +1,21 @@
+from typing import Any
+
+import pytest
+
+from assistant.engine import rules
 from assistant.engine.analyze import MAX_DESCRIPTION_CHARS, analyze, system_from_description
 from assistant.engine.rules import propose
 from assistant.knowledge import Catalogue
-from assistant.schema import CoverageStatus, Finding, Layer
+from assistant.knowledge.preconditions import Applies, Fact, Precondition, RuledOut, Unknown, check
+from assistant.schema import (
+    Component,
+    CoverageStatus,
+    Finding,
+    FindingStatus,
+    Layer,
+    SystemModel,
+)
+from assistant.validator import validate_findings
 
 RPA = (
     "An LLM-driven agent reads expense claims, checks them against policy retrieved through RAG "
@@ -32,7 +46,7 @@ def test_no_threat_whose_preconditions_are_ruled_out(catalogue: Catalogue) -> No
     for f in model.findings:
         entry = catalogue.threat(f.threat_id)
         assert entry is not None
-        assert all(model.system.capabilities.get(c) is not False for c in entry.requires)
+        assert not isinstance(check(entry, model.system, catalogue), RuledOut), f.threat_id
 
 
 def test_empty_description_is_all_unknown_with_questions(catalogue: Catalogue) -> None:
@@ -74,3 +88,122 @@ def test_rules_are_deterministic(catalogue: Catalogue) -> None:
     second = propose(system, catalogue)
     strip = [{k: v for k, v in p.items() if k != "provenance"} for p in first]
     assert strip == [{k: v for k, v in p.items() if k != "provenance"} for p in second]
+
+
+def _agent_with(capabilities: dict[str, bool]) -> SystemModel:
+    return SystemModel(
+        name="Agent",
+        components=[
+            Component(id="agent", name="Agent", kind="agent", layers=[Layer.L3]),
+            Component(id="llm", name="Model", kind="llm", layers=[Layer.L1]),
+        ],
+        capabilities=capabilities,
+    )
+
+
+def test_only_threats_that_apply_are_proposed_as_drafts(catalogue: Catalogue) -> None:
+    system = _agent_with({"tools": True, "memory": False})
+    for proposal in propose(system, catalogue):
+        entry = catalogue.threat(proposal["threat_id"])
+        assert entry is not None
+        result = check(entry, system, catalogue)
+        if proposal.get("status") == FindingStatus.NEEDS_INFO.value:
+            assert isinstance(result, Unknown)
+        else:
+            assert isinstance(result, Applies), proposal["threat_id"]
+
+
+def _waiting(proposals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [p for p in proposals if p.get("status") == FindingStatus.NEEDS_INFO.value]
+
+
+def test_t11_in_an_agent_with_tools_is_a_needs_info_question(catalogue: Catalogue) -> None:
+    system = _agent_with({"tools": True})
+    waiting = _waiting(propose(system, catalogue))
+    assert [p["threat_id"] for p in waiting] == ["T11"]
+    assert waiting[0]["question"].startswith("Does the agent generate and run code")
+    assert "code-execution not known" in waiting[0]["scenario"]
+    # Gated like every proposal: kept as needs-info with its question, and without warnings.
+    kept = validate_findings([Finding.model_validate(p) for p in waiting], system, catalogue)
+    assert all(v.issues == [] for v in kept)
+
+
+def test_unsaid_preconditions_with_nothing_behind_them_are_not_findings(
+    catalogue: Catalogue,
+) -> None:
+    # Memory, authentication, human review, other agents and protocols are all unsaid here,
+    # and nothing points to them: the interview asks, the findings do not.
+    assert _waiting(propose(_agent_with({"tools": False}), catalogue)) == []
+    # Memory, tools and other agents ruled out: "does it plan?" is not worth a T5 finding.
+    caps = {"memory": False, "tools": False, "multi-agent": False, "code-execution": False}
+    assert _waiting(propose(_agent_with(caps), catalogue)) == []
+
+
+def test_no_code_execution_but_tools_is_still_asked(catalogue: Catalogue) -> None:
+    caps = {"code-execution": False, "tools": True}
+    waiting = _waiting(propose(_agent_with(caps), catalogue))
+    assert [(p["threat_id"], p["status"]) for p in waiting] == [("T11", "needs-info")]
+    assert "code-execution via tools not known" in waiting[0]["scenario"]
+
+
+def _open(threat_id: str, question: str) -> Unknown:
+    supported = Fact("capability tools is true")
+    return Unknown(threat_id, ("x",), question, facts=(supported,))
+
+
+def test_needs_info_is_one_per_question_core_only_and_capped(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = ["T1", "T2", "T12", "T13", "MAS-RUNAWAY-AGENT", "T3", "T5"]
+    threats = [t for i in ids if (t := catalogue.threat(i)) is not None]
+    checks: dict[str, Precondition] = {
+        "T1": _open("T1", "Memory?"),
+        "T2": Unknown("T2", ("tools",), "Tools?"),  # nothing points to it
+        "T12": _open("T12", "Several agents?"),
+        "T13": _open("T13", "Several agents?"),  # the same answer settles it: asked once
+        "MAS-RUNAWAY-AGENT": _open("MAS-RUNAWAY-AGENT", "Loops?"),  # not core
+        "T3": _open("T3", "Privileges?"),
+        "T5": _open("T5", "Plans?"),  # over the cap
+    }
+    monkeypatch.setattr(rules, "MAX_NEEDS_INFO", 3)
+    found = rules._needs_info(threats, checks, _agent_with({}))
+    assert [(p["threat_id"], p["question"]) for p in found] == [
+        ("T1", "Memory?"),
+        ("T12", "Several agents?"),
+        ("T3", "Privileges?"),
+    ]
+    assert all(p["status"] == "needs-info" for p in found)
+
+
+def test_cross_layer_findings_cite_mitigations_linked_to_their_threat(
+    catalogue: Catalogue,
+) -> None:
+    model = analyze(RPA, catalogue)
+    chains = [f for f in model.findings if f.layer == Layer.CL]
+    assert chains
+    for f in chains:
+        assert f.mitigations and f.validator_notes == [], f.validator_notes
+
+
+def test_a_system_with_no_agent_gets_findings_about_its_application(catalogue: Catalogue) -> None:
+    system = SystemModel(
+        name="Drafter",
+        components=[
+            Component(id="application", name="App", kind="application", layers=[Layer.L3]),
+            Component(id="llm", name="Model", kind="llm", layers=[Layer.L1]),
+        ],
+        capabilities={"tools": False, "planning": False, "multi-agent": False},
+    )
+    at_l5 = [p for p in propose(system, catalogue) if p["layer"] == "L5"]
+    assert at_l5 and all(p["components"] == ["application"] for p in at_l5)
+
+
+def test_the_rules_engines_own_output_validates_without_warnings(catalogue: Catalogue) -> None:
+    from assistant.evals.cases import default_cases_dir, load_cases
+    from assistant.validator import validate_model
+
+    for case in load_cases(default_cases_dir(), catalogue):
+        model = analyze(case.case.description, catalogue)
+        verdicts, issues = validate_model(model, catalogue)
+        noisy = [(v.finding_id, i.code) for v in verdicts for i in v.issues]
+        assert noisy == [] and issues == [], (case.case.id, noisy, issues)

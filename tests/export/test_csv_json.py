@@ -60,6 +60,14 @@ def test_csv_neutralises_formula_injection(catalogue: Catalogue, prefix: str) ->
     row = next(r for r in parsed if r["id"] == "F-99")
     for column in ("title", "reviewer_note", "scenario"):
         assert row[column] == "'" + payload
+
+
+def test_csv_carries_the_open_question_of_a_needs_info_finding(catalogue: Catalogue) -> None:
+    question = "Does the agent run code?"
+    model = rich_model(finding_at("F-99", "T1", "L2", status="needs-info", question=question))
+    parsed = rows(export(model, "csv", catalogue))
+    assert next(r for r in parsed if r["id"] == "F-99")["question"] == question
+    assert all(r["question"] == "" for r in parsed if r["id"] != "F-99")
     for r in parsed:
         for value in r.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -163,6 +163,15 @@ def test_finding_block_has_every_field(catalogue: Catalogue) -> None:
     assert "- **Reviewer note:** Which model version?" in cl
 
 
+def test_a_needs_info_finding_shows_its_open_question(catalogue: Catalogue) -> None:
+    question = "Does the agent run code?"
+    model = rich_model(finding_at("F-99", "T1", "L2", status="needs-info", question=question))
+    text = render(model, catalogue)
+    block = text.split("#### F-99: ", 1)[1].split("####", 1)[0]
+    assert f"- **Open question:** {question}" in block
+    assert text.count("- **Open question:**") == 1
+
+
 def test_findings_within_a_layer_are_ordered_by_risk_then_id(catalogue: Catalogue) -> None:
     model = rich_model(
         finding_at("F-9", "T1", "L2", likelihood="very-likely", impact="critical"),
