@@ -7,8 +7,9 @@ point, a control), and no control that defeats it. That is how "no memory, no me
 poisoning" holds. A few
 core threats whose preconditions are merely unsettled are proposed as `needs-info`, with the
 question that would settle them (`_needs_info`). Layers come from the catalogue, the affected
-components from the system model, and likelihood and impact from documented rules (`_rate`),
-each with its rationale. Risk is computed later by the schema, never here.
+components from the system model, and likelihood and impact from the system's facts
+(`assistant.engine.risk`), each with its rationale. Risk is computed later by the schema, never
+here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from assistant.engine.risk import rate
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ChainEntry, ThreatEntry, ThreatFamily
 from assistant.knowledge.preconditions import Applies, Precondition, Unknown, check
@@ -23,9 +25,7 @@ from assistant.schema import (
     Component,
     Engine,
     FindingStatus,
-    Impact,
     Layer,
-    Likelihood,
     SystemModel,
     utc_now,
 )
@@ -46,25 +46,6 @@ def proposable(threat: ThreatEntry) -> bool:
     if threat.family in PROPOSED_FAMILIES:
         return True
     return threat.family == ThreatFamily.CSA_LAYER and bool(SPECIALISED & set(threat.requires))
-
-
-# Threats an outsider can trigger through content the agent reads: likelier when the system is
-# exposed to outside input.
-INPUT_DRIVEN = {"T1", "T2", "T5", "T6", "T11", "T15", "T16"}
-# Threats that act through the agent's own actions: worse when it acts without approval.
-ACTION_DRIVEN = {
-    "T2",
-    "T3",
-    "T4",
-    "T5",
-    "T6",
-    "T11",
-    "T13",
-    "MAS-RUNAWAY-AGENT",
-    "MAS-UNINTENDED-WORKFLOW-EXECUTION",
-}
-LIKELIHOODS = list(Likelihood)
-IMPACTS = list(Impact)
 
 
 def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
@@ -216,7 +197,7 @@ def _names(system: SystemModel, ids: list[str]) -> str:
 def _finding(
     threat: ThreatEntry, layer: Layer, components: list[str], system: SystemModel
 ) -> dict[str, Any]:
-    likelihood, impact, rationale = _rate(threat, system)
+    rating = rate(threat, system, components)
     return {
         "id": "",
         "threat_id": threat.id,
@@ -228,37 +209,10 @@ def _finding(
         "agentic_factors": [
             f.value for f in system.agentic_factors if f.entry_id in threat.factors
         ],
-        "likelihood": likelihood.value,
-        "impact": impact.value,
-        "rationale": rationale,
+        "likelihood": rating.likelihood.value,
+        "impact": rating.impact.value,
+        "rationale": rating.rationale(),
         "mitigations": [{"id": m, "text": ""} for m in threat.mitigations[:3]],
         "evidence": [],
         "provenance": {"engine": Engine.RULES.value, "created": utc_now().isoformat()},
     }
-
-
-def _rate(threat: ThreatEntry, system: SystemModel) -> tuple[Likelihood, Impact, str]:
-    """Likelihood and impact from the system's exposure, autonomy and data (documented rules)."""
-    caps = system.capabilities
-    reasons = []
-    likelihood = 1  # possible
-    impact = 1  # medium
-    if caps.get("external-facing") and threat.id in INPUT_DRIVEN:
-        likelihood += 1
-        reasons.append("outside parties can put content in front of the agent")
-    autonomous = caps.get("human-in-loop") is False or any(
-        f.value == "autonomy" for f in system.agentic_factors
-    )
-    if autonomous and threat.id in ACTION_DRIVEN:
-        likelihood += 1
-        reasons.append("the agent acts without per-action approval")
-    if caps.get("sensitive-data"):
-        impact += 1
-        reasons.append("the system handles sensitive data")
-    if (caps.get("tools") or caps.get("code-execution")) and threat.id in ACTION_DRIVEN:
-        impact += 1
-        reasons.append("the agent can act on other systems")
-    rationale = (
-        "; ".join(reasons) or "baseline rating: no exposure, autonomy or data factor raises it"
-    )
-    return LIKELIHOODS[min(likelihood, 3)], IMPACTS[min(impact, 3)], rationale.capitalize() + "."
