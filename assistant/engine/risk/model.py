@@ -82,7 +82,8 @@ class Factor(BaseModel):
             Move.LOWERS: f" (-{self.steps})",
         }.get(self.move, "")
         cited = f": {short_label(self.evidence)}" if quote and self.evidence is not None else ""
-        return f"{self.reason}{marker}{cited}"
+        # Names come from the user's text and may span lines; a rationale is one line.
+        return f"{_squash(self.reason)}{marker}{cited}"
 
 
 class Rating(BaseModel):
@@ -116,7 +117,7 @@ class Rating(BaseModel):
 def _clause(value: Likelihood | Impact, factors: list[Factor], quoted: set[str]) -> str:
     """One axis in words; `quoted` collects the evidence already quoted, so none repeats."""
     moving = [f for f in factors if f.move in (Move.SETS, Move.RAISES, Move.LOWERS, Move.HOLDS)]
-    unknown = [f.reason for f in factors if f.move == Move.UNKNOWN]
+    unknown = [_squash(f.reason) for f in factors if f.move == Move.UNKNOWN]
     parts = []
     for f in moving:
         label = short_label(f.evidence) if f.evidence is not None else ""
