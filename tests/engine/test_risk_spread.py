@@ -70,3 +70,14 @@ def test_a_system_files_ratings_cite_its_lines(catalogue: Catalogue) -> None:
         "Support agent (+2): system.yaml:"
     )
     assert "team lead approves Refund API (refunds above $200) (-1)" in t2.rationale
+
+
+def test_the_worked_example_in_the_rubric_is_what_the_engine_says(catalogue: Catalogue) -> None:
+    system = read_system_file(ROOT / "docs" / "examples" / "system.yaml", catalogue.capabilities)
+    model = analyze(system.description, catalogue, system=system)
+    t2 = next(f for f in model.findings if f.threat_id == "T2")
+    rubric = (ROOT / "docs" / "RISK.md").read_text(encoding="utf-8")
+    quoted = " ".join(
+        line.removeprefix(">").strip() for line in rubric.splitlines() if line.startswith(">")
+    )
+    assert t2.rationale in quoted

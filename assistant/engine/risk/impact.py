@@ -193,7 +193,7 @@ def _asset_action_stake(asset: Asset, effect: Effect, system: SystemModel) -> St
             evidence=_first(asset.evidence),
         ),
         _raise(IRREVERSIBLE[effect], FactKind.ASSET, asset.id),
-        *_approval(asset.name, asset.components, system, True),
+        *_approval(asset.name, asset.components, system, True, f"actions on {asset.name}"),
     ]
     base = EFFECT_LEVEL[effect]
     return Stake(_level(base, factors), tuple(factors), base)
@@ -210,12 +210,15 @@ def approval_controls(system: SystemModel, component_ids: Sequence[str]) -> list
     return named or [c for c in approvals if not c.applies_to]
 
 
-def _approval(name: str, ids: Sequence[str], system: SystemModel, discount: bool) -> list[Factor]:
+def _approval(
+    name: str, ids: Sequence[str], system: SystemModel, discount: bool, what: str = ""
+) -> list[Factor]:
+    """Approval's step for a stake acting through `ids` (`what`: the actions, for unknowns)."""
     deciding = approval_controls(system, ids)
     present = [c for c in deciding if c.present]
     absent = [c for c in deciding if not c.present]
     if not deciding:
-        return [_unknown(f"whether a person approves what {name} does")]
+        return [_unknown(f"whether a person approves {what or f'what {name} does'}")]
     if present and absent:
         return [
             Factor(
