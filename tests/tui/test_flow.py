@@ -281,9 +281,18 @@ async def test_filters_narrow_the_table(app_factory: AppFactory) -> None:
         app.query_one("#filter-layer", Select).value = "L2"
         await pilot.pause()
         assert 0 < table.row_count < total
-        app.query_one("#filter-risk", Select).value = "critical"
-        await pilot.pause()
-        assert table.row_count == 0
+        # Risk is graded now, so the filters are checked against the model rather than against
+        # one flat level: each risk shows exactly its L2 findings, and the levels partition them.
+        state = app.conversation.state
+        assert state.threat_model is not None
+        at_l2 = [f for f in state.threat_model.findings if f.layer == Layer.L2]
+        shown = 0
+        for level in ("low", "medium", "high", "critical"):
+            app.query_one("#filter-risk", Select).value = level
+            await pilot.pause()
+            assert table.row_count == sum(f.risk.value == level for f in at_l2)
+            shown += table.row_count
+        assert shown == len(at_l2)
 
 
 async def test_input_history(app_factory: AppFactory) -> None:
