@@ -492,3 +492,16 @@ def test_every_threat_the_rules_engine_can_propose_has_a_profile(catalogue: Cata
     proposed = {t.id for t in catalogue.of_type(ThreatEntry) if proposable(t)}
     assert proposed <= set(PROFILES), sorted(proposed - set(PROFILES))
     assert set(PROFILES) <= {t.id for t in catalogue.of_type(ThreatEntry)}
+
+
+def test_an_entry_points_kind_is_said_once(catalogue: Catalogue) -> None:
+    named = entry(EntryKind.PUBLIC_USERS).model_copy(update={"name": "public users (Anyone)"})
+    mailbox = entry(EntryKind.INBOUND_EMAIL).model_copy(update={"name": "support mailbox"})
+    assert (
+        "public users (Anyone) (untrusted) reach"
+        in rated(catalogue, "T4", system(entries=[named])).rationale()
+    )
+    assert (
+        "support mailbox (untrusted inbound e-mail) content reaches"
+        in rated(catalogue, "T5", system(entries=[mailbox])).rationale()
+    )

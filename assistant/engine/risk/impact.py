@@ -202,12 +202,15 @@ def _asset_action_stake(asset: Asset, effect: Effect, system: SystemModel) -> St
 def approval_controls(system: SystemModel, component_ids: Sequence[str]) -> list[Control]:
     """The human-approval controls that decide for these components.
 
-    The same rule as `SystemModel.approval`: controls that name one of them decide; with none,
-    controls that name no component (system-wide) do.
+    For each, `SystemModel.approvals_for` (the rule the exports use too); for none (an asset tied
+    to no component), the controls that name no component.
     """
-    approvals = [c for c in system.controls if c.kind == ControlKind.HUMAN_APPROVAL]
-    named = [c for c in approvals if set(component_ids) & set(c.applies_to)]
-    return named or [c for c in approvals if not c.applies_to]
+    if not component_ids:
+        return [
+            c for c in system.controls if c.kind == ControlKind.HUMAN_APPROVAL and not c.applies_to
+        ]
+    found = [c for i in component_ids for c in system.approvals_for(i)]
+    return list({c.id: c for c in found}.values())
 
 
 def _approval(

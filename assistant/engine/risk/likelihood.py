@@ -116,9 +116,15 @@ def _strength(exposure: Exposure, entry: EntryPoint) -> int:
 def _entry_words(entry: EntryPoint) -> str:
     kind = KIND_WORDS[entry.kind]
     trust = "untrusted" if entry.untrusted else "trusted"
-    name = entry.name.strip()
-    if not name or name.lower() in kind.lower():
+    name = " ".join(entry.name.split())
+
+    def plain(text: str) -> str:
+        return text.lower().replace("-", " ")
+
+    if not name or plain(name) in plain(kind):
         return f"{kind} ({trust})"
+    if plain(name).startswith(plain(kind)):  # the name already says the kind
+        return f"{name} ({trust})"
     return f"{name} ({trust} {kind})"
 
 
