@@ -606,6 +606,12 @@ class Finding(Record):
     """Review status."""
     question: str = ""
     """For needs-info: the question about the system whose answer settles whether it applies."""
+    attack_path: list[str] = []
+    """Ids of the entry point, components and asset the threat passes through, in order."""
+    grounding: list[Evidence] = []
+    """The user's words (or answers) that establish its preconditions and its path."""
+    placement: str = ""
+    """Why it sits at its layer, e.g. `L3: the refund tool it acts through is an L3 component`."""
     reviewer_note: str = ""
     """The reviewer's note (required when rejecting)."""
     validator_notes: list[Issue] = []
@@ -668,6 +674,19 @@ class RejectedProposal(Record):
     """What proposed it."""
 
 
+class BaselineControl(Record):
+    """A hygiene threat that applies to every LLM system, listed once per layer, not as a finding."""
+
+    threat_id: str
+    """Catalogue id of the threat, e.g. `MAS-MODEL-INCONSISTENCY`."""
+    layer: Layer
+    """The layer whose baseline it belongs to."""
+    name: str
+    """The threat's name."""
+    mitigations: list[str] = []
+    """Catalogue ids of the controls that keep it in check."""
+
+
 class ThreatModel(Record):
     """A threat model: the system, validated findings, coverage and rejected proposals."""
 
@@ -695,6 +714,8 @@ class ThreatModel(Record):
     """Analysis state per layer (L1..L7 and CL)."""
     rejected: list[RejectedProposal] = []
     """Proposals the validator rejected, with reasons."""
+    baseline: list[BaselineControl] = []
+    """Hygiene threats every LLM system faces, as baseline controls per layer."""
 
     model_config = ConfigDict(populate_by_name=True)
 

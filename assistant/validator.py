@@ -315,7 +315,9 @@ def _finding_issues(
             Code.UNGROUNDED, "cites no evidence: a finding needs at least one guidance passage"
         )
     if retrieved is not None:
-        missing = [e for e in f.evidence if e not in retrieved]
+        # A threat's own catalogue passages are always citable: they need no search.
+        own = {f.threat_id, entry.id} if entry is not None else {f.threat_id}
+        missing = [e for e in f.evidence if e not in retrieved and e.split("#")[0] not in own]
         if missing:
             yield _error(
                 Code.UNRETRIEVED_EVIDENCE,

@@ -201,12 +201,17 @@ def test_a_stated_capability_beats_the_signs(catalogue: Catalogue) -> None:
 # --- possible_with ----------------------------------------------------------------------------
 
 
-def test_no_code_execution_but_tools_leaves_t11_open(catalogue: Catalogue) -> None:
-    result = run(catalogue, "T11", model({"code-execution": False, "tools": True}))
+def test_tools_point_to_t11_while_code_execution_is_unsaid(catalogue: Catalogue) -> None:
+    result = run(catalogue, "T11", model({"tools": True}))
     assert isinstance(result, Unknown)
-    assert result.open == ("code-execution via tools",)
     assert result.question_id == "Q-ARCHITECTURE-6"
     assert [f.statement for f in result.facts] == ["capability tools is true"]
+
+
+def test_no_code_execution_rules_t11_out_even_with_tools(catalogue: Catalogue) -> None:
+    # "It cannot run code" is the user's word: tools do not reopen it.
+    result = run(catalogue, "T11", model({"code-execution": False, "tools": True}))
+    assert isinstance(result, RuledOut)
 
 
 @pytest.mark.parametrize("tools", [False, None])

@@ -175,6 +175,18 @@ def _without_code(tools: bool) -> SystemModel:
     )
 
 
+def _code_unsaid() -> SystemModel:
+    """An agent with tools that nobody said runs code or not: T11 is open, not ruled out."""
+    return system().model_copy(update={"capabilities": {"tools": True}})
+
+
+def test_stated_absence_rules_t11_out_even_with_tools(catalogue: Catalogue) -> None:
+    t11 = make_finding(threat_id="T11", layer="L3", components=["agent"])
+    v = validate_findings([t11], _without_code(tools=True), catalogue)[0]
+    assert v.outcome == Outcome.REJECTED
+    assert "contradicts-system" in codes(v)
+
+
 def test_contradicts_system_names_the_fact_and_quotes_its_evidence(catalogue: Catalogue) -> None:
     t11 = make_finding(threat_id="T11", layer="L3", components=["agent"])
     v = validate_findings([t11], _without_code(tools=False), catalogue)[0]
@@ -189,7 +201,7 @@ def test_an_open_precondition_is_no_contradiction_but_a_needs_info_warning(
     catalogue: Catalogue,
 ) -> None:
     t11 = make_finding(threat_id="T11", layer="L3", components=["agent"])
-    v = validate_findings([t11], _without_code(tools=True), catalogue)[0]
+    v = validate_findings([t11], _code_unsaid(), catalogue)[0]
     assert v.outcome == Outcome.ACCEPTED_WITH_WARNINGS
     assert codes(v) == {"needs-info"}
     assert "Does the agent generate and run code" in v.issues[0].message
@@ -200,7 +212,7 @@ def test_a_finding_marked_or_decided_gets_no_needs_info_warning(
     catalogue: Catalogue, status: str
 ) -> None:
     t11 = make_finding(threat_id="T11", layer="L3", components=["agent"], status=status)
-    v = validate_findings([t11], _without_code(tools=True), catalogue)[0]
+    v = validate_findings([t11], _code_unsaid(), catalogue)[0]
     assert v.outcome == Outcome.ACCEPTED, v.issues
 
 
@@ -215,7 +227,7 @@ def test_a_rejected_finding_may_agree_with_the_system(catalogue: Catalogue) -> N
 
 def test_a_proposal_with_open_preconditions_is_kept_as_needs_info(catalogue: Catalogue) -> None:
     raw = finding(threat_id="T11", layer="L3", components=["agent"])
-    parsed, v = check_proposal(raw, _without_code(tools=True), catalogue)
+    parsed, v = check_proposal(raw, _code_unsaid(), catalogue)
     assert v.outcome == Outcome.ACCEPTED, v.issues
     assert parsed is not None and parsed.status.value == "needs-info"
     assert parsed.question.startswith("Does the agent generate and run code")

@@ -14,7 +14,7 @@ from assistant.engine.coverage import coverage
 from assistant.engine.extract import extract
 from assistant.engine.gate import gate
 from assistant.engine.naming import system_name
-from assistant.engine.rules import propose
+from assistant.engine.rules import baseline_controls, propose
 from assistant.knowledge.catalogue import Catalogue
 from assistant.schema import (
     Component,
@@ -222,6 +222,7 @@ def analyze(
         findings=_renumber(findings),
         coverage=coverage(system, findings, catalogue),
         rejected=rejected,
+        baseline=baseline_controls(system, catalogue),
     )
 
 

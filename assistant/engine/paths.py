@@ -84,7 +84,7 @@ SINKS: dict[str, tuple[Sink, ...]] = {
     "T7": (_acting,),
     "T8": (_acting,),
     "T9": (_agent,),
-    "T10": (_acting,),
+    "T10": (),  # only where a human approves: see `_sinks`
     "T11": (_code,),
     "T12": (_agent,),
     "T13": (_agent,),

@@ -17,13 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from assistant.engine.paths import AttackPath, path_for
 from assistant.engine.risk import rate
+from assistant.engine.scenario import scenario
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ChainEntry, ThreatEntry, ThreatFamily
-from assistant.knowledge.preconditions import Applies, Precondition, Unknown, check
+from assistant.knowledge.preconditions import Applies, Fact, Precondition, Unknown, check
+from assistant.retrieval.passages import entry_passages
 from assistant.schema import (
+    BaselineControl,
     Component,
     Engine,
+    Evidence,
     FindingStatus,
     Layer,
     SystemModel,
@@ -59,7 +64,10 @@ def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
     threats = [t for t in catalogue.of_type(ThreatEntry) if proposable(t)]
     checks = {t.id: check(t, system, catalogue) for t in threats}
     proposals = [
-        p for t in threats if isinstance(checks[t.id], Applies) for p in _for_threat(t, system)
+        p
+        for t in threats
+        if isinstance(checks[t.id], Applies)
+        for p in _for_threat(t, system, checks[t.id].facts)
     ]
     proposals += _needs_info(threats, checks, system)
     anchors: set[str] = set()
@@ -105,7 +113,7 @@ def _needs_info(
             or not result.facts
         ):
             continue
-        finding = next(_for_threat(threat, system), None)
+        finding = next(_for_threat(threat, system, result.facts), None)
         if finding is None:
             continue
         asked.add(result.question)
@@ -118,19 +126,69 @@ def _needs_info(
     return found
 
 
-def _for_threat(threat: ThreatEntry, system: SystemModel) -> Iterator[dict[str, Any]]:
-    present = system.layers_present()
+def _for_threat(
+    threat: ThreatEntry, system: SystemModel, held: Sequence[Fact] = ()
+) -> Iterator[dict[str, Any]]:
+    if threat.baseline:
+        return  # listed once per layer as a baseline control (`baseline_controls`)
+    path = path_for(threat.id, system)
+    placed = _placement(threat, system, path)
+    if placed is None:
+        return
+    layer, why = placed
+    components = (path.component_ids if path else []) or _components_at(system, layer)
+    yield _finding(threat, layer, components, system, path, why, held)
+
+
+def _placement(
+    threat: ThreatEntry, system: SystemModel, path: AttackPath | None
+) -> tuple[Layer, str] | None:
+    """The layer a finding sits at, and why: where the component that embodies it lives.
+
+    The component where the threat does its harm decides (the tool it acts through, the store
+    it poisons); else the first of the threat's layers the path passes through; else the first
+    the system describes. A core threat with none of these still sits at its home layer: every
+    agent has a model, infrastructure and logs even when the user did not describe them.
+    """
     layers = [layer for layer in threat.layers if layer != Layer.CL]
+    sink = path.sink if path else None
+    if sink is not None:
+        here = [layer for layer in layers if layer in sink.layers]
+        if here:
+            return here[0], f"{here[0].value}: {sink.name} ({sink.kind}) is where it does harm"
+    on_path = [system.component(i) for i in (path.component_ids if path else [])]
+    for layer in layers:
+        for component in on_path:
+            if component is not None and layer in component.layers:
+                return layer, f"{layer.value}: {component.name} on its path sits there"
+    present = system.layers_present()
     here = [layer for layer in layers if layer in present]
     if here:
-        layer = here[0]
-    elif threat.family == ThreatFamily.CORE and layers:
-        # A core threat applies to any agent that meets its preconditions, even when the user
-        # has not described the layer it lives at (every agent has a model, infrastructure, logs).
-        layer = layers[0]
-    else:
-        return
-    yield _finding(threat, layer, _components_at(system, layer), system)
+        return here[0], f"{here[0].value}: the first of its layers this system describes"
+    if threat.family == ThreatFamily.CORE and layers:
+        return layers[0], f"{layers[0].value}: its home layer; no component is described there"
+    return None
+
+
+def baseline_controls(system: SystemModel, catalogue: Catalogue) -> list[BaselineControl]:
+    """Hygiene threats that fit every LLM system, once per layer, instead of one finding each."""
+    if not system.components:
+        return []
+    present = system.layers_present()
+    found: list[BaselineControl] = []
+    for threat in catalogue.of_type(ThreatEntry):
+        if not threat.baseline or not isinstance(check(threat, system, catalogue), Applies):
+            continue
+        layers = [layer for layer in threat.layers if layer in present] or threat.layers[:1]
+        found.append(
+            BaselineControl(
+                threat_id=threat.id,
+                layer=layers[0],
+                name=threat.name,
+                mitigations=threat.mitigations[:3],
+            )
+        )
+    return found
 
 
 def _for_chain(
@@ -178,6 +236,25 @@ def _for_chain(
     yield finding
 
 
+def grounding(held: Sequence[Fact], system: SystemModel, path: AttackPath | None) -> list[Evidence]:
+    """The user's words behind a finding: the facts that meet its preconditions, and its path."""
+    found: list[Evidence] = [e for fact in held for e in fact.evidence[:1]]
+    found += list(path.evidence) if path else []
+    if not found:
+        # Nothing on a path or in a precondition: the parts it concerns are what the user said.
+        found = [
+            e
+            for c in system.components
+            if c.kind in ("agent", "application")
+            for e in c.evidence[:1]
+        ]
+    unique: list[Evidence] = []
+    for item in found:
+        if item not in unique:
+            unique.append(item)
+    return unique[:6]
+
+
 def _components_at(system: SystemModel, layer: Layer) -> list[str]:
     here = [c.id for c in system.components if layer in c.layers]
     if here:
@@ -195,17 +272,27 @@ def _names(system: SystemModel, ids: list[str]) -> str:
 
 
 def _finding(
-    threat: ThreatEntry, layer: Layer, components: list[str], system: SystemModel
+    threat: ThreatEntry,
+    layer: Layer,
+    components: list[str],
+    system: SystemModel,
+    path: AttackPath | None = None,
+    placement: str = "",
+    held: Sequence[Fact] = (),
 ) -> dict[str, Any]:
     rating = rate(threat, system, components)
+    sink = path.sink if path else None
     return {
         "id": "",
         "threat_id": threat.id,
         "layer": layer.value,
         "chain_layers": [],
-        "title": f"{threat.name} ({layer.value})",
-        "scenario": f"{threat.summary} Here this concerns {_names(system, components)}.",
+        "title": f"{threat.name} through {sink.name}" if sink else f"{threat.name} ({layer.value})",
+        "scenario": scenario(threat.id, threat.summary, system, path),
         "components": components,
+        "attack_path": [s.id for s in path.steps] if path else [],
+        "grounding": [e.model_dump(mode="json") for e in grounding(held, system, path)],
+        "placement": placement,
         "agentic_factors": [
             f.value for f in system.agentic_factors if f.entry_id in threat.factors
         ],
@@ -213,6 +300,7 @@ def _finding(
         "impact": rating.impact.value,
         "rationale": rating.rationale(),
         "mitigations": [{"id": m, "text": ""} for m in threat.mitigations[:3]],
-        "evidence": [],
+        # The threat's own catalogue passages: cited at once, with no search to wait for.
+        "evidence": [p.id for p in entry_passages(threat)][:2],
         "provenance": {"engine": Engine.RULES.value, "created": utc_now().isoformat()},
     }

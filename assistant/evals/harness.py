@@ -145,7 +145,10 @@ def run_once(runner: Runner, case: LoadedCase, catalogue: Catalogue) -> RunResul
     findings = tuple(
         (catalogue.resolve(f.threat_id) or f.threat_id, f.layer) for f in model.findings
     )
-    return RunResult(findings, len(model.rejected), usage, time.perf_counter() - start)
+    baseline = tuple((b.threat_id, b.layer) for b in model.baseline)
+    return RunResult(
+        findings, len(model.rejected), usage, time.perf_counter() - start, baseline=baseline
+    )
 
 
 def run_eval(

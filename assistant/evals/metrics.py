@@ -43,6 +43,9 @@ class RunResult:
         usage: Tokens and cost of the run.
         wall_seconds: How long the run took.
         error: One line if the run failed (it then counts as a run that found nothing).
+        baseline: Threats the run listed as baseline controls instead of findings: they cover
+            an expected threat (the report addresses it) but are not findings, so they count
+            for recall and never for precision or against `not_expected`.
     """
 
     findings: tuple[FindingKey, ...] = ()
@@ -50,6 +53,7 @@ class RunResult:
     usage: Usage = field(default_factory=Usage)
     wall_seconds: float = 0.0
     error: str | None = None
+    baseline: tuple[FindingKey, ...] = ()
 
 
 class ReportModel(BaseModel):
@@ -187,8 +191,9 @@ def stability(sets: Sequence[frozenset[FindingKey]]) -> float | None:
 
 def _run_counts(case: LoadedCase, run: RunResult) -> Counts:
     found = run.findings
-    matched = [t for t in case.targets if any(matches(t, f) for f in found)]
-    agnostic = [t for t in case.targets if any(f[0] == t.threat for f in found)]
+    covered = found + run.baseline
+    matched = [t for t in case.targets if any(matches(t, f) for f in covered)]
+    agnostic = [t for t in case.targets if any(f[0] == t.threat for f in covered)]
     core = [t for t in case.targets if t.core]
     hits = {f[0] for f in found} & set(case.forbidden)
     return Counts(
@@ -217,7 +222,7 @@ def score_case(case: LoadedCase, runs: Sequence[RunResult]) -> CaseReport:
             threat=t.threat,
             ref=t.ref,
             layers=list(t.layers),
-            hits=sum(1 for run in runs if any(matches(t, f) for f in run.findings)),
+            hits=sum(1 for run in runs if any(matches(t, f) for f in run.findings + run.baseline)),
             found_at=sorted({f[1] for f in everything if f[0] == t.threat}, key=_layer_order),
         )
         for t in case.targets

@@ -31,6 +31,7 @@ from assistant.export.common import (
     top_risks,
 )
 from assistant.export.escape import md
+from assistant.export.evidence import evidence_label
 from assistant.export.markdown_system import appendix_section, system_section
 from assistant.export.matrix import risk_matrix_markdown
 from assistant.knowledge import Catalogue
@@ -52,6 +53,7 @@ def markdown_report(model: ThreatModel, cat: Catalogue) -> str:
         _header(model, cat),
         _summary(model, cat),
         system_section(model),
+        _baseline(model, cat),
         _findings(model, cat),
         _chains(model, cat),
         _coverage(model),
@@ -162,6 +164,10 @@ def _finding(f: Finding, cat: Catalogue, names: dict[str, str]) -> list[str]:
     if f.reviewer_note:
         lines.append(f"- **Reviewer note:** {md(f.reviewer_note)}")
     lines.append(f"- **Components:** {', '.join(components) or 'none named'}")
+    if f.attack_path:
+        lines.append(f"- **Path:** {' -> '.join(md(names.get(i, i)) for i in f.attack_path)}")
+    if f.placement:
+        lines.append(f"- **Layer:** {md(f.placement)}")
     factors = ", ".join(a.value for a in f.agentic_factors)
     lines.append(f"- **Agentic factors:** {factors or 'none'}")
     if f.chain_layers:
@@ -172,7 +178,9 @@ def _finding(f: Finding, cat: Catalogue, names: dict[str, str]) -> list[str]:
         entry = cat.mitigation(m.id)
         name = f"{entry.id} {entry.name}" if entry else f"{m.id} (not a catalogue mitigation)"
         lines.append(f"  - {md(name)}" + (f": {md(m.text)}" if m.text else ""))
-    lines.append("- **Evidence:**" + ("" if f.evidence else " none cited"))
+    lines.append("- **Evidence:**" + ("" if f.evidence or f.grounding else " none cited"))
+    for said in f.grounding:
+        lines.append(f"  - {evidence_label(said)}")
     for passage in f.evidence:
         lines.append(f"  - {md(passage)}: {_citation(cat, passage)}")
     p = f.provenance
@@ -181,6 +189,23 @@ def _finding(f: Finding, cat: Catalogue, names: dict[str, str]) -> list[str]:
         made_by[-1] += f" v{p.prompt_version}"
     lines.append(f"- **Provenance:** {', '.join(md(x) for x in made_by)}")
     return lines
+
+
+def _baseline(model: ThreatModel, cat: Catalogue) -> str:
+    """Hygiene every LLM system needs, once per layer, rather than as N findings."""
+    if not model.baseline:
+        return ""
+    lines = [
+        "## Baseline controls",
+        "",
+        "Threats every LLM system faces whatever its design; they are listed once here, with the "
+        "controls that keep them in check, instead of as findings.",
+        "",
+    ]
+    for b in sorted(model.baseline, key=lambda b: (LAYER_ORDER.index(b.layer), b.threat_id)):
+        controls = ", ".join(md(m) for m in b.mitigations) or "none listed"
+        lines.append(f"- **{b.layer.value}** {_threat_label(cat, b.threat_id)}: {controls}")
+    return "\n".join(lines)
 
 
 def _citation(cat: Catalogue, passage: str) -> str:

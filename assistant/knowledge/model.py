@@ -174,6 +174,9 @@ class ThreatEntry(Entry):
     """Controls whose presence defeats the threat: a control of one of these kinds, stated
     present without a limiting scope over every acting component, rules the threat out."""
     factors: list[Text] = []
+    baseline: bool = False
+    """A hygiene threat every LLM system faces whatever its facts (model inconsistency, generic
+    logging): reported once per layer as a baseline control, never as a finding."""
     decision_step: Text | None = None
     mitigations: list[Text] = []
     asi_top10: list[Text] = []

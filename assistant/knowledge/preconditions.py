@@ -13,8 +13,8 @@ How the preconditions combine:
 
 1. every capability in `requires` is present;
 2. when `requires_any` is given, at least one of its capabilities is present. When all of them
-   are stated absent but a `possible_with` capability is present, the threat stays open
-   (`Unknown`) instead of ruled out;
+   are stated absent it is ruled out; while they are unsaid, a present `possible_with`
+   capability is a fact that points to it (`Unknown` with that fact);
 3. no control in `absent_controls` is stated present, without a limiting scope, over every
    acting component (agents and tools).
 
@@ -158,13 +158,10 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
         possible = [c for c in threat.possible_with if system.capabilities.get(c) is True]
         if present:
             held += present
-        elif len(denied) == len(states) and possible:
-            # Ruled out as stated, but a capability that may stand in for it is present.
-            held += [_flag(system, c) for c in possible]
-            absent += denied
-            first = threat.requires_any[0]
-            unsettled += [(f"{'/'.join(threat.requires_any)} via {c}", first) for c in possible]
         elif len(denied) == len(states):
+            # Stated absent is ruled out, whatever else is present: "it cannot run code" rules
+            # out T11 even in an agent with tools (a `possible_with` capability only points to
+            # the threat while the user has not said).
             ruled.append(RuledOut(threat.id, " or ".join(threat.requires_any), tuple(denied)))
         else:
             # Unsaid: a present `possible_with` capability is a fact that points to it.

@@ -161,7 +161,12 @@ def test_hybrid_analysis_end_to_end(catalogue: Catalogue) -> None:
     # No multi-agent threats: the model's extraction ruled multi-agent out.
     assert not {"T12", "T13", "T14"} & {f.threat_id for f in result.findings}
     # Evidence cites only what was retrieved; every layer call searched guidance.
-    assert all(e in {"T6#0", "T1#0", "T2#0"} for f in result.findings for e in f.evidence)
+    # (a threat's own catalogue passages need no search, so the rules findings cite theirs).
+    assert all(
+        e in {"T6#0", "T1#0", "T2#0"} or e.split("#")[0] == f.threat_id
+        for f in result.findings
+        for e in f.evidence
+    )
     assert len(retriever.queries) == 3
     # Bounded calls: 1 extraction + 3 layers (+2 repairs) + 1 cross-layer + 1 safety net.
     assert len(model.history) == 8

@@ -310,7 +310,7 @@ ASSETS: tuple[tuple[DataClass, str], ...] = (
     (
         DataClass.MONEY,
         r"refunds?|payments?|payouts?|transfers?|funds?|money|wallets?|treasury|invoices?|"
-        r"purchase orders?|purchases?|bank accounts?|credit cards?|usdc|eth|btc|"
+        r"purchase orders?|bank accounts?|credit cards?|usdc|eth|btc|"
         r"crypto\w*|tokens? (?:transfers?|swaps?)|trades?|trading|expenses?|reimburse\w*|"
         r"budgets?|\$\s?\d+|\u20ac\s?\d+|\u00a3\s?\d+|\d+ (?:usd|eur|gbp|dollars|euros)",
     ),

@@ -1006,7 +1006,7 @@ def _delta(reading: _Reading) -> SystemDelta:
             # that disagree are a question for the user, kept false until answered (safer for
             # the findings that need it: they stay out rather than appear on a guess).
             capabilities[name] = False
-            evidence[name] = [r[1] for r in negative]
+            evidence[name] = _unique([r[1] for r in negative])[:3]
             if explicit_positive and not _same_clause(negative, explicit_positive):
                 quotes = " / ".join(f'"{r[1].quote}"' for r in (negative[0], explicit_positive[0]))
                 unknowns.append(
