@@ -369,6 +369,11 @@ class MaestroApp(App[None]):
             if target:
                 self.query_one(target).focus()
 
+    @on(TabbedContent.TabActivated, "#side")
+    def _reviewing(self, event: TabbedContent.TabActivated) -> None:
+        # The findings table needs width for its titles; the other tabs leave it to the chat.
+        self.set_class(event.pane.id == "tab-findings", "-reviewing")
+
     def action_zoom(self) -> None:
         """Give the side panel the whole screen, or restore the layout."""
         if self.screen.maximized is not None:

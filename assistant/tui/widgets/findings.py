@@ -27,8 +27,16 @@ STATUS_STYLE = {
     FindingStatus.NEEDS_INFO: ("? needs-info", "yellow"),
     FindingStatus.DRAFT: ("draft", ""),
 }
-# Decision columns first, so a narrow terminal still shows what matters for review.
-COLUMNS = ("ID", "Layer", "Risk", "Status", "Title", "Threat")
+# What a reviewer decides on comes first and compact: the id, the review state and risk in one
+# cell, then the title, so an 80-column terminal shows at least 30 characters of every title.
+COLUMNS = ("ID", "Risk", "Title", "Layer", "Threat")
+STATUS_GLYPH: dict[FindingStatus, str] = {
+    FindingStatus.ACCEPTED: "✓",
+    FindingStatus.REJECTED: "✗",
+    FindingStatus.NEEDS_INFO: "?",
+    FindingStatus.DRAFT: "·",
+}
+RISK_SHORT = {"critical": "crit", "high": "high", "medium": "med", "low": "low"}
 THREAT_WIDTH = 14
 TITLE_WIDTH = 48
 
@@ -138,13 +146,14 @@ class FindingsView(Vertical):
         table.clear()
         shown = [f for f in self._findings if self._wanted(f)]
         for f in shown:
-            status, style = STATUS_STYLE[f.status]
+            _, style = STATUS_STYLE[f.status]
+            decided = Text(f"{STATUS_GLYPH[f.status]} ", style=style)
+            decided.append(RISK_SHORT[f.risk.value], style=RISK_STYLE[f.risk])
             table.add_row(
                 Text(f.id),
+                decided,
+                Text(f.title, overflow="ellipsis", no_wrap=True, style=style),
                 Text(f.layer.value),
-                Text(f.risk.value, style=RISK_STYLE[f.risk]),
-                Text(status, style=style),
-                Text(f.title, overflow="ellipsis", no_wrap=True),
                 Text(f.threat_id, overflow="ellipsis", no_wrap=True),
                 key=f.id,
             )
