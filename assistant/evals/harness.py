@@ -147,7 +147,15 @@ def run_once(runner: Runner, case: LoadedCase, catalogue: Catalogue) -> RunResul
     )
     baseline = tuple((b.threat_id, b.layer) for b in model.baseline)
     return RunResult(
-        findings, len(model.rejected), usage, time.perf_counter() - start, baseline=baseline
+        findings,
+        len(model.rejected),
+        usage,
+        time.perf_counter() - start,
+        baseline=baseline,
+        # Grounded: it quotes the user and cites a catalogue passage. A path: one with at least
+        # two stops (an entry point or agent, and where the threat does harm).
+        grounded=sum(1 for f in model.findings if f.grounding and f.evidence),
+        with_path=sum(1 for f in model.findings if len(f.attack_path) >= 2),
     )
 
 

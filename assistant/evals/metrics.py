@@ -54,6 +54,8 @@ class RunResult:
     wall_seconds: float = 0.0
     error: str | None = None
     baseline: tuple[FindingKey, ...] = ()
+    grounded: int = 0
+    with_path: int = 0
 
 
 class ReportModel(BaseModel):
@@ -78,6 +80,8 @@ class Counts(ReportModel):
     matching_findings: int = 0
     rejected: int = 0
     not_expected_hits: int = 0
+    grounded: int = 0
+    with_path: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: v + getattr(other, k) for k, v in self.model_dump().items()})
@@ -93,6 +97,8 @@ class Ratios(ReportModel):
     extended_recall: float | None
     layer_agnostic_recall: float | None
     rejection_rate: float | None
+    grounded_share: float | None = None
+    path_share: float | None = None
 
 
 class ItemOutcome(ReportModel):
@@ -169,6 +175,8 @@ def ratios(counts: Counts) -> dict[str, float | None]:
         "extended_recall": _ratio(counts.extended_matched, counts.extended_expected),
         "layer_agnostic_recall": _ratio(counts.layer_agnostic_matched, counts.expected),
         "rejection_rate": _ratio(counts.rejected, counts.findings + counts.rejected),
+        "grounded_share": _ratio(counts.grounded, counts.findings),
+        "path_share": _ratio(counts.with_path, counts.findings),
     }
 
 
@@ -210,6 +218,8 @@ def _run_counts(case: LoadedCase, run: RunResult) -> Counts:
         matching_findings=sum(1 for f in found if any(matches(t, f) for t in case.targets)),
         rejected=run.rejected,
         not_expected_hits=len(hits),
+        grounded=run.grounded,
+        with_path=run.with_path,
     )
 
 

@@ -47,6 +47,8 @@ AGGREGATE_ROWS: list[tuple[str, Callable[[Aggregate], str]]] = [
     ("layer-agnostic recall", lambda a: _num(a.layer_agnostic_recall)),
     ("not_expected violations", lambda a: str(a.not_expected_violations)),
     ("validator rejection rate", lambda a: _num(a.rejection_rate)),
+    ("findings with grounded evidence", lambda a: _num(a.grounded_share)),
+    ("findings naming a concrete path", lambda a: _num(a.path_share)),
     ("stability (mean Jaccard)", lambda a: _num(a.stability)),
     ("tokens", lambda a: f"{a.tokens:,}"),
     ("cost", lambda a: _cost(a.cost_usd)),
