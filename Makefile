@@ -39,6 +39,8 @@ bench: setup
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_retrieval.py
+	$(BIN)/python benchmarks/bench_extraction.py
+	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_tui.py --quick
 
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).
