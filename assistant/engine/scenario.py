@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.engine.paths import AttackPath
+from assistant.engine.reading.lexicon import ACTION
+from assistant.engine.reading.text import normalise
 from assistant.schema import Component, ControlKind, SystemModel
 
 # {entry}: where the attack comes in; {agent}; {sink}: where it does harm; {gate}: the approval it
@@ -123,7 +125,7 @@ def parts(system: SystemModel, path: AttackPath | None) -> Parts:
     return Parts(
         entry=entry,
         agent=the(next((s.name for s in path.steps if _is_agent(system, s.id)), agent)),
-        sink=the(sink.name) if sink else "its tools",
+        sink=_sink_name(sink) if sink else "its tools",
         gate=_gate(system, sink),
         stake=f"putting {stake} at stake" if stake else "",
         actor=_actor(system, sink),
@@ -138,6 +140,13 @@ def the(name: str) -> str:
 
 
 _DETERMINERS = {"the", "a", "an", "its", "our", "their", "your", "anyone", "someone", "public"}
+
+
+def _sink_name(sink: Component) -> str:
+    """A tool named by its verb reads as an action ("its 'book slots' action"), else "the X"."""
+    if sink.kind == "tool" and ACTION.match(normalise(sink.name).text):
+        return f"its \u201c{sink.name}\u201d action"
+    return the(sink.name)
 
 
 def _is_agent(system: SystemModel, ident: str) -> bool:
@@ -170,7 +179,16 @@ def scenario(threat_id: str, summary: str, system: SystemModel, path: AttackPath
     p = parts(system, path)
     pattern = PATTERNS.get(threat_id)
     slots = {**p.__dict__, "actor": the(p.actor)}
-    told = pattern.format(**slots) if pattern else _first_sentence(summary)
+    if pattern:
+        told = pattern.format(**slots)
+    elif path is not None and path.sink is not None:
+        # No pattern of our own yet: the catalogue's statement, then where it lands here.
+        told = (
+            f"{_first_sentence(summary)} Here that is {p.agent} acting through {p.sink}, "
+            f"{p.gate}{p.stake}"
+        )
+    else:
+        told = _first_sentence(summary)
     told = told.replace(", .", ".").replace(",  ", ", ").replace(" ,", ",").rstrip(", ")
     if not told.endswith("."):
         told += "."
