@@ -210,7 +210,8 @@ class Evidence(Record):
             return f"answer to {self.question_id}" + (f': "{self.quote}"' if self.quote else "")
         if self.kind == EvidenceKind.CORRECTION:
             return f"corrected in the chat: {self.quote}"
-        return f'"{self.quote}"'
+        # One line: a quote that spans a line break in the description is read on one line.
+        return f'"{" ".join(self.quote.split())}"'
 
 
 class Effect(StrEnum):

@@ -178,7 +178,10 @@ def path_for(threat_id: str, system: SystemModel) -> AttackPath | None:
     starts: list[str] = []
     if threat_id in INPUT_DRIVEN:
         starts = [e.id for e in _by_exposure(system.entry_points) if e.untrusted]
-    agents = [c.id for c in system.components if c.kind == "agent"]
+    # Named agents first: "peer agents" only stands for agents the text counts but does not name.
+    agents = sorted(
+        (c.id for c in system.components if c.kind == "agent"), key=lambda i: i == "peer-agents"
+    )
     for start in [*starts, *agents]:
         for sink in sinks:
             route = _route(graph, start, sink.id)

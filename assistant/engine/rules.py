@@ -213,16 +213,33 @@ def _for_chain(
     )
     if anchor is None:
         return
+    # Every link must be instantiated on a real path of this system, and the links must sit at
+    # two or more layers: otherwise the "chain" only restates single-layer findings.
+    links = [(t, path_for(t.id, system)) for t in applicable]
+    if any(path is None for _, path in links):
+        return
+    placed = [(t, path, _placement(t, system, path)) for t, path in links]
+    if len({where[0] for _, _, where in placed if where}) < 2:
+        return
     components: list[str] = []
-    for layer in chain.chain_layers:
-        components += [c for c in _components_at(system, layer) if c not in components]
+    evidence: list[Evidence] = []
+    for _, path, _ in placed:
+        assert path is not None  # checked above
+        components += [c for c in path.component_ids if c not in components]
+        evidence += [e for e in path.evidence if e not in evidence]
     finding = _finding(anchor, Layer.CL, components, system)
     finding["chain_layers"] = [layer.value for layer in chain.chain_layers]
     finding["title"] = f"{chain.name} ({', '.join(t.id for t in applicable)})"
+    # Told from this system's own paths, link by link; no example's text is reused.
+    steps = [
+        f"{t.name} ({where[0].value if where else 'CL'}): {path.render() if path else ''}"
+        for t, path, where in placed
+    ]
     finding["scenario"] = (
-        f"{chain.summary} In {system.name or 'this system'} the chain runs through "
-        f"{_names(system, components)}, crossing {', '.join(finding['chain_layers'])}."
+        f"In {system.name or 'this system'}, " + "; this opens the way to ".join(steps) + "."
     )
+    finding["grounding"] = [e.model_dump(mode="json") for e in evidence[:6]]
+    finding["attack_path"] = components
     # The finding cites the anchor threat, so only the chain's mitigations the catalogue links
     # to that threat are cited (the others address the chain's other threats); the anchor's
     # own mitigations fill the rest.

@@ -116,7 +116,7 @@ class Parts:
 
 def parts(system: SystemModel, path: AttackPath | None) -> Parts:
     """The slots for one finding, from its path (or the system's main agent without one)."""
-    agent = the(next((c.name for c in system.components if c.kind == "agent"), "agent"))
+    agent = the(next((c.name for c in system.components if _is_named_agent(c)), "agent"))
     if path is None:
         return Parts("its inputs", agent, "its tools", "", "", "a person")
     sink = path.sink
@@ -151,7 +151,12 @@ def _sink_name(sink: Component) -> str:
 
 def _is_agent(system: SystemModel, ident: str) -> bool:
     component = system.component(ident)
-    return component is not None and component.kind == "agent"
+    return component is not None and _is_named_agent(component)
+
+
+def _is_named_agent(component: Component) -> bool:
+    # "peer agents" stands for agents the text counts but does not name: never the protagonist.
+    return component.kind == "agent" and component.id != "peer-agents"
 
 
 def _gate(system: SystemModel, sink: Component | None) -> str:

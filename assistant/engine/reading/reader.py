@@ -882,33 +882,23 @@ _ARTICLE = lx.rx(r"a|an|the|our|their|its|one|needs?|requires?|with|without|afte
 
 
 def _role(reading: _Reading, clause: _Clause, human: re.Match[str]) -> str:
+    """The role that approves, with the word before it when that qualifies it ("team lead")."""
     s, e = clause.norm.source_span(*human.span())
-    # Take the role with the word before it when that is a qualifier ("team lead", "on-call").
     before = reading.source[max(clause.seg.start, s - 20) : s].split()
-    qualifier = (
-        before[-1]
-        if before
-        and before[-1].isalpha()
-        and before[-1].lower()
-        not in {
-            "a",
-            "an",
-            "the",
-            "by",
-            "our",
-            "their",
-            "and",
-            "or",
-            "of",
-            "to",
-            "must",
-            "from",
-            "any",
-            "every",
-        }
-        else ""
+    word = before[-1] if before else ""
+    qualifies = (
+        word.isalpha()
+        and not _ARTICLE.fullmatch(word.lower())
+        and not (_NOT_QUALIFIER.fullmatch(word.lower()))
     )
-    return f"{qualifier} {reading.source[s:e]}".strip()
+    return f"{word if qualifies else ''} {reading.source[s:e]}".strip()
+
+
+# Words that stand before a role without qualifying it ("must the physician", "by a nurse").
+_NOT_QUALIFIER = lx.rx(
+    r"by|and|or|of|to|from|for|in|on|at|with|must|has|have|will|who|that|then|when|if|any|"
+    r"every|each|all|some|no|is|are|was|were|be|only|also|still|always|can|may|should"
+)
 
 
 def _control(

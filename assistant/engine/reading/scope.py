@@ -89,15 +89,22 @@ def scope(clause: str, keyed: bool = False) -> Scope:
     # Repeated cues are coordination ("no memory and no tools") and keep the scope going; a
     # "without" after another cue cancels it ("nothing goes out without approval": approval
     # is required), until the next cue.
+    # A scope that stopped early (at a comma or a new subject) leaves later cues to open their
+    # own: "do not use MCP, there is no registry, and no plugins are loaded".
     opened: int | None = None
+    closes = len(clause)
     for cue in cues:
+        if opened is not None and cue.start() >= closes:
+            spans.append((opened, closes))
+            opened = None
         if opened is None:
             opened = cue.start()
+            closes = _scope_end(clause, opened)
         elif cue.group(0) == "without":
             spans.append((opened, cue.start()))
             opened = None
     if opened is not None:
-        spans.append((opened, _scope_end(clause, opened)))
+        spans.append((opened, closes))
     post = POST_NEGATION.search(clause)
     if post:
         spans.append((0, post.start()))
