@@ -58,3 +58,14 @@ def test_a_threat_without_a_pattern_falls_back_to_the_catalogue_summary() -> Non
     system = system_from_description(SHOP)
     told = scenario("MAS-SOMETHING", "First sentence. Second one.", system, None)
     assert told == "First sentence."
+
+
+def test_documents_others_edit_reach_the_agent_through_the_index() -> None:
+    system = system_from_description(
+        "Our help bot answers customers from a knowledge base in Pinecone; the wiki articles it "
+        "indexes can be edited by anyone in the community."
+    )
+    path = path_for("MAS-VECTOR-DB-POISONING", system)
+    assert path is not None
+    assert path.steps[0].id == "entry-retrieved-documents"
+    assert path.sink is not None and path.sink.kind == "vector-store"

@@ -8,9 +8,11 @@ that establish its ends, so it is as traceable as a stated one.
 
 from __future__ import annotations
 
-from assistant.schema import Component, DataFlow, EntryPoint, Evidence, TrustBoundary
+from assistant.schema import Component, DataFlow, EntryKind, EntryPoint, Evidence, TrustBoundary
 
 _STORES = {"vector-store", "knowledge-base", "database"}
+# Entry points whose content is stored and retrieved rather than read directly.
+_INDEXED = {EntryKind.RETRIEVED_DOCUMENTS}
 _MEMORY = {"memory", "shared-memory"}
 _CALLED = {"tool", "external-api", "code-runner", "mcp-server", "plugin", "llm", "model-server"}
 
@@ -56,8 +58,19 @@ def flows(
     for source, target, evidence in stated:
         if source in by_id and target in by_id:
             add(source, target, f"{by_id[source].name} to {by_id[target].name}", [evidence])
+    stores = [c for c in components if c.kind in _STORES]
     for entry in entries:
-        add(entry.id, primary.id, f"{entry.name} reaches the agent", entry.evidence[:1])
+        if entry.kind in _INDEXED and stores:
+            # Documents others write reach the agent through the index built from them.
+            store = stores[0]
+            add(
+                entry.id,
+                store.id,
+                f"{entry.name} are indexed into {store.name}",
+                entry.evidence[:1],
+            )
+        else:
+            add(entry.id, primary.id, f"{entry.name} reaches the agent", entry.evidence[:1])
     for component in components:
         agent = owner(component)
         ends = [*agent.evidence[:1], *component.evidence[:1]]
