@@ -10,6 +10,7 @@ The JSON Schema of `ThreatModel` is committed at `docs/schema/threat-model.schem
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -212,6 +213,15 @@ class Evidence(Record):
             return f"corrected in the chat: {self.quote}"
         # One line: a quote that spans a line break in the description is read on one line.
         return f'"{" ".join(self.quote.split())}"'
+
+
+def distinct(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Evidence without repeats, in first-seen order (evidence is not hashable)."""
+    seen: list[Evidence] = []
+    for item in evidence:
+        if item not in seen:
+            seen.append(item)
+    return seen
 
 
 class Effect(StrEnum):

@@ -20,6 +20,7 @@ from assistant.schema import (
     EntryPoint,
     Evidence,
     SystemModel,
+    distinct,
 )
 
 Sink = Callable[[Component], bool]
@@ -259,7 +260,7 @@ def _path(system: SystemModel, route: list[str], sink: Component) -> AttackPath:
     for control in system.controls:
         if sink.id in control.applies_to:
             evidence += control.evidence[:1]
-    return AttackPath(tuple(steps), sink, entry, tuple(_unique(evidence)))
+    return AttackPath(tuple(steps), sink, entry, tuple(distinct(evidence)))
 
 
 def _note(system: SystemModel, component: Component) -> str:
@@ -285,11 +286,3 @@ def _stake(system: SystemModel, sink: Component) -> tuple[DataClass, str] | None
     if cls is None:
         return None
     return cls, named.get(cls, cls.value.replace("-", " "))
-
-
-def _unique(items: list[Evidence]) -> list[Evidence]:
-    seen: list[Evidence] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen

@@ -32,6 +32,7 @@ from assistant.schema import (
     FindingStatus,
     Layer,
     SystemModel,
+    distinct,
     utc_now,
 )
 
@@ -265,11 +266,7 @@ def grounding(held: Sequence[Fact], system: SystemModel, path: AttackPath | None
             if c.kind in ("agent", "application")
             for e in c.evidence[:1]
         ]
-    unique: list[Evidence] = []
-    for item in found:
-        if item not in unique:
-            unique.append(item)
-    return unique[:6]
+    return distinct(found)[:6]
 
 
 def _components_at(system: SystemModel, layer: Layer) -> list[str]:

@@ -35,6 +35,7 @@ from assistant.schema import (
     EvidenceKind,
     Layer,
     SystemDelta,
+    distinct,
 )
 
 # Quotes longer than this are cut to the words around the match.
@@ -996,7 +997,7 @@ def _delta(reading: _Reading) -> SystemDelta:
             # that disagree are a question for the user, kept false until answered (safer for
             # the findings that need it: they stay out rather than appear on a guess).
             capabilities[name] = False
-            evidence[name] = _unique([r[1] for r in negative])[:3]
+            evidence[name] = distinct([r[1] for r in negative])[:3]
             if explicit_positive and not _same_clause(negative, explicit_positive):
                 quotes = " / ".join(f'"{r[1].quote}"' for r in (negative[0], explicit_positive[0]))
                 unknowns.append(
@@ -1004,7 +1005,7 @@ def _delta(reading: _Reading) -> SystemDelta:
                 )
         else:
             capabilities[name] = True
-            evidence[name] = _unique([r[1] for r in readings])[:3]
+            evidence[name] = distinct([r[1] for r in readings])[:3]
     _implied(reading, capabilities, evidence)
     components = _fold_providers(list(reading.components.values()))
     if capabilities.get("multi-agent") is False:
@@ -1134,14 +1135,6 @@ def _same_clause(
     a: list[tuple[bool, Evidence, bool]], b: list[tuple[bool, Evidence, bool]]
 ) -> bool:
     return any(x[1].start == y[1].start for x in a for y in b)
-
-
-def _unique(items: list[Evidence]) -> list[Evidence]:
-    seen: list[Evidence] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
 
 
 _DEFINING_KINDS = {

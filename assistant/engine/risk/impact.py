@@ -163,15 +163,7 @@ def _tool_stake(
     tool: Component, effect: Effect, system: SystemModel, discount: bool = True
 ) -> Stake:
     factors = [
-        Factor(
-            axis=Axis.IMPACT,
-            move=Move.SETS,
-            level=LEVELS[EFFECT_LEVEL[effect]].value,
-            reason=f"{tool.name} {EFFECT_WORDS[effect]}",
-            fact_kind=FactKind.COMPONENT,
-            fact_id=tool.id,
-            evidence=_first(tool.evidence),
-        )
+        _sets(effect, f"{tool.name} {EFFECT_WORDS[effect]}", FactKind.COMPONENT, tool.id, tool)
     ]
     if effect in IRREVERSIBLE:
         factors.append(_raise(IRREVERSIBLE[effect], FactKind.COMPONENT, tool.id))
@@ -181,16 +173,29 @@ def _tool_stake(
     return Stake(_level(base, factors), tuple(factors), base)
 
 
+def _sets(
+    effect: Effect, reason: str, kind: FactKind, fact_id: str, fact: Component | Asset
+) -> Factor:
+    """The factor that sets impact from what an action does to the world."""
+    return Factor(
+        axis=Axis.IMPACT,
+        move=Move.SETS,
+        level=LEVELS[EFFECT_LEVEL[effect]].value,
+        reason=reason,
+        fact_kind=kind,
+        fact_id=fact_id,
+        evidence=_first(fact.evidence),
+    )
+
+
 def _asset_action_stake(asset: Asset, effect: Effect, system: SystemModel) -> Stake:
     factors = [
-        Factor(
-            axis=Axis.IMPACT,
-            move=Move.SETS,
-            level=LEVELS[EFFECT_LEVEL[effect]].value,
-            reason=f"the system {EFFECT_WORDS[effect]} ({asset.name})",
-            fact_kind=FactKind.ASSET,
-            fact_id=asset.id,
-            evidence=_first(asset.evidence),
+        _sets(
+            effect,
+            f"the system {EFFECT_WORDS[effect]} ({asset.name})",
+            FactKind.ASSET,
+            asset.id,
+            asset,
         ),
         _raise(IRREVERSIBLE[effect], FactKind.ASSET, asset.id),
         *_approval(asset.name, asset.components, system, True, f"actions on {asset.name}"),
