@@ -1,5 +1,6 @@
 """Supply-chain guards: exact pins, no compromised litellm, no unexpected start-up hooks."""
 
+import hashlib
 import re
 import site
 import sys
@@ -11,6 +12,9 @@ from tests.conftest import ROOT
 COMPROMISED = re.compile(r"^1\.(82\.[78]|107\.)")
 # .pth files run code at every interpreter start; litellm 1.82.8 shipped one to steal secrets.
 EXPECTED_PTH = {"distutils-precedence.pth", "_maestro_tm.pth"}
+# coverage's hook starts measurement in subprocesses and does nothing unless COVERAGE_PROCESS_START
+# is set. It is allowed by content, not by name: a changed hook under the same name fails.
+PINNED_PTH = {"a1_coverage.pth": "ef2ed06d19867ec669c09a804060666a9cd5e383af0a9d11aa2de79b77d448e8"}
 
 
 def test_installed_litellm_is_not_a_compromised_release() -> None:
@@ -47,5 +51,11 @@ def test_pyproject_dependencies_are_exact_pins() -> None:
 def test_no_unexpected_pth_files_in_site_packages() -> None:
     dirs = {Path(p) for p in site.getsitepackages()} | {Path(site.getusersitepackages())}
     dirs |= {Path(p) for p in sys.path if p.endswith("site-packages")}
-    found = {p.name for d in dirs if d.is_dir() for p in d.glob("*.pth")}
-    assert found <= EXPECTED_PTH, f"unexpected start-up hooks: {sorted(found - EXPECTED_PTH)}"
+    hooks = [p for d in dirs if d.is_dir() for p in d.glob("*.pth")]
+    found = {p.name for p in hooks}
+    allowed = EXPECTED_PTH | set(PINNED_PTH)
+    assert found <= allowed, f"unexpected start-up hooks: {sorted(found - allowed)}"
+    for hook in hooks:
+        if hook.name in PINNED_PTH:
+            digest = hashlib.sha256(hook.read_bytes()).hexdigest()
+            assert digest == PINNED_PTH[hook.name], f"{hook} changed: {digest}"
