@@ -8,6 +8,8 @@ that establish its ends, so it is as traceable as a stated one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from assistant.schema import Component, DataFlow, EntryKind, EntryPoint, Evidence, TrustBoundary
 
 _STORES = {"vector-store", "knowledge-base", "database"}
@@ -15,6 +17,28 @@ _STORES = {"vector-store", "knowledge-base", "database"}
 _INDEXED = {EntryKind.RETRIEVED_DOCUMENTS}
 _MEMORY = {"memory", "shared-memory"}
 _CALLED = {"tool", "external-api", "code-runner", "mcp-server", "plugin", "llm", "model-server"}
+
+
+@dataclass
+class _Drawing:
+    """The flows drawn so far, one per (source, target) pair."""
+
+    found: list[DataFlow] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, source: str, target: str, description: str, evidence: list[Evidence]) -> None:
+        if (source, target) in self.seen or source == target:
+            return
+        self.seen.add((source, target))
+        self.found.append(
+            DataFlow(
+                id=f"flow-{len(self.found) + 1}",
+                source=source,
+                target=target,
+                description=description,
+                evidence=evidence,
+            )
+        )
 
 
 def flows(
@@ -34,60 +58,49 @@ def flows(
     primary = agents[0]
     sentence_of = sentence_of or {}
     by_id = {c.id: c for c in components}
-    found: list[DataFlow] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(source: str, target: str, description: str, evidence: list[Evidence]) -> None:
-        if (source, target) in seen or source == target:
-            return
-        seen.add((source, target))
-        found.append(
-            DataFlow(
-                id=f"flow-{len(found) + 1}",
-                source=source,
-                target=target,
-                description=description,
-                evidence=evidence,
-            )
-        )
-
-    def owner(component: Component) -> Component:
-        here = sentence_of.get(component.id, -2)
-        return next((a for a in agents if sentence_of.get(a.id, -3) == here), primary)
-
+    drawing = _Drawing()
     for source, target, evidence in stated:
         if source in by_id and target in by_id:
-            add(source, target, f"{by_id[source].name} to {by_id[target].name}", [evidence])
-    stores = [c for c in components if c.kind in _STORES]
+            text = f"{by_id[source].name} to {by_id[target].name}"
+            drawing.add(source, target, text, [evidence])
+    _entry_flows(drawing, entries, primary, [c for c in components if c.kind in _STORES])
+    for component in components:
+        here = sentence_of.get(component.id, -2)
+        agent = next((a for a in agents if sentence_of.get(a.id, -3) == here), primary)
+        _component_flows(drawing, agent, component)
+    for other in agents[1:]:
+        if not any(other.id in (f.source, f.target) for f in drawing.found):
+            ends = [*primary.evidence[:1], *other.evidence[:1]]
+            text = f"{primary.name} and {other.name} exchange messages"
+            drawing.add(primary.id, other.id, text, ends)
+    return drawing.found
+
+
+def _entry_flows(
+    drawing: _Drawing, entries: list[EntryPoint], primary: Component, stores: list[Component]
+) -> None:
     for entry in entries:
         if entry.kind in _INDEXED and stores:
             # Documents others write reach the agent through the index built from them.
-            store = stores[0]
-            add(
-                entry.id,
-                store.id,
-                f"{entry.name} are indexed into {store.name}",
-                entry.evidence[:1],
-            )
+            text = f"{entry.name} are indexed into {stores[0].name}"
+            drawing.add(entry.id, stores[0].id, text, entry.evidence[:1])
         else:
-            add(entry.id, primary.id, f"{entry.name} reaches the agent", entry.evidence[:1])
-    for component in components:
-        agent = owner(component)
-        ends = [*agent.evidence[:1], *component.evidence[:1]]
-        if component.kind in _CALLED:
-            add(agent.id, component.id, f"{agent.name} calls {component.name}", ends)
-        elif component.kind in _STORES:
-            add(component.id, agent.id, f"{agent.name} reads {component.name}", ends)
-        elif component.kind == "log-store":
-            add(agent.id, component.id, f"{agent.name} records to {component.name}", ends)
-        elif component.kind in _MEMORY:
-            add(agent.id, component.id, f"{agent.name} writes to {component.name}", ends)
-            add(component.id, agent.id, f"{agent.name} reads back {component.name}", ends)
-    for other in agents[1:]:
-        if not any(other.id in (f.source, f.target) for f in found):
-            ends = [*primary.evidence[:1], *other.evidence[:1]]
-            add(primary.id, other.id, f"{primary.name} and {other.name} exchange messages", ends)
-    return found
+            text = f"{entry.name} reaches the agent"
+            drawing.add(entry.id, primary.id, text, entry.evidence[:1])
+
+
+def _component_flows(drawing: _Drawing, agent: Component, component: Component) -> None:
+    """How the agent that owns a component uses it: calls, reads, records or remembers."""
+    ends = [*agent.evidence[:1], *component.evidence[:1]]
+    if component.kind in _CALLED:
+        drawing.add(agent.id, component.id, f"{agent.name} calls {component.name}", ends)
+    elif component.kind in _STORES:
+        drawing.add(component.id, agent.id, f"{agent.name} reads {component.name}", ends)
+    elif component.kind == "log-store":
+        drawing.add(agent.id, component.id, f"{agent.name} records to {component.name}", ends)
+    elif component.kind in _MEMORY:
+        drawing.add(agent.id, component.id, f"{agent.name} writes to {component.name}", ends)
+        drawing.add(component.id, agent.id, f"{agent.name} reads back {component.name}", ends)
 
 
 def boundaries(components: list[Component], entries: list[EntryPoint]) -> list[TrustBoundary]:

@@ -1,0 +1,105 @@
+"""Agents named in the description ("intake agent", `intake_agent`, a bot called "Ava")."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.state import Clause, Reading, clause_evidence, slug
+from assistant.schema import AgenticFactor, Component, Evidence, Layer
+
+_NAMED_AGENT = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]* )?[a-z][\w-]*) "
+    r"(agent|bot|chatbot|robot|assistant|copilot|worker)s?(?![\w-])"
+)
+# A name given to the agent: `a bot called "Ava"`, `assistant "Kit"`.
+_AGENT_NOUN = r"(?:agent|bot|chatbot|robot|assistant|copilot)"
+_QUOTE_OPEN = r"[\"\u201c'`]"
+_QUOTE_CLOSE = r"[\"\u201d'`]"
+# A name given to the agent, on normalised text (punctuation stands apart): `a bot called
+# "ava"`, `a bot for it , " kit "`, `kit , an agent that ...`, `" kit " is our assistant`.
+_GIVEN_NAME = re.compile(
+    rf"{_AGENT_NOUN}s?(?: for [\w ]{{1,20}}?)?(?: ,)? (?:(?:called|named|nicknamed|dubbed) "
+    rf"(?:{_QUOTE_OPEN} )?|{_QUOTE_OPEN} )([a-z][\w-]{{1,30}})(?= {_QUOTE_CLOSE}| ,| \.|$)|"
+    rf"(?:^|, )(?:{_QUOTE_OPEN} )?([a-z][\w-]{{2,30}})(?: {_QUOTE_CLOSE})? (?:,|is) "
+    rf"(?:an?|our|the) (?:[\w-]+ ){{0,3}}{_AGENT_NOUN}\b|"
+    rf"(?:call|named) (?:it|him|her) (?:{_QUOTE_OPEN} )?([a-z][\w-]{{1,30}})"
+)
+_NOT_GIVEN = lx.rx(r"it|this|that|which|who|one|the|a|an|our|them|there|here|we|i|and|or|so")
+_NOT_A_NAME = lx.rx(
+    r"a|an|the|this|that|our|its|their|each|every|one|single|ai|llm|other|another|multi|sub|peer|"
+    r"same|main|autonomous|agentic|user|software|no|any|which|new|first|second|third|rogue|"
+    r"malicious|of|internal|all|external|human|two|three|four|five|several|multiple|many|more|"
+    r"and|or|is|as|by|to|with|for|coding|virtual|smart|helpful|simple|small|personal|digital|"
+    r"intelligent|chat|support|an ai|conversational|generative|gen|llm-based|ai-powered"
+)
+_GENERIC_AGENT_NAMES = {"support", "chat", "coding", "virtual", "personal", "digital"}
+
+
+def agents(reading: Reading, clauses: list[Clause]) -> None:
+    """Named agents ("intake agent", `intake_agent`), and the primary agent."""
+    named: list[tuple[str, Evidence]] = []
+    first_agentish: Evidence | None = None
+    for clause in clauses:
+        if clause.scope.hypothetical:
+            continue
+        for name, evidence in _names(reading, clause):
+            first_agentish = first_agentish or evidence
+            if name and all(name != n for n, _ in named):
+                named.append((name, evidence))
+        if first_agentish is None:
+            word = lx.AGENT_WORD.search(clause.text)
+            if word and not clause.scope.covers(*word.span()):
+                first_agentish = clause_evidence(reading, clause, *word.span())
+    # "Clinic scheduling assistant" (a heading) and "scheduling assistant" are one agent.
+    merged: list[tuple[str, Evidence]] = []
+    for name, evidence in sorted(named, key=lambda n: len(n[0])):
+        if not any(name.endswith(" " + m) or name == m for m, _ in merged):
+            merged.append((name, evidence))
+    named = sorted(merged, key=lambda n: n[1].start or 0)
+    for name, evidence in named:
+        reading.add(
+            Component(
+                id=slug(name), name=name, kind="agent", layers=[Layer.L3], evidence=[evidence]
+            )
+        )
+    distinct = [n for n, _ in named if n.split()[0] not in _GENERIC_AGENT_NAMES]
+    if len(distinct) >= 2:
+        reading.settle("multi-agent", True, named[1][1], True)
+        if AgenticFactor.AGENT_TO_AGENT not in reading.factors:
+            reading.factors.append(AgenticFactor.AGENT_TO_AGENT)
+    agents = [c for c in reading.components.values() if c.kind == "agent"]
+    if first_agentish is not None and not any(c.id != "peer-agents" for c in agents):
+        reading.add(
+            Component(
+                id="agent",
+                name="the agent",
+                kind="agent",
+                layers=[Layer.L3],
+                evidence=[first_agentish],
+            )
+        )
+
+
+def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
+    """Agent nouns in a clause with the name they carry ("" for a bare "the agent")."""
+    found: list[tuple[str, Evidence]] = []
+    for match in _NAMED_AGENT.finditer(clause.text):
+        if clause.scope.covers(match.start(2), match.end(2)):
+            continue  # "there is no agent loop": the noun is negated
+        words, noun = match.group(1).split(), match.group(2)
+        # Keep qualifiers from the noun backwards until one is no part of a name.
+        kept: list[str] = []
+        for word in reversed(words):
+            if _NOT_A_NAME.fullmatch(word) and word not in _GENERIC_AGENT_NAMES:
+                break
+            kept.insert(0, word)
+        name = f"{' '.join(kept)} {noun}" if kept else ""
+        found.append((name, clause_evidence(reading, clause, *match.span())))
+    for given in _GIVEN_NAME.finditer(clause.text):
+        if clause.scope.covers(*given.span()):
+            continue
+        name = next((g for g in given.groups() if g), "").strip()
+        if name and not (_NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name)):
+            found.append((name, clause_evidence(reading, clause, *given.span())))
+    return found

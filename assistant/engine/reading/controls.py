@@ -1,0 +1,209 @@
+"""Controls: human approval per action (who approves, for which tools), and the others.
+
+Sandboxing, allowlists, rate limits, audit logging, authentication, authorisation and
+guardrails are read per clause; approvals are read once tools are known, so each approval can
+name the tools it applies to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.state import (
+    MAX_QUOTE,
+    Clause,
+    Reading,
+    clause_evidence,
+    compiled,
+    slug,
+)
+from assistant.engine.reading.text import normalise
+from assistant.schema import AgenticFactor, Control, ControlKind
+
+
+def other_controls(reading: Reading, clause: Clause) -> None:
+    """Controls other than approval, present unless the clause negates them.
+
+    Sandboxing, allowlists, rate limits, audit logging, authentication, authorisation and
+    guardrails ("not in a sandbox" records a sandbox as absent).
+    """
+    if clause.scope.hypothetical:
+        return
+    for kind, pattern in lx.CONTROLS:
+        match = compiled(pattern).search(clause.text)
+        by_key = (
+            match is None
+            and bool(clause.seg.context)
+            and bool(lx.CONTROL_KEYS[kind].search(clause.seg.context))
+        )
+        if match is None and not by_key:
+            continue
+        span = match.span() if match else (0, len(clause.text))
+        present = not (clause.scope.covers(*span) or (by_key and clause.scope.negative_value))
+        if any(c.kind == kind and c.present == present for c in reading.controls):
+            continue
+        reading.controls.append(
+            Control(
+                id=f"{kind.value}-{len(reading.controls) + 1}",
+                kind=kind,
+                present=present,
+                scope=reading.source[clause.seg.start : clause.seg.end][:MAX_QUOTE],
+                evidence=[clause_evidence(reading, clause, *span)],
+            )
+        )
+
+
+def approvals(reading: Reading, clause: Clause) -> None:
+    """Human approval (or its stated absence) for the actions a clause names."""
+    text = clause.text
+    if clause.scope.hypothetical:
+        return
+    context = clause.seg.context
+    if context and lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:
+        _control(reading, clause, re.match(r".*", text), False, "")  # type: ignore[arg-type]
+        return
+    if context and lx.APPROVAL_KEY.search(context) and not clause.scope.negated:
+        human = lx.HUMAN.search(text)
+        actor = _actor(reading, clause, human)
+        _control(reading, clause, re.match(r".*", text), True, actor)  # type: ignore[arg-type]
+        return
+    approval = lx.APPROVAL.search(text)
+    automatic = lx.AUTOMATIC.search(text)
+    if automatic and not clause.scope.covers(*automatic.span()):
+        _control(reading, clause, automatic, False, "")
+    if approval and not lx.AGENT_REVIEWER.search(text):
+        human = lx.HUMAN.search(text)
+        stem = approval.group(0).split()[0][:5]
+        passive = re.search(
+            r"(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
+            rf"until|before|without|no) (?:\w+ )?{re.escape(stem)}",
+            text,
+        )
+        named_gate = approval.group(0).startswith(
+            ("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must")
+        )
+        if human or passive or named_gate:
+            present = not clause.scope.covers(*approval.span())
+            actor = _actor(reading, clause, human)
+            _control(reading, clause, approval, present, actor)
+
+
+_POSSESSIVE_ACTOR = re.compile(
+    r"((?:[a-z][\w-]* )?[a-z][\w-]*) ['\u2019]s (?:approval|sign-?off|ok|okay|review|go-ahead|consent|confirmation)"
+    r"|(?:approved|reviewed|signed off|confirmed|authori[sz]ed) by (?:a |an |the |our |one of our )?((?:[a-z][\w-]* )?[a-z][\w-]*)"
+)
+
+
+def _actor(reading: Reading, clause: Clause, human: re.Match[str] | None) -> str:
+    """Who approves: "a receptionist's approval", "approved by the duty manager", a role."""
+    named = _POSSESSIVE_ACTOR.search(clause.text)
+    if named:
+        words = [w for w in (named.group(1) or named.group(2)).split() if not _ARTICLE.fullmatch(w)]
+        if words:
+            return " ".join(words)
+    if human is None:
+        return ""
+    return _role(reading, clause, human)
+
+
+_ARTICLE = lx.rx(r"a|an|the|our|their|its|one|needs?|requires?|with|without|after|until")
+
+
+def _role(reading: Reading, clause: Clause, human: re.Match[str]) -> str:
+    """The role that approves, with the word before it when that qualifies it ("team lead")."""
+    s, e = clause.norm.source_span(*human.span())
+    before = reading.source[max(clause.seg.start, s - 20) : s].split()
+    word = before[-1] if before else ""
+    qualifies = (
+        word.isalpha()
+        and not _ARTICLE.fullmatch(word.lower())
+        and not (_NOT_QUALIFIER.fullmatch(word.lower()))
+    )
+    return f"{word if qualifies else ''} {reading.source[s:e]}".strip()
+
+
+# Words that stand before a role without qualifying it ("must the physician", "by a nurse").
+_NOT_QUALIFIER = lx.rx(
+    r"by|and|or|of|to|from|for|in|on|at|with|must|has|have|will|who|that|then|when|if|any|"
+    r"every|each|all|some|no|is|are|was|were|be|only|also|still|always|can|may|should"
+)
+
+
+def _control(
+    reading: Reading, clause: Clause, match: re.Match[str], present: bool, actor: str
+) -> None:
+    # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
+    # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
+    start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+    words = set(normalise(reading.source, start, end).text.split()) | set(
+        clause.seg.context.split()
+    )
+    live = [t for t in reading.tool_words if t in reading.components]
+    key = clause.seg.key
+    keyed = slug(reading.source[key[0] : key[1]]) if key else ""
+    applies = (
+        [keyed]
+        if keyed in live
+        else sorted(t for t in live if _shares(words, reading.tool_words[t]))
+    )
+    if not applies:
+        # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
+        applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
+    evidence = clause_evidence(reading, clause, *match.span())
+    reading.controls.append(
+        Control(
+            id=f"approval-{len(reading.controls) + 1}",
+            kind=ControlKind.HUMAN_APPROVAL,
+            present=present,
+            applies_to=applies,
+            scope=_scope(reading, clause, start, end),
+            actor=actor if present else "",
+            evidence=[evidence],
+        )
+    )
+    reading.settle("human-in-loop", present, evidence, present)
+    if not present and AgenticFactor.AUTONOMY not in reading.factors:
+        reading.factors.append(AgenticFactor.AUTONOMY)
+
+
+def _scope(reading: Reading, clause: Clause, start: int, end: int) -> str:
+    """The words that say which actions a control covers: its sentence, with its keys."""
+    text = reading.source[start:end] if end - start <= MAX_QUOTE else ""
+    text = text or reading.source[clause.seg.start : clause.seg.end]
+    if clause.seg.key:
+        text = f"{reading.source[clause.seg.key[0] : clause.seg.key[1]]}: {text}"
+    return text[:MAX_QUOTE]
+
+
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "to",
+    "of",
+    "and",
+    "or",
+    "any",
+    "all",
+    "every",
+    "each",
+    "for",
+    "in",
+    "on",
+    "by",
+    "it",
+    "its",
+    "is",
+    "are",
+}
+
+
+def _shares(words: set[str], tool_words: set[str]) -> bool:
+    """Whether a clause and a tool share a content word (stems of five letters count)."""
+    content = {w for w in tool_words - _STOP if len(w) > 2}
+    stems = {w[:5] for w in content if len(w) >= 5}
+    return bool(content & words) or any(w[:5] in stems for w in words if len(w) >= 5)
+
+
+# --- the delta -------------------------------------------------------------------------------

@@ -1,0 +1,132 @@
+"""Entry points, asset classes and the flows a clause states between named components."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled
+from assistant.engine.reading.text import normalise
+from assistant.schema import Asset, EntryPoint
+
+
+def entries(reading: Reading, clause: Clause) -> None:
+    """Ways into the system a clause names (a web chat, an inbox, a webhook), once each."""
+    if clause.scope.hypothetical:
+        return
+    for kind, pattern in lx.ENTRY_POINTS:
+        match = compiled(pattern).search(clause.text)
+        if match is None or clause.scope.covers(*match.span()) or kind.value in reading.entries:
+            continue
+        if kind in lx.NEEDS_INBOUND and not lx.INBOUND.search(clause.text):
+            continue  # "a lead approves in Slack" is a channel, not a way in
+        evidence = clause_evidence(reading, clause, *match.span())
+        s, e = clause.norm.source_span(*match.span())
+        label = kind.value.replace("-", " ").replace("email", "e-mail")
+        words = reading.source[s:e]
+        reading.entries[kind.value] = EntryPoint(
+            id=f"entry-{kind.value}",
+            name=label if words.lower() == label else f"{label} ({words})",
+            kind=kind,
+            untrusted=kind not in lx.TRUSTED_ENTRIES,
+            evidence=[evidence],
+        )
+
+
+def assets(reading: Reading, clause: Clause) -> None:
+    """Classes of data a clause names (health records, payment data), once each."""
+    if clause.scope.hypothetical:
+        return
+    for data_class, pattern in lx.ASSETS:
+        match = compiled(pattern).search(clause.text)
+        if match is None or clause.scope.covers(*match.span()):
+            continue
+        if data_class.value in reading.assets:
+            continue
+        s, e = clause.norm.source_span(*match.span())
+        reading.assets[data_class.value] = Asset(
+            id=f"asset-{data_class.value}",
+            name=reading.source[s:e],
+            data_class=data_class,
+            evidence=[clause_evidence(reading, clause, *match.span())],
+        )
+
+
+_TRANSFER = lx.rx(
+    r"hands?(?: off)?|handed|passes|passed|sends?|sent|forwards?|delegates?|routes?|writes?|"
+    r"posts?|pushes?|publishes?|stores?|saves?|puts?|reports?|returns?|escalates?|feeds?|"
+    r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
+)
+_INTO = lx.rx(r"to|into|in|onto|on")
+_FROM = lx.rx(r"from|in|out of")
+_READS = lx.rx(
+    r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
+)
+
+
+def stated_flows(reading: Reading, clause: Clause) -> None:
+    """Flows a clause states between components it names.
+
+    "The planner hands plans to the executor", "the scout writes to the blackboard", "it reads
+    from the registry".
+    """
+    if clause.scope.hypothetical or clause.scope.negated:
+        return
+    text = clause.text
+    verb = _TRANSFER.search(text)
+    if verb is None:
+        return
+    mentions = _mentions(reading, text)
+    before = [m for m in mentions if m[1] <= verb.start()]
+    after = [m for m in mentions if m[1] >= verb.end()]
+    # The subject is the agent (or store) named first, not whatever stands nearest the verb:
+    # in "the agent uses GPT-4o, reads receipts from email" the agent reads, not the model.
+    kinds = {c.id: c.kind for c in reading.components.values()}
+    actors = [m for m in before if kinds.get(m[0]) != "llm"]
+    agents = [m for m in actors if kinds.get(m[0]) == "agent"]
+    pronoun = re.match(r"(?:it|they|then|and)\b", text)
+    subject = (agents or actors)[0][0] if actors else (_primary(reading) if pronoun else "")
+    if not subject or not after:
+        return
+    other = after[0][0]
+    if other == subject:
+        return
+    reads = bool(_READS.fullmatch(verb.group(0)))
+    source, target = (other, subject) if reads else (subject, other)
+    evidence = clause_evidence(reading, clause, verb.start(), verb.end())
+    reading.stated_flows.append((source, target, evidence))
+
+
+_FLOW_ENDS = {
+    "agent",
+    "database",
+    "memory",
+    "vector-store",
+    "knowledge-base",
+    "shared-memory",
+    "registry",
+    "external-api",
+    "log-store",
+    "llm",
+}
+
+
+def _mentions(reading: Reading, text: str) -> list[tuple[str, int]]:
+    """Components whose name (or its main word) occurs in a normalised clause, by position."""
+    found: list[tuple[str, int]] = []
+    for component in reading.components.values():
+        # Tools are left out: their flows are derived from who uses them, and a tool's name
+        # often holds the very verb a flow would be read from.
+        if component.kind not in _FLOW_ENDS:
+            continue
+        name = normalise(component.name).text
+        at = text.find(name)
+        if at == -1 and " " in name and component.kind == "agent":
+            at = text.find(name.split()[0] + " ")
+        if at != -1:
+            found.append((component.id, at))
+    return sorted(found, key=lambda m: m[1])
+
+
+def _primary(reading: Reading) -> str:
+    return next((c.id for c in reading.components.values() if c.kind == "agent"), "")

@@ -1,0 +1,187 @@
+"""Resolve a reading into a system-model delta: settle capabilities, fold, imply, derive."""
+
+from __future__ import annotations
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.derive import boundaries, flows
+from assistant.engine.reading.state import Reading
+from assistant.engine.reading.text import sentences
+from assistant.schema import (
+    Component,
+    EntryKind,
+    Evidence,
+    SystemDelta,
+    distinct,
+)
+
+
+def delta(reading: Reading) -> SystemDelta:
+    """The system-model delta a reading supports: contradictions become open questions."""
+    capabilities: dict[str, bool] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    unknowns = list(reading.unknowns)
+    for name, readings in reading.capabilities.items():
+        if name == "human-in-loop" and any(r[0] for r in readings):
+            # One approval is enough for humans to be in the loop, however many actions run
+            # automatically beside it.
+            readings = [r for r in readings if r[0]]
+        negative = [r for r in readings if r[0] is False]
+        explicit_positive = [r for r in readings if r[0] is True and r[2]]
+        if negative:
+            # A statement that rules a capability out beats a mention; two explicit statements
+            # that disagree are a question for the user, kept false until answered (safer for
+            # the findings that need it: they stay out rather than appear on a guess).
+            capabilities[name] = False
+            evidence[name] = distinct([r[1] for r in negative])[:3]
+            if explicit_positive and not _same_clause(negative, explicit_positive):
+                quotes = " / ".join(f'"{r[1].quote}"' for r in (negative[0], explicit_positive[0]))
+                unknowns.append(
+                    f"The description seems to say both yes and no about {name}: {quotes}. Which is it?"
+                )
+        else:
+            capabilities[name] = True
+            evidence[name] = distinct([r[1] for r in readings])[:3]
+    _implied(reading, capabilities, evidence)
+    components = _fold_providers(list(reading.components.values()))
+    if capabilities.get("multi-agent") is False:
+        components = [c for c in components if c.id != "peer-agents"]
+    for kind in ("tools", "rag", "memory", "code-execution", "mcp", "plugins"):
+        if capabilities.get(kind) is False:
+            components = [c for c in components if not _defines(c, kind)]
+    entries = list(reading.entries.values())
+    primary = next((c.id for c in components if c.kind == "agent"), "")
+    entries = [e.model_copy(update={"target": primary}) for e in entries]
+    return SystemDelta(
+        components=components,
+        capabilities=capabilities,
+        capability_evidence=evidence,
+        controls=reading.controls,
+        entry_points=entries,
+        assets=list(reading.assets.values()),
+        data_flows=flows(components, entries, reading.stated_flows, _sentences(reading)),
+        trust_boundaries=boundaries(components, entries),
+        agentic_factors=reading.factors,
+        unknowns=unknowns,
+        assumptions=reading.assumptions,
+    )
+
+
+_PROVIDER_NAME = lx.rx(r"(?:amazon )?bedrock|azure openai|vertex ai|openai|anthropic|google")
+
+
+def _fold_providers(components: list[Component]) -> list[Component]:
+    """A model named with its provider is one model: the provider becomes part of its hosting."""
+    models = [c for c in components if c.kind == "llm" and c.evidence]
+    drop: set[str] = set()
+    for provider in models:
+        if not _PROVIDER_NAME.fullmatch(provider.name.lower()):
+            continue
+        same = [
+            m
+            for m in models
+            if m is not provider
+            and m.id not in drop
+            and not _PROVIDER_NAME.fullmatch(m.name.lower())
+            and m.evidence[0].start == provider.evidence[0].start
+        ]
+        if same:
+            drop.add(provider.id)
+    out: list[Component] = []
+    for c in components:
+        if c.id in drop:
+            continue
+        providers = [
+            p.name
+            for p in models
+            if p.id in drop
+            and c.kind == "llm"
+            and p.evidence[0].start == (c.evidence[0].start if c.evidence else -1)
+        ]
+        if providers:
+            hosting = ", ".join([f"via {providers[0]}", *([c.hosting] if c.hosting else [])])
+            c = c.model_copy(update={"hosting": hosting})
+        out.append(c)
+    return out
+
+
+# Entry points through which people or systems outside the organisation reach the system.
+_OUTSIDE = {EntryKind.PUBLIC_USERS, EntryKind.OTHER_AGENTS}
+
+
+def _implied(
+    reading: Reading, capabilities: dict[str, bool], evidence: dict[str, list[Evidence]]
+) -> None:
+    """Capabilities that follow from others, each with the evidence it follows from.
+
+    Only what a reviewer would write down without asking: no other agents and no MCP means no
+    inter-agent protocol; no tools means no MCP servers or plugins; a model used through a
+    provider's API is not self-hosted; a plain application that calls a model once neither
+    plans, calls tools nor runs code.
+    """
+
+    def imply(name: str, value: bool, because: str) -> None:
+        if name not in capabilities and because in evidence:
+            capabilities[name] = value
+            evidence[name] = evidence[because][:1]
+
+    outside = [e for e in reading.entries.values() if e.kind in _OUTSIDE]
+    if outside and "external-facing" not in capabilities:
+        capabilities["external-facing"] = True
+        evidence["external-facing"] = outside[0].evidence[:1]
+    if capabilities.get("multi-agent") is False and capabilities.get("mcp") is not True:
+        imply("agent-protocol", False, "multi-agent")
+    if capabilities.get("tools") is False:
+        imply("mcp", False, "tools")
+        imply("plugins", False, "tools")
+    if capabilities.get("memory") is False and capabilities.get("rag") is False:
+        imply("shared-knowledge", False, "memory")
+    models = [c for c in reading.components.values() if c.kind == "llm" and c.evidence]
+    if "self-hosted-model" not in capabilities and models:
+        hosted = [m for m in models if m.hosting.startswith("provider")]
+        if hosted and not any(m.hosting == "self-hosted" for m in models):
+            capabilities["self-hosted-model"] = False
+            evidence["self-hosted-model"] = hosted[0].evidence[:1]
+        elif any(m.hosting == "self-hosted" for m in models):
+            capabilities["self-hosted-model"] = True
+            evidence["self-hosted-model"] = [
+                m.evidence[0] for m in models if m.hosting == "self-hosted"
+            ][:1]
+    if reading.non_agentic is not None and not any(
+        c.kind == "agent" for c in reading.components.values()
+    ):
+        for name in ("planning", "tools", "code-execution", "mcp", "multi-agent", "agent-protocol"):
+            if name not in capabilities:
+                capabilities[name] = False
+                evidence[name] = [reading.non_agentic]
+
+
+def _sentences(reading: Reading) -> dict[str, int]:
+    """The sentence each component was first named in (for owner agents of tools)."""
+    spans = sentences(reading.source)
+    found: dict[str, int] = {}
+    for ident, at in reading.positions.items():
+        found[ident] = next((n for n, (s, e) in enumerate(spans) if s <= at < e), -1)
+    return found
+
+
+def _same_clause(
+    a: list[tuple[bool, Evidence, bool]], b: list[tuple[bool, Evidence, bool]]
+) -> bool:
+    return any(x[1].start == y[1].start for x in a for y in b)
+
+
+_DEFINING_KINDS = {
+    "tools": {"tool"},
+    "rag": {"vector-store", "knowledge-base"},
+    "memory": {"memory", "shared-memory"},
+    "code-execution": {"code-runner"},
+    "mcp": {"mcp-server"},
+    "plugins": {"plugin"},
+}
+
+
+def _defines(component: Component, capability: str) -> bool:
+    """Whether a component exists only because of a capability the user ruled out."""
+    if capability == "tools":
+        return component.kind == "tool" and component.id == "tools"
+    return component.kind in _DEFINING_KINDS[capability]

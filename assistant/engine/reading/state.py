@@ -1,0 +1,131 @@
+"""The state of one reading: the clauses read and the facts found so far, with their evidence.
+
+Shared by the reader's passes (`vocabulary`, `tools`, `agents`, `controls`, `mentions`) and
+resolved into a system-model delta by `resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.scope import Scope
+from assistant.engine.reading.text import Norm, Segment
+from assistant.schema import (
+    AgenticFactor,
+    Asset,
+    Component,
+    Control,
+    EntryPoint,
+    Evidence,
+    EvidenceKind,
+)
+
+# Quotes longer than this are cut to the words around the match.
+MAX_QUOTE = 160
+# Component kinds whose negated mention rules out the capability it defines ("no vector store",
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def compiled(text: str) -> re.Pattern[str]:
+    """A vocabulary or lexicon pattern, compiled once."""
+    if text not in _COMPILED:
+        _COMPILED[text] = lx.rx(text)
+    return _COMPILED[text]
+
+
+def slug(text: str) -> str:
+    """A component id from a name: lower case, dashes, at most 40 characters."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "component"
+
+
+@dataclass
+class Clause:
+    """One clause (or keyed value) with its normalised text and negation scope."""
+
+    seg: Segment
+    norm: Norm
+    scope: Scope
+
+    @property
+    def text(self) -> str:
+        """The normalised text of the clause (lower case, punctuation apart)."""
+        return self.norm.text
+
+
+@dataclass
+class Reading:
+    """What has been read so far (the delta under construction)."""
+
+    source: str
+    components: dict[str, Component] = field(default_factory=dict)
+    capabilities: dict[str, list[tuple[bool, Evidence, bool]]] = field(default_factory=dict)
+    controls: list[Control] = field(default_factory=list)
+    entries: dict[str, EntryPoint] = field(default_factory=dict)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    factors: list[AgenticFactor] = field(default_factory=list)
+    unknowns: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    kinds_named: set[str] = field(default_factory=set)
+    tool_words: dict[str, set[str]] = field(default_factory=dict)
+    tool_sentences: dict[str, set[int]] = field(default_factory=dict)
+    non_agentic: Evidence | None = None
+    sentence_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    stated_flows: list[tuple[str, str, Evidence]] = field(default_factory=list)
+
+    def quote(self, start: int, end: int, around: tuple[int, int] | None = None) -> Evidence:
+        """Evidence for `source[start:end]`, cut to the words around `around` if too long."""
+        if end - start > MAX_QUOTE and around is not None:
+            start, end = _window(self.source, start, end, around)
+        return Evidence(kind=EvidenceKind.QUOTE, quote=self.source[start:end], start=start, end=end)
+
+    def settle(self, capability: str, value: bool, evidence: Evidence, explicit: bool) -> None:
+        """Record one reading of a capability (resolved in `delta`)."""
+        self.capabilities.setdefault(capability, []).append((value, evidence, explicit))
+
+    def add(self, component: Component) -> Component:
+        """Add a component, or add evidence to the one with its id."""
+        if component.evidence and component.evidence[0].start is not None:
+            self.positions.setdefault(component.id, component.evidence[0].start)
+        old = self.components.get(component.id)
+        if old is None:
+            self.components[component.id] = component
+            return component
+        merged = old.model_copy(
+            update={
+                "evidence": old.evidence + [e for e in component.evidence if e not in old.evidence]
+            }
+        )
+        self.components[component.id] = merged
+        return merged
+
+
+def _window(source: str, start: int, end: int, around: tuple[int, int]) -> tuple[int, int]:
+    half = (MAX_QUOTE - (around[1] - around[0])) // 2
+    lo = max(start, around[0] - max(half, 0))
+    hi = min(end, around[1] + max(half, 0))
+    # Whole words only: move inwards to the nearest space.
+    if lo > start:
+        space = source.find(" ", lo, around[0])
+        lo = space + 1 if space != -1 else lo
+    if hi < end:
+        space = source.rfind(" ", around[1], hi)
+        hi = space if space != -1 else hi
+    return lo, hi
+
+
+def clause_evidence(reading: Reading, clause: Clause, start: int, end: int) -> Evidence:
+    """The clause as evidence for a match at `start:end` of its normalised text."""
+    around = clause.norm.source_span(start, end)
+    return reading.quote(clause.seg.start, clause.seg.end, around)
+
+
+def negated_at(clause: Clause, source_offset: int) -> bool:
+    """Whether the negation scope of a clause covers an offset into the source."""
+    origin = clause.norm.origin
+    for i, o in enumerate(origin):
+        if o >= source_offset:
+            return clause.scope.covers(i, i + 1)
+    return False

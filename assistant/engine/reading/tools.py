@@ -1,0 +1,307 @@
+"""Tools the agent invokes, one component each: identifiers, keyed lists, action verbs, nouns.
+
+"It can reserve tables, sends reminders and opens tickets" is three tools; `calls:
+[payments_api.transfer]` is one; "the carrier API" is one. Reading its own store, documents or
+inbox is a flow or an entry, not a tool.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.state import (
+    Clause,
+    Reading,
+    compiled,
+    negated_at,
+    slug,
+)
+from assistant.engine.reading.text import normalise
+from assistant.engine.vocabulary import TERMS
+from assistant.schema import Component, Effect, Layer
+
+_IDENTIFIER = re.compile(
+    r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.)[A-Za-z0-9]+)+(?![\w])|(?<![\w.])[a-z]+(?:[A-Z][a-z0-9]+)+(?![\w])"
+)
+_TOOL_CONTEXT = lx.rx(
+    r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?"
+)
+_STORE_WORD = lx.rx(
+    r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
+)
+_NOT_A_TOOL_OBJECT = lx.rx(
+    r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
+    r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
+    r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
+    r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)"
+)
+_NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
+
+
+def tools(reading: Reading, clause: Clause) -> None:
+    """Tools the agent invokes: identifiers, keyed lists and agent-subject action verbs."""
+    if clause.scope.hypothetical:
+        return
+    raw = reading.source[clause.seg.start : clause.seg.end]
+    in_tool_context = bool(_TOOL_CONTEXT.search(clause.seg.context))
+    taken: list[tuple[int, int]] = []
+    for ident in _IDENTIFIER.finditer(raw):
+        words = normalise(ident.group(0)).text
+        if lx.AGENT_WORD.search(words) or _STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
+            continue
+        if any(
+            compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")
+        ):
+            continue  # a model's name with a version ("Qwen2.5"), not a tool
+        if _FILE_NAME.fullmatch(ident.group(0)):
+            continue
+        has_verb = bool(lx.ACTION.match(words)) or "." in ident.group(0)
+        if not (in_tool_context or has_verb or _TOOL_CONTEXT.search(clause.text)):
+            continue
+        start = clause.seg.start + ident.start()
+        if negated_at(clause, start):
+            continue
+        end = start + len(ident.group(0))
+        _add_tool(reading, ident.group(0), words, start, end, clause)
+        taken.append((start, end))
+    if in_tool_context and taken:
+        return
+    if in_tool_context and not clause.scope.negated:
+        key = clause.seg.key
+        key_text = reading.source[key[0] : key[1]] if key else ""
+        if key and not _TOOL_CONTEXT.fullmatch(normalise(key_text).text):
+            # `tools:` then `write_setpoint: needs approval`: the key names the tool.
+            _add_tool(reading, key_text, normalise(key_text).text, key[0], key[1], clause)
+            return
+        if clause.seg.item and len(clause.text.split()) <= 6:
+            # A listed item such as `tools: [refund lookup]`: the item names the tool.
+            _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
+            return
+    if lx.HUMAN_SUBJECT.match(clause.text):
+        return  # something a person does, not the agent
+    subject = lx.AGENT_SUBJECT.match(clause.text)
+    at = subject.end() if subject else 0
+    if at == 0 and not _bullet_verb(reading, clause):
+        return  # no agent as subject: "messages are traced" is not an action of the agent
+    # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
+    # tried at the subject's end and after each comma or conjunction.
+    starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
+    for position in starts:
+        action = lx.ACTION.match(clause.text, position)
+        if action is None:
+            continue
+        s, e = clause.norm.source_span(action.start(), action.end("verb"))
+        if not any(s < te and ts < e for ts, te in taken):  # an identifier already named it
+            _verb_tool(reading, clause, action)
+
+
+_NEXT_VERB = re.compile(r"(?:,| and| or| also| then)(?: (?:can|may|will|also|then|it))* (?=\w)")
+_FILE_NAME = re.compile(r"[\w.]+\.(?:com|org|io|net|ai|dev|md|json|yaml|yml|py|txt|csv|pdf)")
+
+
+def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
+    if clause.scope.covers(action.start(), action.end()):
+        return
+    rest = action.group("rest")
+    shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
+    if shared and lx.ACTION.match(shared.group(1)):
+        # "book or cancel slots": each verb takes the object the last one names.
+        following = lx.ACTION.match(
+            clause.text, action.end("verb") + len(shared.group(0)) - len(shared.group(1))
+        )
+        rest = following.group("rest") if following else rest
+    obj = _object(rest)
+    if not obj:
+        return
+    verb = action.group("verb")
+    effect = _effect(verb)
+    if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(obj):
+        return  # reading its own store, documents or inbox is a flow or an entry, not a tool
+    if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(
+        reading, clause.text[action.end("verb") :]
+    ):
+        return  # "writes leads to the lead table": a flow to a store, not a tool
+    obj_at = clause.text.find(obj, action.end("verb"))
+    s, e = clause.norm.source_span(action.start(), obj_at + len(obj))
+    name = reading.source[s:e]
+    if shared:
+        # Name it verb + object ("book slots"); the quote still spans the user's words.
+        vs, ve = clause.norm.source_span(action.start(), action.end("verb"))
+        os_, oe = clause.norm.source_span(obj_at, obj_at + len(obj))
+        name = f"{reading.source[vs:ve]} {reading.source[os_:oe]}"
+    _absorb_products(reading, clause, obj)
+    _add_tool(reading, name, f"{verb} {obj}", s, e, clause)
+
+
+def _absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
+    """A product named only as the object of the tool ("reads the clinic calendar") is the tool.
+
+    Without this the product and the tool would both be components of one action.
+    """
+    for component in list(reading.components.values()):
+        only_here = all(e.start == clause.seg.start for e in component.evidence)
+        if component.kind == "external-api" and only_here and normalise(component.name).text in obj:
+            del reading.components[component.id]
+
+
+def _bullet_verb(reading: Reading, clause: Clause) -> bool:
+    """A list item that opens with a third-person verb, such as "- looks up orders"."""
+    line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
+    if not _BULLET.match(reading.source, line_start) and not clause.seg.context:
+        return False
+    text = clause.text
+    first, _, rest = text.partition(" ")
+    return (
+        first.endswith("s")
+        and not first.endswith("ss")
+        and bool(lx.ACTION.match(text))
+        and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
+    )
+
+
+_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
+
+
+def _names_a_store(reading: Reading, text: str) -> bool:
+    stores = [c for c in reading.components.values() if c.kind in _STORE_KINDS]
+    return any(normalise(c.name).text in text for c in stores)
+
+
+_STORE_KINDS = {"database", "memory", "vector-store", "knowledge-base", "shared-memory"}
+
+
+def _object(rest: str) -> str:
+    """The object noun phrase after a verb, up to a preposition or conjunction."""
+    words: list[str] = []
+    for word in rest.split():
+        if lx.OBJECT_STOP.fullmatch(word):
+            if words:
+                break
+            continue  # "looks up orders": skip a leading particle
+        words.append(word)
+    while words and lx.VAGUE_OBJECT.fullmatch(words[0]):
+        words.pop(0)
+    return " ".join(words[:3])
+
+
+def _effect(words: str) -> Effect | None:
+    """The effect of the first word that is an action verb (the verb decides, not its object)."""
+    split = words.split()
+    for n in range(len(split)):
+        rest = " ".join(split[n:])
+        for pattern, effect in lx.ACTION_VERBS:
+            if re.match(rf"(?:{pattern})", rest):
+                return effect
+    return None
+
+
+def _add_tool(
+    reading: Reading, name: str, words: str, start: int, end: int, clause: Clause
+) -> None:
+    evidence = reading.quote(clause.seg.start, clause.seg.end, (start, end))
+    component = Component(
+        id=slug(name),
+        name=name,
+        kind="tool",
+        layers=[Layer.L3],
+        effect=_effect(words),
+        evidence=[evidence],
+    )
+    added = reading.add(component)
+    reading.tool_words[added.id] = set(words.split())
+    reading.tool_sentences.setdefault(added.id, set()).add(clause.seg.sentence)
+    reading.settle("tools", True, evidence, True)
+    if component.effect == Effect.EXECUTES_CODE:
+        reading.settle("code-execution", True, evidence, True)
+
+
+# "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.
+_TOOL_NOUN = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
+    r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
+)
+# "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
+_STORE_NOUN = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
+    r"(database|db|table|ledger|registry|blackboard|log|logs|bucket|cache|store|archive|"
+    r"repository|datastore|data store|warehouse)(?![\w-])"
+)
+_MODEL_PROVIDER = lx.rx(
+    r"openai|anthropic|azure openai|bedrock|vertex|gemini|claude|gpt[\w.-]*|model|llm|"
+    r"language model|completions?|chat completions?|embeddings?|inference|ai"
+)
+_NOT_A_QUALIFIER = lx.rx(
+    r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
+    r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
+    r"local|remote|official|third-party|simple|single|central|shared|main|is|are|it|uses?|"
+    r"calls?|reads?|writes?|keeps?|has|have|using|called"
+)
+
+
+def _qualified(words: str) -> str:
+    """The qualifying words before a noun, from the noun backwards, or "" if there are none."""
+    kept: list[str] = []
+    for word in reversed(words.split()):
+        if _NOT_A_QUALIFIER.fullmatch(word):
+            break
+        kept.insert(0, word)
+    return " ".join(kept)
+
+
+def named_nouns(reading: Reading, clause: Clause) -> None:
+    """Tools and stores the text names by their nouns rather than by a verb."""
+    if clause.scope.hypothetical:
+        return
+    for pattern, kind in ((_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")):
+        for match in pattern.finditer(clause.text):
+            if clause.scope.covers(match.start(2), match.end(2)):
+                continue
+            qualifier = _qualified(match.group(1))
+            if not qualifier or _MODEL_PROVIDER.search(qualifier):
+                continue  # "the OpenAI API" is the model; "an API" names nothing
+            if kind == "database" and re.match(
+                r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
+            ):
+                continue  # "staff log in": a verb, not a store
+            phrase = f"{qualifier} {match.group(2)}"
+            known = any(
+                normalise(c.name).text in phrase.split()
+                or qualifier.startswith(normalise(c.name).text)
+                for c in reading.components.values()
+            )
+            if kind == "database" and (known or _VOCABULARY_STORE.search(phrase)):
+                continue  # "the Chroma DB", "a Pinecone vector store": the store already read
+            q_start = match.end(1) - len(qualifier)
+            s, e = clause.norm.source_span(q_start, match.end(2))
+            name = reading.source[s:e]
+            if kind == "database" and _STORE_IS_MEMORY.search(match.group(0)):
+                kind = "memory"
+            elif kind == "database" and match.group(2) in ("log", "logs"):
+                kind = "log-store"
+            if kind == "tool":
+                _add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause)
+            else:
+                reading.add(
+                    Component(
+                        id=slug(name),
+                        name=name,
+                        kind=kind,
+                        layers=[Layer.L5] if kind == "log-store" else [Layer.L2],
+                        evidence=[reading.quote(clause.seg.start, clause.seg.end, (s, e))],
+                    )
+                )
+
+
+_VOCABULARY_STORE = lx.rx(
+    r"vector (?:store|database|db|index)|knowledge base|document store|memory store|"
+    r"embeddings? (?:store|index)"
+)
+_STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
+
+
+def tidy_tools(reading: Reading) -> None:
+    """Drop the generic "tools" component once tools are named one by one."""
+    named = [c for c in reading.components.values() if c.kind == "tool" and c.id != "tools"]
+    if named:
+        reading.components.pop("tools", None)
