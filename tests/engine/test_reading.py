@@ -439,3 +439,29 @@ def test_yaml_with_lists_and_prose_is_read_as_structure() -> None:
     text = "name: x\nagents:\n  - name: a\n    job: >\n      takes work\ntools:\n  - one\n  - two\n"
     assert is_structured(text)
     assert not is_structured("We run an agent.\nIt has tools: a, b.\nIt is fine.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The helper has no refund tool.",
+        "It offers no export or upload tool.",
+        "Invoices are not visible through the billing integration.",
+    ],
+)
+def test_a_negated_kind_of_tool_rules_out_that_tool_only(sentence: str) -> None:
+    assert read(sentence).capabilities.get("tools") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The helper has no tools.", "It cannot call external APIs.", "It does not use any tools."],
+)
+def test_negated_tools_at_large_rule_tools_out(sentence: str) -> None:
+    assert read(sentence).capabilities.get("tools") is False
+
+
+def test_a_negative_list_item_under_a_key_says_nothing_about_the_key() -> None:
+    text = "helper:\n  model: small\n  tools:\n    - issue_credit   # credited automatically, no manager check\n    - lookup_order\n"
+    assert read(text).capabilities.get("tools") is True
+    assert read("helper:\n  model: small\n  tools: none\n").capabilities.get("tools") is False

@@ -98,15 +98,19 @@ def _terms(reading: Reading, clause: Clause) -> None:
         for match in matches:
             if any(match.start() < e and s < match.end() for s, e in claimed):
                 continue
-            negated = clause.scope.covers(match.start(), match.end()) or (
-                by_key and clause.scope.negative_value
-            )
+            negated = clause.scope.covers(match.start(), match.end())
+            if by_key:
+                # `memory: none` or `memory: not kept` rule memory out; `- no human gate`, a
+                # list item under `tools:`, says something about one tool, not about tools.
+                negated = clause.scope.negative_value or (negated and not clause.seg.item)
             evidence = clause_evidence(reading, clause, match.start(), match.end())
             if negated:
                 # Capability-only words ("payments", "customers") are too broad to rule a
                 # capability out when negated ("can't make payments"); generic component words
                 # ("no vector store") and defining kinds ("no plugins") are not.
                 rules_out = term.generic or term.kind in RULES_OUT_KINDS
+                if term.kind == "tool" and _qualified_tool(text, match.start()):
+                    rules_out = False  # "no voting tool" rules out one tool, not tools
                 if rules_out and term.capabilities:
                     reading.settle(term.capabilities[0], False, evidence, True)
                 continue
@@ -122,6 +126,21 @@ def _terms(reading: Reading, clause: Clause) -> None:
             if term.kind and not (term.generic and term.kind in reading.kinds_named):
                 _component(reading, term, clause, match, evidence)
             break  # one component per term per clause
+
+
+# Words between a negation and "tools" that leave the tools unqualified: "no tools", "does not
+# use any external APIs", "cannot call other tools".
+_UNQUALIFIED = lx.rx(
+    r"no|not|n't|never|without|any|other|external|outside|further|extra|additional|use|uses|"
+    r"have|has|call|calls|access|to|or|and|nor|zero|neither|real|actual"
+)
+
+
+def _qualified_tool(text: str, start: int) -> bool:
+    """Whether a negated tool word names one kind of tool ("no voting tool", "no export or
+    transmission tool", "not exposed by the Salto integration") rather than tools at large."""
+    before = text[:start].split()
+    return bool(before) and not _UNQUALIFIED.fullmatch(before[-1])
 
 
 def _people_act(text: str) -> bool:
