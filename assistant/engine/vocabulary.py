@@ -129,7 +129,13 @@ TERMS: tuple[Term, ...] = (
         (L3,),
     ),
     Term(
-        r"plans? (?:its|their) own|planner|planning|decides (?:its|their) own steps|react loop|reflect\w*|self-critique|breaks? (?:tasks|goals) into",
+        r"plans? (?:its|their) own|planner|planning|decides (?:its|their) own steps|react loop|reflect\w*|self-critique|breaks? (?:tasks|goals) into|"
+        # Planning as a verb of the agent ("re-plans", "plans the route", "works out a plan"),
+        # never the noun alone: "care plans" and "pricing plans" are data, not planning.
+        r"re-?plans?|replann\w*|plans (?:the|a|an|its|their|which|how|what|when|out)\b|"
+        r"(?:makes?|builds?|works? out|comes? up with|draws? up|revises?) (?:a |an |its |their |the )?plan\b|"
+        r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|to do next)|the order)\b|"
+        r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|breaks? (?:it|them|the \w+) (?:down|into)",
         "",
         "",
         (),

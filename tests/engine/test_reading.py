@@ -465,3 +465,31 @@ def test_a_negative_list_item_under_a_key_says_nothing_about_the_key() -> None:
     text = "helper:\n  model: small\n  tools:\n    - issue_credit   # credited automatically, no manager check\n    - lookup_order\n"
     assert read(text).capabilities.get("tools") is True
     assert read("helper:\n  model: small\n  tools: none\n").capabilities.get("tools") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The dispatcher re-plans when a driver calls in sick.",
+        "It plans the order of deliveries for the day.",
+        "The agent works out a plan and then executes it.",
+        "It decides which tools to call and in what order.",
+        "It handles multi-step requests from staff.",
+        "The bot iterates until the tests pass.",
+    ],
+)
+def test_planning_is_read_from_the_agent_planning(sentence: str) -> None:
+    assert read(sentence).capabilities.get("planning") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent reads care plans from the EHR.",
+        "Customers can change their pricing plans.",
+        "The agent suggests a plan to the nurse.",
+        "It reads the alerts and decides which ones are real.",
+    ],
+)
+def test_a_plan_as_data_is_not_planning(sentence: str) -> None:
+    assert read(sentence).capabilities.get("planning") is None
