@@ -493,3 +493,32 @@ def test_planning_is_read_from_the_agent_planning(sentence: str) -> None:
 )
 def test_a_plan_as_data_is_not_planning(sentence: str) -> None:
     assert read(sentence).capabilities.get("planning") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nurses read the summary before the round.",
+        "Staff ask it about leave policy.",
+        "The helper drafts replies. A manager approves each one.",
+    ],
+)
+def test_people_who_use_the_system_or_act_on_its_output_are_human_users(sentence: str) -> None:
+    assert read(sentence).capabilities.get("human-users") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nobody reads the output; it goes straight to the ledger.",
+        "No staff use it.",
+        "The helper writes to the user table.",
+    ],
+)
+def test_no_one_using_it_or_a_table_of_users_is_not_human_use(sentence: str) -> None:
+    assert read(sentence).capabilities.get("human-users") is not True
+
+
+def test_a_sign_in_control_means_the_system_authenticates() -> None:
+    assert read("Staff sign in with SSO.").capabilities.get("authentication") is True
+    assert read("Staff open the dashboard.").capabilities.get("authentication") is None

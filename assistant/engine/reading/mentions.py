@@ -33,6 +33,31 @@ def entries(reading: Reading, clause: Clause) -> None:
         )
 
 
+# What people do with the system or its output: "nurses read the summary", "staff ask it".
+_PEOPLE_USE = lx.rx(
+    r"reads?|reviews?|uses?|asks?|chats?|talks?|messages?|receives?|gets?|sees?|acts? on|opens?|"
+    r"types?|quer(?:y|ies)|checks?|edits?|picks?|accepts?|rejects?|clicks?|requests?|submits?|"
+    r"uploads?|texts?|tells?|follows?|relies on|signs? off|confirms?|approves?"
+)
+_NOBODY = lx.rx(r"(?:nobody|no one|no-one|no human|no person|no staff)\b.*")
+
+
+def people(reading: Reading, clause: Clause) -> None:
+    """People who use the system or act on its output ("nurses read the summary").
+
+    Settled as an implicit reading, so a statement that no one uses it still wins.
+    """
+    if clause.scope.hypothetical or _NOBODY.fullmatch(clause.text):
+        return
+    subject = lx.HUMAN_SUBJECT.match(clause.text)
+    if subject is None or clause.scope.covers(*subject.span()):
+        return
+    use = _PEOPLE_USE.search(clause.text, subject.end())
+    if use and not clause.scope.covers(*use.span()):
+        evidence = clause_evidence(reading, clause, subject.start(), use.end())
+        reading.settle("human-users", True, evidence, False)
+
+
 def assets(reading: Reading, clause: Clause) -> None:
     """Classes of data a clause names (health records, payment data), once each."""
     if clause.scope.hypothetical:

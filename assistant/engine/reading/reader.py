@@ -19,7 +19,7 @@ import re
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.agents import agents
 from assistant.engine.reading.controls import approvals, other_controls
-from assistant.engine.reading.mentions import assets, entries, stated_flows
+from assistant.engine.reading.mentions import assets, entries, people, stated_flows
 from assistant.engine.reading.resolve import delta
 from assistant.engine.reading.scope import scope
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled, slug
@@ -70,6 +70,7 @@ def read(text: str) -> SystemDelta:
         tools(reading, clause)
         entries(reading, clause)
         assets(reading, clause)
+        people(reading, clause)
         other_controls(reading, clause)
         plain = lx.NON_AGENTIC.search(clause.text)
         if plain and reading.non_agentic is None:
@@ -100,7 +101,7 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 continue
             negated = clause.scope.covers(match.start(), match.end())
             if by_key:
-                # `memory: none` or `memory: not kept` rule memory out; `- no human gate`, a
+                # `memory: none` or `memory: not kept` rule memory out; `- no second check`, a
                 # list item under `tools:`, says something about one tool, not about tools.
                 negated = clause.scope.negative_value or (negated and not clause.seg.item)
             evidence = clause_evidence(reading, clause, match.start(), match.end())
@@ -110,7 +111,7 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 # ("no vector store") and defining kinds ("no plugins") are not.
                 rules_out = term.generic or term.kind in RULES_OUT_KINDS
                 if term.kind == "tool" and _qualified_tool(text, match.start()):
-                    rules_out = False  # "no voting tool" rules out one tool, not tools
+                    rules_out = False  # "no refund tool" rules out one tool, not tools
                 if rules_out and term.capabilities:
                     reading.settle(term.capabilities[0], False, evidence, True)
                 continue
@@ -137,8 +138,10 @@ _UNQUALIFIED = lx.rx(
 
 
 def _qualified_tool(text: str, start: int) -> bool:
-    """Whether a negated tool word names one kind of tool ("no voting tool", "no export or
-    transmission tool", "not exposed by the Salto integration") rather than tools at large."""
+    """Whether a negated tool word names one kind of tool, not tools at large.
+
+    "No refund tool" and "not visible through the billing integration" leave other tools open.
+    """
     before = text[:start].split()
     return bool(before) and not _UNQUALIFIED.fullmatch(before[-1])
 

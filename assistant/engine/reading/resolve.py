@@ -8,6 +8,7 @@ from assistant.engine.reading.state import Reading
 from assistant.engine.reading.text import sentences
 from assistant.schema import (
     Component,
+    ControlKind,
     EntryKind,
     Evidence,
     SystemDelta,
@@ -106,6 +107,8 @@ def _fold_providers(components: list[Component]) -> list[Component]:
 
 # Entry points through which people or systems outside the organisation reach the system.
 _OUTSIDE = {EntryKind.PUBLIC_USERS, EntryKind.OTHER_AGENTS}
+# Entry points through which people use the system.
+_PEOPLE = {EntryKind.PUBLIC_USERS, EntryKind.INTERNAL_USERS}
 
 
 def _implied(
@@ -124,6 +127,20 @@ def _implied(
             capabilities[name] = value
             evidence[name] = evidence[because][:1]
 
+    users = [e for e in reading.entries.values() if e.kind in _PEOPLE]
+    if users and "human-users" not in capabilities:
+        capabilities["human-users"] = True
+        evidence["human-users"] = users[0].evidence[:1]
+    if capabilities.get("human-in-loop"):
+        imply("human-users", True, "human-in-loop")  # approvers act on the agent's output
+    signs_in = [
+        c
+        for c in reading.controls
+        if c.present and c.kind in (ControlKind.AUTHENTICATION, ControlKind.AUTHORISATION)
+    ]
+    if signs_in and "authentication" not in capabilities:
+        capabilities["authentication"] = True
+        evidence["authentication"] = signs_in[0].evidence[:1]
     outside = [e for e in reading.entries.values() if e.kind in _OUTSIDE]
     if outside and "external-facing" not in capabilities:
         capabilities["external-facing"] = True
