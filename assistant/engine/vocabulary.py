@@ -56,7 +56,7 @@ TERMS: tuple[Term, ...] = (
     Term(r"bedrock", "llm", "Amazon Bedrock model", (L1,)),
     Term(
         r"llama[\s-]?[\d.]*(?: \d+b)?|mistral[\w.-]*|mixtral[\w.-]*|qwen[\w.-]*|deepseek[\w.-]*|"
-        r"phi-\d[\w.-]*|gemma[\w.-]*|falcon[\w.-]*|granite[\w.-]*",
+        r"phi-\d[\w.-]*|gemma[\w.-]*|falcon[- ]?(?:\d+b|\d[\w.-]*|instruct|llm)|granite[\w.-]*",
         "llm",
         "open-weights model",
         (L1,),
@@ -69,7 +69,7 @@ TERMS: tuple[Term, ...] = (
         ("self-hosted-model",),
     ),
     Term(
-        r"fine-?tun\w*|re-?train\w*|trains? (?:the|its|our) model|continual learning|learns from feedback",
+        r"fine[- ]?tun\w*|re-?train\w*|trains? (?:the|its|our) model|continual learning|learns from feedback",
         "",
         "",
         (),

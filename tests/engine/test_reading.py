@@ -522,3 +522,44 @@ def test_no_one_using_it_or_a_table_of_users_is_not_human_use(sentence: str) -> 
 def test_a_sign_in_control_means_the_system_authenticates() -> None:
     assert read("Staff sign in with SSO.").capabilities.get("authentication") is True
     assert read("Staff open the dashboard.").capabilities.get("authentication") is None
+
+
+_SHEET = """{
+  "service": "Desk Helper",
+  "model": {"provider": "a hosted model API", "fine_tuned": false},
+  "agents": 1,
+  "actions": [
+    {"name": "issue_voucher", "access": "write vouchers, refunds and credits", "approval": "none below 20 EUR"},
+    {"name": "close account", "autonomy": "proposed to a supervisor, who approves in the portal"}
+  ],
+  "protocols": {"mcp": false}
+}
+"""
+
+
+def test_an_inline_mapping_is_read_value_by_value_under_its_keys() -> None:
+    delta = read(_SHEET)
+    tools = {c.id for c in delta.components if c.kind == "tool"}
+    assert tools == {"issue-voucher", "close-account"}  # "access" and "autonomy" describe them
+    assert delta.capabilities["mcp"] is False
+    assert delta.capabilities["fine-tuning"] is False
+    assert delta.capabilities["multi-agent"] is False
+
+
+def test_approval_keys_and_relative_approvers_in_a_sheet() -> None:
+    approvals = {
+        (tuple(c.applies_to), c.present)
+        for c in read(_SHEET).controls
+        if c.kind.value == "human-approval"
+    }
+    assert (("issue-voucher",), False) in approvals  # `approval: none below ...`
+    assert (("close-account",), True) in approvals  # "..., who approves in the portal"
+    assert (("close-account",), False) not in approvals  # `autonomy:` names a field only
+
+
+def test_an_agent_count_settles_multi_agent() -> None:
+    assert read("crew:\n  agents: 3\n  model: local\n  tools: none\n").capabilities["multi-agent"]
+    assert (
+        read("crew:\n  name: x\n  model: local\n  tools: none\n").capabilities.get("multi-agent")
+        is None
+    )

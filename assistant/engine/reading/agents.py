@@ -43,6 +43,7 @@ def agents(reading: Reading, clauses: list[Clause]) -> None:
     for clause in clauses:
         if clause.scope.hypothetical:
             continue
+        _count(reading, clause)
         for name, evidence in _names(reading, clause):
             first_agentish = first_agentish or evidence
             if name and all(name != n for n, _ in named):
@@ -103,3 +104,16 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
         if name and not (_NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name)):
             found.append((name, clause_evidence(reading, clause, *given.span())))
     return found
+
+
+_COUNT_KEY = re.compile(r"(?:^|\s)(?:agents|agent count|number of agents|n agents)$")
+
+
+def _count(reading: Reading, clause: Clause) -> None:
+    """`agents: 1` is a single agent; `agents: 4` is several."""
+    if not (_COUNT_KEY.search(clause.seg.context) and clause.text.isdigit()):
+        return
+    several = int(clause.text) > 1
+    reading.settle(
+        "multi-agent", several, clause_evidence(reading, clause, 0, len(clause.text)), True
+    )

@@ -55,23 +55,44 @@ def other_controls(reading: Reading, clause: Clause) -> None:
 
 
 def approvals(reading: Reading, clause: Clause) -> None:
-    """Human approval (or its stated absence) for the actions a clause names."""
-    text = clause.text
+    """Human approval (or its stated absence) for the actions a clause names.
+
+    The words of the value decide first; a key decides only a value that says nothing of
+    approval itself (`auto_send: [reminders]`, `approval: none`, `approval: the shift lead`).
+    """
     if clause.scope.hypothetical:
         return
-    context = clause.seg.context
-    if context and lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:
-        _control(reading, clause, re.match(r".*", text), False, "")  # type: ignore[arg-type]
+    key = clause.seg.key
+    if _stated(reading, clause) or not clause.seg.context:
         return
-    if context and lx.APPROVAL_KEY.search(context) and not clause.scope.negated:
-        human = lx.HUMAN.search(text)
-        actor = _actor(reading, clause, human)
-        _control(reading, clause, re.match(r".*", text), True, actor)  # type: ignore[arg-type]
-        return
+    # Only the clause that opens a value names the approver; a later one ("none, but the
+    # caller confirms by SMS") is a remark about the action.
+    first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':"))
+    context, whole = clause.seg.context, re.match(r".*", clause.text)
+    assert whole is not None  # ".*" matches any string
+    negative = clause.scope.negative_value or bool(_OPENS_NEGATIVE.match(clause.text))
+    if lx.APPROVAL_KEY.search(context) and negative:
+        _control(reading, clause, whole, False, "")  # `approval: none (below 50 EUR)`
+    elif lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:
+        _control(reading, clause, whole, False, "")
+    elif lx.APPROVAL_KEY.search(context) and not clause.scope.negated and first:
+        actor = _actor(reading, clause, lx.HUMAN.search(clause.text))
+        _control(reading, clause, whole, True, actor)
+
+
+# A value that opens with a negative: `approval: none for catalogue packages`.
+_OPENS_NEGATIVE = lx.rx(r"(?:none|no|never|nobody|no one|not (?:needed|required)|n/a)\b")
+
+
+def _stated(reading: Reading, clause: Clause) -> bool:
+    """Approval or automatic action stated in the words of a clause; whether any was."""
+    text = clause.text
     approval = lx.APPROVAL.search(text)
     automatic = lx.AUTOMATIC.search(text)
+    found = False
     if automatic and not clause.scope.covers(*automatic.span()):
         _control(reading, clause, automatic, False, "")
+        found = True
     if approval and not lx.AGENT_REVIEWER.search(text):
         human = lx.HUMAN.search(text)
         stem = approval.group(0).split()[0][:5]
@@ -83,10 +104,14 @@ def approvals(reading: Reading, clause: Clause) -> None:
         named_gate = approval.group(0).startswith(
             ("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must")
         )
-        if human or passive or named_gate:
+        # "..., who approves in the portal": the relative pronoun stands for a person.
+        relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
+        if human or passive or named_gate or relative:
             present = not clause.scope.covers(*approval.span())
             actor = _actor(reading, clause, human)
             _control(reading, clause, approval, present, actor)
+            found = True
+    return found
 
 
 _POSSESSIVE_ACTOR = re.compile(

@@ -269,7 +269,13 @@ NEEDS_INBOUND = {EntryKind.INBOUND_MESSAGES}
 APPROVAL_KEY = rx(
     r"approv\w*|sign[- ]?offs?|reviews?|human[- ]in[- ]the[- ]loop|hitl|requires? approval|needs? approval|confirm\w*"
 )
-AUTOMATIC_KEY = rx(r"auto\w*|unattended|no approval|without approval")
+# `auto_send:`, `automatic:` or `autonomous_actions:` say the values run unattended; `autonomy:`
+# only names a field, its value says how much.
+AUTOMATIC_KEY = rx(
+    r"auto(?:matic\w*|nomous\w*|[- ]?(?:run|send|approve|apply|execute|merge|publish)\w*)?|"
+    r"unattended|"
+    r"no approval|without approval"
+)
 # A plain application that calls a model, stated as such.
 NON_AGENTIC = rx(
     r"single (?:api |model |llm |completion )?(?:call|request|prompt|completion)|"

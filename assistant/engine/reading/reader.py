@@ -109,7 +109,8 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 # Capability-only words ("payments", "customers") are too broad to rule a
                 # capability out when negated ("can't make payments"); generic component words
                 # ("no vector store") and defining kinds ("no plugins") are not.
-                rules_out = term.generic or term.kind in RULES_OUT_KINDS
+                # A key that is itself the term (`fine_tuned: false`) is as explicit as it gets.
+                rules_out = term.generic or term.kind in RULES_OUT_KINDS or by_key
                 if term.kind == "tool" and _qualified_tool(text, match.start()):
                     rules_out = False  # "no refund tool" rules out one tool, not tools
                 if rules_out and term.capabilities:

@@ -327,11 +327,51 @@ def _structured(source: str) -> list[Segment]:
         key_span = (
             (line_start + match.start("key"), line_start + match.end("key")) if match else None
         )
+        inline = _flow_mapping(source, value_start, value_end, here, block)
+        if inline:
+            found += inline
+            continue
         for cs, ce in clauses(source, value_start, value_end):
             parts = _list_items(source, cs, ce)
             listed = bool(item and not match) or len(parts) > 1
             for part_s, part_e in parts:
                 found.append(Segment(part_s, part_e, here, block, key_span, listed))
+    return found
+
+
+# One `"key": value` pair of an inline mapping; a value is a string, a list or a bare word.
+_PAIR = re.compile(
+    r"\"?(?P<key>[A-Za-z_][\w .\-]{0,40}?)\"?\s*:\s*"
+    r"(?:\"(?P<text>(?:[^\"\\]|\\.)*)\"|\[(?P<list>[^\]]*)\]|(?P<bare>[^,}\]]+))"
+)
+
+
+def _flow_mapping(source: str, start: int, end: int, context: str, block: int) -> list[Segment]:
+    """An inline mapping (`{"name": "kql_query", "access": "read"}`), a value per key.
+
+    Each value is read under its own key, so `"mcp": false` rules MCP out and `"access"` is an
+    attribute of the tool named beside it, not a tool. Anything else gives [].
+    """
+    value = source[start:end].strip().rstrip(",")
+    if not (value.startswith("{") and value.endswith("}")):
+        return []
+    at = start + source[start:end].index("{")
+    found: list[Segment] = []
+    for pair in _PAIR.finditer(source, at, end):
+        key = normalise(pair.group("key")).text
+        key_span = (pair.start("key"), pair.end("key"))
+        here = f"{context} {key}".strip()
+        group = next(g for g in ("text", "list", "bare") if pair.group(g) is not None)
+        s, e = _strip(source, pair.start(group), pair.end(group))
+        if e <= s:
+            continue
+        if group == "list":
+            parts = _list_items(source, s, e)
+            found += [Segment(ps, pe, here, block, key_span, True) for ps, pe in parts]
+            continue
+        for cs, ce in clauses(source, s, e):
+            parts = _list_items(source, cs, ce)
+            found += [Segment(ps, pe, here, block, key_span, len(parts) > 1) for ps, pe in parts]
     return found
 
 

@@ -36,6 +36,14 @@ _NOT_A_TOOL_OBJECT = lx.rx(
     r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
     r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)"
 )
+# Keys of a tool's own record: one names it, the others describe it.
+_NAMING_KEY = lx.rx(r"name|id|tool|tool name|function|function name|action|operation")
+_ATTRIBUTE_KEY = lx.rx(
+    r"access|autonomy|approval|approvals|scope|scopes|description|desc|target|targets|"
+    r"permissions?|type|kind|mode|risk|limits?|notes?|effect|args|arguments|params|"
+    r"parameters|inputs?|outputs?|returns|auth|owner|rate|rate limit|timeout|endpoint|url|"
+    r"method|requires|needs|when|condition|trigger|review|oversight|human|confirmation|writes|reads"
+)
 _NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
 
 
@@ -70,7 +78,14 @@ def tools(reading: Reading, clause: Clause) -> None:
     if in_tool_context and not clause.scope.negated:
         key = clause.seg.key
         key_text = reading.source[key[0] : key[1]] if key else ""
-        if key and not _TOOL_CONTEXT.fullmatch(normalise(key_text).text):
+        key_words = normalise(key_text).text
+        if key and _NAMING_KEY.fullmatch(key_words):
+            # `{"name": "refund lookup", ...}`: the value names the tool.
+            _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
+            return
+        if key and _ATTRIBUTE_KEY.fullmatch(key_words):
+            return  # `"access": "read only"` describes the tool named beside it
+        if key and not _TOOL_CONTEXT.fullmatch(key_words):
             # `tools:` then `write_setpoint: needs approval`: the key names the tool.
             _add_tool(reading, key_text, normalise(key_text).text, key[0], key[1], clause)
             return
