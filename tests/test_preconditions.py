@@ -277,9 +277,43 @@ def test_approval_of_every_action_rules_out_a_runaway_agent(catalogue: Catalogue
     result = run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, controls=[approval]))
     assert isinstance(result, RuledOut)
     refunds = approval.model_copy(update={"scope": "refunds above $200"})
+    parts = [agent(), tool("refund", Effect.MOVES_MONEY)]
     assert isinstance(
-        run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, controls=[refunds])), Applies
+        run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, parts, controls=[refunds])),
+        Applies,
     )
+
+
+# --- requires_signs ---------------------------------------------------------------------------
+
+
+def test_a_threat_that_lives_in_a_part_applies_when_the_part_is_described(
+    catalogue: Catalogue,
+) -> None:
+    parts = [agent(), tool("refund", Effect.MOVES_MONEY)]
+    result = run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, parts))
+    assert isinstance(result, Applies)
+    assert any("refund" in f.statement for f in result.facts)
+
+
+def test_without_the_part_it_is_open_with_a_question_never_ruled_out(
+    catalogue: Catalogue,
+) -> None:
+    parts = [agent(), tool("lookup", Effect.READS_DATA)]
+    result = run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, parts))
+    assert isinstance(result, Unknown)
+    assert "moves-money" in result.open[0]
+    assert result.question.startswith("Does the system have ") and result.question.endswith("?")
+
+
+def test_a_control_stated_present_is_a_sign_one_stated_absent_is_not(
+    catalogue: Catalogue,
+) -> None:
+    threat = "MAS-SELECTIVE-LOG-MANIPULATION"
+    audit = Control(id="audit", kind=ControlKind.AUDIT_LOGGING, evidence=[said("all logged")])
+    assert isinstance(run(catalogue, threat, model(controls=[audit])), Applies)
+    absent = audit.model_copy(update={"present": False})
+    assert isinstance(run(catalogue, threat, model(controls=[absent])), Unknown)
 
 
 # --- questions --------------------------------------------------------------------------------
@@ -321,7 +355,7 @@ def test_every_sign_names_a_known_component_kind(catalogue: Catalogue) -> None:
     kinds = {
         k
         for t in catalogue.of_type(ThreatEntry)
-        for signs in t.shown_by.values()
+        for signs in [*t.shown_by.values(), *([t.requires_signs] if t.requires_signs else [])]
         for need in signs.components
         for k in need.kinds
     }

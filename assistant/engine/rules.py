@@ -201,6 +201,8 @@ def _for_chain(
     present = system.layers_present()
     if not set(chain.chain_layers) <= present or len(chain.chain_layers) > 4:
         return
+    if any(system.capabilities.get(c) is not True for c in chain.requires):
+        return
     threats = [catalogue.threat(t) for t in chain.threats]
     applicable = [
         t

@@ -219,6 +219,9 @@ def _entry_problems(cat: Catalogue, e: Entry) -> Iterator[str]:
         if len(set(e.chain_layers)) < 2 or Layer.CL in e.chain_layers:
             yield "chain_layers needs two or more distinct layers from L1..L7"
         yield from _refs(cat, e.threats, "threat", "threats")
+        yield from (
+            f"requires: unknown capability {c}" for c in e.requires if c not in cat.capabilities
+        )
         yield from _refs(cat, e.factors, "factor", "factors")
         yield from _refs(cat, e.mitigations, "mitigation", "mitigations")
     elif isinstance(e, MitigationEntry | LlmTopTenEntry):

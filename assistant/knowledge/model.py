@@ -165,6 +165,11 @@ class ThreatEntry(Entry):
     """For a capability of `requires` or `requires_any`: the components, entry points or
     controls that show it present when the system model's capability flags leave it unsaid (a
     tool that executes code shows code execution). A capability stated absent stays absent."""
+    requires_signs: Signs | None = None
+    """Facts of which at least one must be in the system model, for a threat that lives in a
+    particular part rather than a capability (a log store to tamper with, a tool that moves
+    money to repeat). None of them described leaves the threat open (`Unknown`), never ruled
+    out: a system model records what was said, not a complete inventory."""
     possible_with: list[Text] = []
     """Capabilities through which the threat may apply without a `requires_any` capability:
     present, they keep it open (a question for the user) when every `requires_any` capability
@@ -202,6 +207,9 @@ class ChainEntry(Entry):
     kind: Literal["chain"]
     chain_layers: list[Layer] = Field(min_length=2)
     threats: list[Text] = []
+    requires: list[Text] = []
+    """Capabilities the pattern is about, all stated present: a chain named for retrieval is
+    not told of a system that says it has none, whatever its links share with it."""
     factors: list[Text] = []
     mitigations: list[Text] = []
 

@@ -15,7 +15,10 @@ How the preconditions combine:
 2. when `requires_any` is given, at least one of its capabilities is present. When all of them
    are stated absent it is ruled out; while they are unsaid, a present `possible_with`
    capability is a fact that points to it (`Unknown` with that fact);
-3. no control in `absent_controls` is stated present, without a limiting scope, over every
+3. when `requires_signs` is given, at least one of its facts (a component of a kind or with an
+   effect, an untrusted entry point, a control stated present) is in the system model; while
+   none is, the threat is open (`Unknown`), not ruled out;
+4. no control in `absent_controls` is stated present, without a limiting scope, over every
    acting component (agents and tools).
 
 A capability is present when its flag says so, or, when no flag is set, when one of the
@@ -168,6 +171,12 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
             held += [_flag(system, c) for c in possible]
             absent += denied
             unsettled += [(c, c) for c, (state, _) in states.items() if state is None]
+    if threat.requires_signs is not None:
+        shown = _signs(threat.requires_signs, system)
+        if shown:
+            held += shown
+        else:
+            unsettled.append((threat.requires_signs.label(), ""))
     for kind in threat.absent_controls:
         defeating = _defeating_controls(system, kind)
         if defeating:
@@ -176,7 +185,12 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
         first_ruling = ruled[0]
         return RuledOut(threat.id, first_ruling.need, tuple(f for r in ruled for f in r.facts))
     if unsettled:
-        question_id, question = settling_question(unsettled[0][1], catalogue)
+        label, capability = unsettled[0]
+        question_id, question = (
+            settling_question(capability, catalogue)
+            if capability
+            else ("", f"Does the system have {label}?")
+        )
         return Unknown(
             threat.id,
             tuple(label for label, _ in unsettled),

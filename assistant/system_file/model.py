@@ -61,6 +61,7 @@ KIND_LAYERS: dict[str, tuple[Layer, ...]] = {
     "gateway": (L4,),
     "identity": (L4, L6),
     "observability": (L5,),
+    "log-store": (L5,),
     "human-reviewer": (L5, L7),
     "identity-provider": (L6,),
     "access-control": (L6,),

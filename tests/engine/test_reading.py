@@ -563,3 +563,17 @@ def test_an_agent_count_settles_multi_agent() -> None:
         read("crew:\n  name: x\n  model: local\n  tools: none\n").capabilities.get("multi-agent")
         is None
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Spending caps come from a policy engine per cost centre.", "Access is checked with OPA."],
+)
+def test_a_run_time_policy_engine_is_an_authorisation_control(sentence: str) -> None:
+    kinds = {c.kind.value for c in read(sentence).controls if c.present}
+    assert "authorisation" in kinds
+
+
+def test_a_written_policy_document_is_not_a_policy_engine() -> None:
+    kinds = {c.kind.value for c in read("The bot answers from the travel policy PDF.").controls}
+    assert "authorisation" not in kinds

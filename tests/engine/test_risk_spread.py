@@ -27,10 +27,6 @@ CONCENTRATED = {
         "is very likely, and what is at stake is customers' names and countries (medium); the "
         "two tools are not named one by one, so nothing separates their stakes"
     ),
-    "own-faq-bot": (
-        "an anonymous public bot with no tools, memory or data: its few findings are likely and "
-        "low, rightly"
-    ),
     "new-web3-dao-treasury-agent": (
         "an autonomous agent that takes instructions from Discord and moves treasury funds with "
         "no co-signer below 10 ETH a day: most findings are very-likely x critical, rightly"

@@ -205,3 +205,14 @@ def test_the_rules_engines_own_output_validates_without_warnings(catalogue: Cata
         verdicts, issues = validate_model(model, catalogue)
         noisy = [(v.finding_id, i.code) for v in verdicts for i in v.issues]
         assert noisy == [] and issues == [], (case.case.id, noisy, issues)
+
+
+def test_a_chain_named_for_retrieval_is_not_told_of_a_system_without_it(
+    catalogue: Catalogue,
+) -> None:
+    text = (
+        "A coding agent edits files and runs the test suite with a shell tool. It keeps a notes "
+        "file as memory and reads it back each session. There is no RAG and no vector store."
+    )
+    titles = [f.title for f in analyze(text, catalogue).findings]
+    assert not [t for t in titles if "RAG" in t]

@@ -373,7 +373,10 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
         ControlKind.AUTHORISATION,
         r"rbac|role-based|least[- ]privilege|scoped (?:tokens?|permissions?|credentials?|keys?)|"
         r"read-only (?:access|tokens?|roles?|credentials?|accounts?|permissions?)|"
-        r"per-user permissions?|acls?|access control lists?|row-level security",
+        r"per-user permissions?|acls?|access control lists?|row-level security|"
+        # Run-time policy decisions, the part the catalogue's policy-enforcement threat is about.
+        r"polic(?:y|ies) (?:engine|decision point|as code)|policy-as-code|open policy agent|opa|"
+        r"abac|attribute-based (?:access|authori[sz]ation)|cedar policies",
     ),
     (
         ControlKind.GUARDRAIL,
