@@ -9,49 +9,26 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from assistant import files
 from assistant.errors import InputFileError, ThreatModelFileError
+from assistant.files import MAX_INPUT_BYTES
 from assistant.schema import SCHEMA_VERSION, Finding, ThreatModel, Verdict
 from assistant.validator import schema_issues, verdict
-
-# Real threat models are kilobytes; a cap keeps a mistaken or hostile file from eating memory.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-
-
-def read_text(
-    path: Path, *, max_bytes: int = MAX_FILE_BYTES, error: type[InputFileError] = InputFileError
-) -> str:
-    """Read a UTF-8 text file, raising `error` with one clear line on any problem."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise error(
-                f"{path}: file is {size / 1_048_576:.1f} MB; the limit is {max_bytes // 1_048_576} MB"
-            )
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise error(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text (is it a binary file?)") from None
 
 
 def read_json(
     path: Path,
     *,
-    max_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int = MAX_INPUT_BYTES,
     error: type[InputFileError] = ThreatModelFileError,
 ) -> Any:
     """Read a JSON file, raising `error` with one clear line on any problem."""
-    text = read_text(path, max_bytes=max_bytes, error=error)
+    text = files.read_text(path, limit=max_bytes, error=error)
     return parse_json(text, str(path), error=error)
 
 
@@ -101,6 +78,37 @@ def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+def _schema_version(data: dict[str, Any], source: str) -> int:
+    """The file's schema version, refused with a line that names its JSON type when it is wrong.
+
+    The version is a JSON number; a string such as "1" is refused rather than guessed at (the
+    rest of the file is read strictly too), with a message that tells the two apart.
+    """
+    version = data.get("schema_version", 1)
+    numbers = " and ".join(map(str, READABLE_VERSIONS))
+    if isinstance(version, int) and not isinstance(version, bool):
+        if version in READABLE_VERSIONS:
+            return version
+        raise ThreatModelFileError(
+            f"{source}: schema_version {version} is not supported "
+            f"(this version reads the numbers {numbers})"
+        )
+    kinds = {
+        str: "a string",
+        bool: "a boolean",
+        float: "a decimal",
+        list: "a list",
+        dict: "an object",
+    }
+    kind = "null" if version is None else kinds.get(type(version), type(version).__name__)
+    quoted = isinstance(version, str) and version.strip() in map(str, READABLE_VERSIONS)
+    hint = "; write it without quotes" if quoted else ""
+    raise ThreatModelFileError(
+        f"{source}: schema_version must be the number {' or '.join(map(str, READABLE_VERSIONS))}, not {kind} "
+        f"{json.dumps(version)}{hint}"
+    )
+
+
 def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, list[Verdict]]:
     """Build a threat model from parsed JSON, keeping ill-formed findings out as verdicts.
 
@@ -113,12 +121,7 @@ def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, l
     raw_findings = data.get("findings", [])
     if not isinstance(raw_findings, list):
         raise ThreatModelFileError(f"{source}: not a threat model ('findings' must be a list)")
-    version = data.get("schema_version", 1)
-    if version not in READABLE_VERSIONS or isinstance(version, bool):
-        raise ThreatModelFileError(
-            f"{source}: schema_version {version!r} is not supported "
-            f"(this version reads the numbers {' and '.join(map(str, READABLE_VERSIONS))})"
-        )
+    version = _schema_version(data, source)
     if version == 1:
         data = upgrade_v1(data)
     try:
@@ -152,19 +155,17 @@ def dump_threat_model(model: ThreatModel) -> str:
     return model.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
 
 
-def read_description(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a system description (Markdown or text); `-` reads standard input."""
+def read_description(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read a system description (Markdown or text); `-` reads standard input, bounded alike."""
     if str(path) == "-":
-        return sys.stdin.read()
-    return read_text(path, max_bytes=max_bytes)
+        return files.read_stdin_text(limit=max_bytes)
+    return files.read_text(path, limit=max_bytes)
 
 
-def write_threat_model(model: ThreatModel, path: Path) -> None:
-    """Write a threat model as JSON, atomically (a crash never leaves half a file)."""
-    text = dump_threat_model(model)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+def write_threat_model(model: ThreatModel, path: str | os.PathLike[str]) -> None:
+    """Write a threat model as JSON through the safe writer (`assistant.files.write_text`).
+
+    Raises:
+        OutputFileError: The path cannot be written (one line; no temp file is left behind).
+    """
+    files.write_text(path, dump_threat_model(model))
