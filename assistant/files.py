@@ -55,7 +55,13 @@ def _too_large(source: str, limit: int, size: int | None = None) -> str:
     noun = "input" if source == STDIN else "file"
     if size is None:  # a stream, or a file larger than its stat said: the size is not known
         return f"{source}: {noun} is larger than the limit of {_limit(limit)}"
-    return f"{source}: {noun} is {size / 1_048_576:.1f} MB; the limit is {_limit(limit)}"
+    shown = f"{size / 1_048_576:.1f} MB"
+    if (
+        shown == f"{limit / 1_048_576:.1f} MB"
+    ):  # just over: "20.0 MB; the limit is 20 MB" reads wrong
+        shown = f"{size:,} bytes"
+        return f"{source}: {noun} is {shown}; the limit is {_limit(limit)} ({limit:,} bytes)"
+    return f"{source}: {noun} is {shown}; the limit is {_limit(limit)}"
 
 
 def read_bytes(

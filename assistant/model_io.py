@@ -32,12 +32,31 @@ def read_json(
     return parse_json(text, str(path), error=error)
 
 
+# About 22 per finding in real models: room for some 2,000 findings, and a bound on the memory
+# the worst file of this many (every one an invalid finding) takes to parse and reject.
+MAX_JSON_CONTAINERS = 20_000
+# Past this many findings that do not fit the schema, the file is refused as a whole.
+MAX_REJECTED = 1_000
+
+
 def parse_json(
     text: str, source: str, *, error: type[InputFileError] = ThreatModelFileError
 ) -> Any:
-    """Parse JSON text read from `source`, raising `error` with one clear line on any problem."""
+    """Parse JSON text read from `source`, raising `error` with one clear line on any problem.
+
+    Text with more than `MAX_JSON_CONTAINERS` objects and lists is refused before it is parsed:
+    memory grows with their number, not the file's size (20 MB of `{},` is seven million dicts,
+    then as many validation errors), and no threat model a person reviews comes near it.
+    """
     if not text.strip():
         raise error(f"{source}: file is empty")
+    # An upper bound (brackets inside strings count too), at C speed: ~10 ms for 20 MB.
+    containers = text.count("{") + text.count("[")
+    if containers > MAX_JSON_CONTAINERS:
+        raise error(
+            f"{source}: too many JSON objects and lists ({containers:,}; "
+            f"the limit is {MAX_JSON_CONTAINERS:,})"
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -109,8 +128,13 @@ def _schema_version(data: dict[str, Any], source: str) -> int:
     )
 
 
-def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, list[Verdict]]:
+def parse_threat_model(
+    data: Any, source: str = "input", *, consume: bool = False
+) -> tuple[ThreatModel, list[Verdict]]:
     """Build a threat model from parsed JSON, keeping ill-formed findings out as verdicts.
+
+    With `consume`, each raw finding is dropped from `data` once it is built, so a large file's
+    parsed JSON and its model are not both held in full (peak memory stays bounded).
 
     Returns:
         The model holding only the findings that fit the schema, and a rejected verdict for
@@ -137,17 +161,25 @@ def parse_threat_model(data: Any, source: str = "input") -> tuple[ThreatModel, l
     findings: list[Finding] = []
     rejected: list[Verdict] = []
     for index, raw in enumerate(raw_findings):
+        if consume:
+            raw_findings[index] = None
         ident = str(raw.get("id") or f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
         try:
             findings.append(Finding.model_validate(raw))
         except ValidationError as exc:
             rejected.append(verdict(ident, schema_issues(exc)))
+            if len(rejected) > MAX_REJECTED:
+                # Each verdict costs memory and a screenful of report; this many is no model.
+                raise ThreatModelFileError(
+                    f"{source}: not a threat model: more than {MAX_REJECTED:,} findings do not "
+                    "fit the schema"
+                ) from None
     return model.model_copy(update={"findings": findings}), rejected
 
 
 def read_threat_model(path: Path) -> tuple[ThreatModel, list[Verdict]]:
     """Read a threat-model file (see `parse_threat_model`)."""
-    return parse_threat_model(read_json(path), str(path))
+    return parse_threat_model(read_json(path), str(path), consume=True)
 
 
 def dump_threat_model(model: ThreatModel) -> str:
