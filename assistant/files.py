@@ -76,14 +76,18 @@ def read_bytes(
     Raises:
         error: The file is missing, not a regular file, unreadable or larger than `limit`.
     """
-    source = os.fspath(path)
+    return bytes(_read_regular(os.fspath(path), limit, error))
+
+
+def _read_regular(source: str, limit: int, error: type[AssistantError]) -> bytearray:
     try:
         _check_regular(source, os.stat(source), limit, error)
         fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         try:
-            _check_regular(source, os.fstat(fd), limit, error)
+            info = os.fstat(fd)
+            _check_regular(source, info, limit, error)
             os.set_blocking(fd, True)
-            data = _read_fd(fd, limit + 1)
+            data = _read_fd(fd, limit + 1, info.st_size)
         finally:
             os.close(fd)
     except FileNotFoundError:
@@ -108,20 +112,27 @@ def _check_regular(
         raise error(_too_large(source, limit, info.st_size))
 
 
-def _read_fd(fd: int, most: int) -> bytes:
-    """Up to `most` bytes from `fd`, in chunks so a short read never ends the file early."""
-    chunks: list[bytes] = []
-    left = most
-    while left > 0:
-        chunk = os.read(fd, min(left, _CHUNK))
-        if not chunk:
+def _read_fd(fd: int, most: int, expected: int) -> bytearray:
+    """Up to `most` bytes from `fd`, read in place into one buffer.
+
+    The buffer is sized from what `stat` said (one byte more, to see the end) and grows only
+    if the file turns out longer, never past `most`; a short read never ends the file early.
+    """
+    buf = bytearray(max(1, min(expected + 1, most)))
+    got = 0
+    while got < most:
+        if got == len(buf):
+            buf.extend(bytes(min(max(len(buf), _CHUNK), most - len(buf))))
+        with memoryview(buf) as view:
+            count = os.readv(fd, [view[got:]])
+        if count == 0:
             break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        got += count
+    del buf[got:]
+    return buf
 
 
-def _decode(data: bytes, source: str, error: type[AssistantError]) -> str:
+def _decode(data: bytes | bytearray, source: str, error: type[AssistantError]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -132,7 +143,8 @@ def read_text(
     path: StrPath, *, limit: int = MAX_INPUT_BYTES, error: type[AssistantError] = InputFileError
 ) -> str:
     """A UTF-8 text file, bounded as `read_bytes` is; `error` carries one clear line."""
-    return _decode(read_bytes(path, limit=limit, error=error), os.fspath(path), error)
+    source = os.fspath(path)
+    return _decode(_read_regular(source, limit, error), source, error)
 
 
 def read_stdin_text(

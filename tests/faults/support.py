@@ -13,8 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # Runs the console entry point, then reports the process's peak RSS on stderr's last line.
 _ENTRY = (
     "import atexit, resource, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "f'\\nMAXRSS_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "def peak():\n"
+    # VmHWM is this process's own high-water mark; ru_maxrss would include the parent's
+    # memory at fork time, which Linux carries across exec.
+    "    try:\n"
+    "        status = open('/proc/self/status').read()\n"
+    "        return int(status.split('VmHWM:')[1].split()[0])\n"
+    "    except (OSError, IndexError):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "atexit.register(lambda: sys.stderr.write(f'\\nMAXRSS_KB {peak()}\\n'))\n"
     "sys.argv[0] = 'maestro-tm'\n"
     "from assistant.cli import main\n"
     "main()\n"

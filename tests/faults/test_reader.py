@@ -105,7 +105,7 @@ def test_at_most_limit_plus_one_bytes_are_read(
 ) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 5000)
-    real_stat, real_fstat, real_read = os.stat, os.fstat, os.read
+    real_stat, real_fstat, real_readv = os.stat, os.fstat, os.readv
     read: list[int] = []
 
     def lying(result: os.stat_result) -> os.stat_result:
@@ -113,15 +113,14 @@ def test_at_most_limit_plus_one_bytes_are_read(
         fields[6] = 0  # st_size: what a device or FIFO reports
         return os.stat_result(fields)
 
-    monkeypatch.setattr(os, "stat", lambda p: lying(real_stat(p)))
+    def counting(fd: int, buffers: list[memoryview]) -> int:
+        count = real_readv(fd, buffers)
+        read.append(count)
+        return count
+
+    monkeypatch.setattr(os, "stat", lambda p, **kw: lying(real_stat(p, **kw)))
     monkeypatch.setattr(os, "fstat", lambda fd: lying(real_fstat(fd)))
-
-    def counting(fd: int, n: int) -> bytes:
-        chunk = real_read(fd, n)
-        read.append(len(chunk))
-        return chunk
-
-    monkeypatch.setattr(os, "read", counting)
+    monkeypatch.setattr(os, "readv", counting)
     with pytest.raises(InputFileError, match="larger than the limit of 1,000 bytes"):
         files.read_bytes(path, limit=1000)
     assert sum(read) == 1001
