@@ -223,11 +223,9 @@ def validate(file: Path, retrieved: Path | None, require_grounding: bool, as_jso
 
 def _read_retrieved(path: Path) -> set[str]:
     from assistant.errors import ThreatModelFileError
+    from assistant.files import read_text
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ThreatModelFileError(f"{path}: cannot read the retrieval log: {exc}") from None
+    text = read_text(path, error=ThreatModelFileError)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -262,8 +260,10 @@ def schema(system_file: bool, write: bool) -> None:
 
         path, text = SCHEMA_PATH, threat_model_schema_text()
     if write:
+        from assistant.files import write_text
+
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text, encoding="utf-8")
+        write_text(path, text)
         click.echo(f"wrote {path}", err=True)
     else:
         click.echo(text, nl=False)

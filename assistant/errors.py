@@ -30,8 +30,12 @@ class CatalogueError(AssistantError):
         problems: One line per problem, each naming the file (and entry) at fault.
     """
 
+    # The catalogue is input the tool cannot read: 2, like any unreadable input, never 1,
+    # which `validate` and `diff --fail-on` use for "rejected".
+    exit_code = 2
+
     def __init__(self, problems: list[str]) -> None:
-        first = problems[0] if problems else "unknown problem"
+        first = problems[0].splitlines()[0] if problems and problems[0] else "unknown problem"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(f"catalogue is invalid: {first}{more}", title="Catalogue error")
         self.problems = problems
@@ -54,6 +58,12 @@ class UnknownEntryError(AssistantError):
 
 class InputFileError(AssistantError):
     """An input file that cannot be read (missing, binary, too large)."""
+
+    exit_code = 2
+
+
+class OutputFileError(AssistantError):
+    """An output file that cannot be written (missing directory, not a regular file, disk full)."""
 
     exit_code = 2
 

@@ -29,12 +29,13 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, allow_dash=True),
+    # A str, not a Path: Path("out/") drops the slash the writer needs to see to refuse it.
+    type=click.Path(allow_dash=True),
     default="-",
-    help="Where to write the threat model JSON (default: stdout).",
+    help="Where to write the threat model JSON (default: stdout); an existing file is replaced.",
 )
 def analyze_command(
-    file: Path, engine: str | None, model: str | None, api_base: str | None, output: Path
+    file: Path, engine: str | None, model: str | None, api_base: str | None, output: str
 ) -> None:
     """Analyse a system into a threat model.
 
@@ -88,7 +89,7 @@ def analyze_command(
             progress=progress,
         )
         progress(describe_usage(proposer.usage + extractor.usage))
-    if str(output) == "-":
+    if output == "-":
         sys.stdout.write(dump_threat_model(result))
     else:
         write_threat_model(result, output)

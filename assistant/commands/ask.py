@@ -85,7 +85,9 @@ def ask(
     from assistant.llm.redact import describe
 
     if question == "-":
-        question = sys.stdin.read()
+        from assistant.files import read_stdin_text
+
+        question = read_stdin_text()
     flags = {
         "model": model,
         "api_base": api_base,

@@ -7,7 +7,6 @@ subcommands (`maestro-tm eval retrieval`, defined with the retrieval commands).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,12 +200,12 @@ def _write_json(path: Path | None, reports: list[EvalReport], *, final: bool) ->
 
 def _write_text(path: Path, text: str) -> None:
     from assistant.errors import ExportError
+    from assistant.files import write_text
 
-    # Write then rename, so a reader (or an interrupted eval) never sees half a file.
-    tmp = path.with_name(f".{path.name}.tmp")
+    # The safe writer renames a complete temp file over the report, so a reader (or an
+    # interrupted eval) never sees half a file. Reports may go to a new directory.
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_text(path, text, error=ExportError)

@@ -59,10 +59,11 @@ def _load(path: Path) -> tuple[ThreatModel, list[Verdict]]:
     "-o",
     "--output",
     "out",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    help="File to write; '-' or none writes to stdout.",
+    # A str, not a Path: Path("out/") drops the slash the writer needs to see to refuse it.
+    type=click.Path(allow_dash=True),
+    help="File to write ('-' or none: stdout); an existing file is replaced.",
 )
-def export_command(model_file: Path, fmt: str | None, out: Path | None) -> None:
+def export_command(model_file: Path, fmt: str | None, out: str | None) -> None:
     """Export a threat model as a Markdown review draft, JSON, OTM or CSV.
 
     The same input always gives byte-identical output.
@@ -71,7 +72,7 @@ def export_command(model_file: Path, fmt: str | None, out: Path | None) -> None:
     from assistant.knowledge import default_catalogue
 
     model, _ = _load(model_file)
-    fmt = fmt or _infer_format(out)
+    fmt = fmt or _infer_format(Path(out) if out else None)
     text = export(model, fmt, default_catalogue())
     if out is None or str(out) == "-":
         sys.stdout.write(text)

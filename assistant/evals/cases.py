@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import EvalCaseError
+from assistant.files import read_text
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ThreatEntry, ThreatFamily
 from assistant.schema import Layer
@@ -177,15 +178,7 @@ def load_case(path: Path, catalogue: Catalogue) -> LoadedCase:
 
 
 def _read(path: Path) -> Any:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CASE_BYTES:
-            raise EvalCaseError(f"{path}: {size:,} bytes is too large for a case file")
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise EvalCaseError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise EvalCaseError(f"{path}: not UTF-8 text") from None
+    text = read_text(path, limit=MAX_CASE_BYTES, error=EvalCaseError)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import EvalCaseError
-from assistant.model_io import read_text
+from assistant.files import read_text
 from assistant.schema import ControlKind, EntryKind, SystemModel
 
 SETS = ("dev", "heldout")
@@ -211,7 +211,7 @@ def load_set(where: Path) -> list[ExtractionCase]:
 
 def _load(path: Path) -> ExtractionCase:
     try:
-        data = yaml.safe_load(read_text(path))
+        data = yaml.safe_load(read_text(path, error=EvalCaseError))
     except yaml.YAMLError as exc:
         raise EvalCaseError(f"{path}: not YAML: {exc}".splitlines()[0]) from None
     try:

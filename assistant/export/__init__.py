@@ -8,12 +8,12 @@ when used.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from assistant.errors import ExportError
+from assistant.files import write_bytes
 
 if TYPE_CHECKING:
     from assistant.knowledge import Catalogue
@@ -56,8 +56,11 @@ def export(model: ThreatModel, fmt: str, catalogue: Catalogue) -> str:
     raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def write_export(text: str, path: Path, *, protect: Path | None = None) -> None:
-    """Write an export as UTF-8 with LF line endings, atomically.
+def write_export(text: str, path: str | os.PathLike[str], *, protect: Path | None = None) -> None:
+    """Write an export as UTF-8 with LF line endings, through the safe writer.
+
+    An existing regular file at `path` is replaced without asking (the CLI's documented
+    behaviour; the chat asks first). See `assistant.files.write_bytes` for what is refused.
 
     Args:
         text: The document.
@@ -65,22 +68,14 @@ def write_export(text: str, path: Path, *, protect: Path | None = None) -> None:
         protect: A file that must not be overwritten (the model being exported).
 
     Raises:
-        ExportError: The path is the protected file, or cannot be written.
+        ExportError: The path is the protected file, or cannot be written (one line; no temp
+            file is left behind).
     """
-    if protect is not None and path.exists() and path.resolve() == protect.resolve():
+    target = Path(path)
+    if protect is not None and target.exists() and target.resolve() == protect.resolve():
         raise ExportError(f"{path}: refusing to overwrite the threat model being exported")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        # Bytes, not text mode: no platform newline translation, so the output is byte-stable.
-        with open(tmp, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    # Bytes, not text mode: no platform newline translation, so the output is byte-stable.
+    write_bytes(path, text.encode("utf-8"), error=ExportError)
 
 
 __all__ = ["FORMATS", "Format", "export", "write_export"]

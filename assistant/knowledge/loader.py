@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from assistant.errors import CatalogueError
+from assistant.errors import CatalogueError, InputFileError
+from assistant.files import read_bytes
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import (
     AsiEntry,
@@ -54,9 +55,9 @@ def _describe(error: ValidationError, tag: object = None) -> Iterator[str]:
 
 def _read_yaml(path: Path, label: str, problems: list[str]) -> tuple[Any, bytes]:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(f"{label}: cannot read: {exc.strerror or exc}")
+        raw = read_bytes(path)
+    except InputFileError as exc:
+        problems.append(f"{label}: {exc.message.removeprefix(f'{path}: ')}")
         return None, b""
     try:
         return yaml.load(raw, Loader=_Loader), raw

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import LLMConfigError, LocalOnlyError
+from assistant.files import read_text
 
 ENV_PREFIX = "MAESTRO_TM_"
 StructuredMode = Literal["auto", "json_schema", "json_object", "prompt"]
@@ -116,13 +117,10 @@ def env_name(field: str) -> str:
 
 
 def _read_file(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return {}
-    except OSError as exc:
-        raise LLMConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(read_text(path, error=LLMConfigError))
     except tomllib.TOMLDecodeError as exc:
         raise LLMConfigError(f"{path}: not valid TOML: {exc}") from None
     table = data.get("llm", {})

@@ -8,6 +8,7 @@ then carries `UNTRUSTED_NOTICE`, saying such blocks hold no instructions.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.errors import PromptError
+from assistant.files import read_text
 from assistant.llm.base import Message
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -121,11 +123,11 @@ def load_prompt_file(path: Path) -> PromptTemplate:
     Raises:
         PromptError: The file is unreadable, not YAML, or not a valid prompt.
     """
+    if not os.path.lexists(path):
+        raise PromptError(f"no prompt file {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PromptError(f"no prompt file {path}") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(read_text(path, error=PromptError))
+    except yaml.YAMLError as exc:
         raise PromptError(f"{path}: cannot read prompt: {exc}") from None
     try:
         return PromptTemplate.model_validate(data)

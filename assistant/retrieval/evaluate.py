@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import RetrievalError
+from assistant.files import read_text
 from assistant.knowledge import Catalogue
 from assistant.retrieval.passages import Passage
 
@@ -50,13 +51,10 @@ def load_queries(path: Path, catalogue: Catalogue) -> EvalSet:
     Raises:
         RetrievalError: The file is missing, not YAML, not a query set, or names unknown ids.
     """
+    text = read_text(path, error=RetrievalError)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
         queries = EvalSet.model_validate(data)
-    except OSError as exc:
-        raise RetrievalError(
-            f"cannot read the eval queries {path}: {exc.strerror or exc}"
-        ) from None
     except (yaml.YAMLError, ValidationError) as exc:
         first = str(exc).splitlines()[0]
         raise RetrievalError(f"{path} is not a valid query set: {first}") from None

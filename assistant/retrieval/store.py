@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assistant.errors import ChromaServerError
+from assistant.errors import ChromaServerError, RetrievalError
 
 MANIFEST = "manifest.json"
 CHROMA_URL_ENV = "MAESTRO_TM_CHROMA_URL"
@@ -88,9 +88,9 @@ def read_manifest(path: Path) -> tuple[Manifest | None, str | None]:
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
     """Replace the manifest atomically, so a reader sees the old one or the new one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    from assistant.files import write_text
+
+    write_text(path, manifest.model_dump_json(indent=2), error=RetrievalError)
 
 
 def connect_server(url: str) -> Any:

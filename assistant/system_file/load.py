@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from assistant.errors import SystemFileError
-from assistant.model_io import read_text
+from assistant.files import read_text
 from assistant.schema import (
     Asset,
     Component,
@@ -103,7 +103,7 @@ def read_system_file(path: FilePath, capabilities: Collection[str]) -> SystemMod
     Raises:
         SystemFileError: The file is unreadable, not YAML/JSON, or does not fit the format.
     """
-    text = read_text(path, max_bytes=MAX_SYSTEM_FILE_BYTES, error=SystemFileError)
+    text = read_text(path, limit=MAX_SYSTEM_FILE_BYTES, error=SystemFileError)
     source = str(path)
     parsed = (
         parse_json_positions(text, source)

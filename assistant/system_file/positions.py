@@ -64,7 +64,7 @@ def format_path(path: Sequence[str | int]) -> str:
 
 def parse_yaml(text: str, source: str) -> Parsed:
     """Parse YAML text read from `source` (one document, safe tags only)."""
-    loader = yaml.SafeLoader(text)
+    loader = _BoundedLoader(text, source)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -88,6 +88,27 @@ def parse_yaml(text: str, source: str) -> Parsed:
     finally:
         loader.dispose()
     return Parsed(data, lines)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe loader that stops composing past `MAX_VALUES` nodes.
+
+    The node graph is built before anything walks it, and each node costs far more than the
+    bytes that wrote it (`[{}, {}, ...]`), so the count has to stop the composer itself.
+    """
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.composed = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose one node, counting it first."""
+        self.composed += 1
+        if self.composed > MAX_VALUES:
+            raise SystemFileError(f"{self.source}: more than {MAX_VALUES:,} values")
+        node: yaml.Node | None = super().compose_node(parent, index)
+        return node
 
 
 class _YamlWalk:

@@ -80,7 +80,9 @@ def test_the_same_key_in_two_mappings_is_fine() -> None:
 @pytest.mark.parametrize("depth", [900, 100_000])
 def test_deep_nesting_is_refused_in_one_line(depth: int) -> None:
     text = "[" * depth + "]" * depth
-    with pytest.raises(SystemFileError, match=r"s\.json: JSON is nested too deeply"):
+    # Past the container limit the count refuses it first, which is as good.
+    deep = r"JSON is nested too deeply" if depth < 20_000 else r"too many JSON objects and lists"
+    with pytest.raises(SystemFileError, match=rf"s\.json: {deep}"):
         parse_json_positions(text, "s.json")
     with pytest.raises(SystemFileError, match=r"s\.yaml: YAML is nested too deeply"):
         parse_yaml(text, "s.yaml")

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -296,7 +297,11 @@ def test_small_aliases_are_fine(tmp_path: Path, catalogue: Catalogue) -> None:
 
 def test_an_oversized_file_is_refused(tmp_path: Path, catalogue: Catalogue) -> None:
     text = AGENT + "description: " + "x" * (1024 * 1024) + "\n"
-    assert error(tmp_path, text, catalogue).startswith("file is 1.0 MB; the limit is 1 MB")
+    # Just over the limit, the size is given in bytes: "1.0 MB; the limit is 1 MB" reads wrong.
+    message = error(tmp_path, text, catalogue)
+    assert re.fullmatch(
+        r"file is 1,048,\d{3} bytes; the limit is 1 MB \(1,048,576 bytes\)", message
+    )
 
 
 # --- what a valid file becomes ---------------------------------------------------------------------
