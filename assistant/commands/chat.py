@@ -80,11 +80,12 @@ def sessions_list(as_json: bool) -> None:
     """Saved sessions, most recent first: id, title, date, message and finding counts."""
     import json
 
+    from assistant.safe_text import one_line
     from assistant.session.journal import list_sessions, sessions_dir
 
     sessions, problems = list_sessions()
     for line in problems:
-        click.echo(f"maestro-tm: warning: {line}", err=True)
+        click.echo(f"maestro-tm: warning: {one_line(line)}", err=True)
     if as_json:
         rows = [
             {
@@ -108,5 +109,5 @@ def sessions_list(as_json: bool) -> None:
     for s in sessions:
         click.echo(
             f"{s.id:<22} {s.updated:%Y-%m-%d %H:%M} {s.messages:>4} {s.findings:>4} "
-            f"{s.accepted:>4} {s.rejected:>4}  {s.title}"
+            f"{s.accepted:>4} {s.rejected:>4}  {one_line(s.title)}"
         )

@@ -24,6 +24,10 @@ from pydantic import ValidationError
 
 from assistant.errors import SessionError
 from assistant.llm.redact import Redactor
+from assistant.llm.redact import (
+    redact_tree as redact_tree,
+)  # its home before; still imported from here
+from assistant.safe_text import clean
 from assistant.schema import FindingStatus, utc_now
 from assistant.session.events import Event, EventRecord, SessionStarted, SessionState
 
@@ -52,20 +56,24 @@ def journal_path(session_id: str) -> Path:
     return sessions_dir() / f"{session_id}.jsonl"
 
 
-def redact_tree(value: Any, redactor: Redactor) -> Any:
-    """`value` (JSON-ready data) with every string redacted; structure and keys unchanged."""
+def clean_tree(value: Any) -> Any:
+    """`value` (JSON-ready data) with control characters neutralised in every string."""
     if isinstance(value, str):
-        return redactor.redact(value)
+        return clean(value)
     if isinstance(value, list):
-        return [redact_tree(v, redactor) for v in value]
+        return [clean_tree(v) for v in value]
     if isinstance(value, dict):
-        return {k: redact_tree(v, redactor) for k, v in value.items()}
+        return {k: clean_tree(v) for k, v in value.items()}
     return value
 
 
 def encode(event: Event, redactor: Redactor) -> bytes:
-    """One journal line for an event: redacted JSON and a newline."""
-    data = redact_tree(event.model_dump(mode="json", by_alias=True), redactor)
+    """One journal line for an event: redacted JSON, with no control characters, and a newline.
+
+    A pasted escape sequence is neutralised here too, so showing the session again (a resume,
+    `sessions list`) can never replay it on a terminal.
+    """
+    data = clean_tree(redact_tree(event.model_dump(mode="json", by_alias=True), redactor))
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Select
 
+from assistant.safe_text import one_line
 from assistant.schema import Finding, FindingStatus, Layer, RiskLevel
 from assistant.tui.messages import ReviewRequested
 
@@ -152,9 +153,9 @@ class FindingsView(Vertical):
             table.add_row(
                 Text(f.id),
                 decided,
-                Text(f.title, overflow="ellipsis", no_wrap=True, style=style),
+                Text(one_line(f.title), overflow="ellipsis", no_wrap=True, style=style),
                 Text(f.layer.value),
-                Text(f.threat_id, overflow="ellipsis", no_wrap=True),
+                Text(one_line(f.threat_id), overflow="ellipsis", no_wrap=True),
                 key=f.id,
             )
         if keep is not None and keep in {f.id for f in shown}:
