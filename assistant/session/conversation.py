@@ -24,7 +24,7 @@ from assistant.engine.interview import Interview, Question
 from assistant.errors import SessionError, StepCancelledError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.redact import Redactor
-from assistant.safe_text import clean
+from assistant import safe_text
 from assistant.schema import Issue, Layer, SystemModel
 from assistant.session import text as say
 from assistant.session.events import (
@@ -198,7 +198,7 @@ class Conversation:
             self._busy.release()
 
     def _send(self, text: str, step: _Step) -> None:
-        raw = clean(text).strip()  # a pasted escape sequence is data, never stored as is
+        raw = safe_text.clean(text).strip()  # a pasted escape sequence is data, never stored as is
         if not raw:
             return
         before = len(self._redactor.redactions)
