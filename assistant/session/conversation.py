@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant import safe_text
 from assistant.engine.analyze import RulesExtractor, analyze, system_from_description
 from assistant.engine.extract import shift_evidence
 from assistant.engine.interview import Interview, Question
 from assistant.errors import SessionError, StepCancelledError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.redact import Redactor
-from assistant import safe_text
 from assistant.schema import Issue, Layer, SystemModel
 from assistant.session import text as say
 from assistant.session.events import (
