@@ -30,6 +30,7 @@ from assistant.llm.redact import (
 from assistant.safe_text import clean
 from assistant.schema import FindingStatus, utc_now
 from assistant.session.events import Event, EventRecord, SessionStarted, SessionState
+from assistant.session.lock import SessionLock
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -85,6 +86,9 @@ class Journal:
         redactor: Shared with the conversation so placeholders stay consistent.
         valid_bytes: On reopening, the length of the intact part; anything after it (a torn
             line) is cut off before appending.
+
+    A journal is written only by the process holding its session's lock (`claim`); one that
+    could not take it is read-only, and `append` refuses with the reason.
     """
 
     def __init__(self, path: Path, redactor: Redactor, *, valid_bytes: int | None = None) -> None:
@@ -92,6 +96,22 @@ class Journal:
         self.redactor = redactor
         self._fd: int | None = None
         self._valid_bytes = valid_bytes
+        self._lock = SessionLock(path)
+        self.read_only: str | None = None
+        """Why this process may not write the session, if it may not."""
+
+    def claim(self) -> str | None:
+        """Take the session's lock; None when this process may write, else why it may not.
+
+        A session held by another process is opened read-only (the reason names the holder);
+        a home where the lock cannot even be created (read-only, full) gives that reason.
+        """
+        try:
+            self.read_only = self._lock.acquire()
+        except OSError as exc:
+            where = self.path.parent
+            self.read_only = f"{where}: cannot save sessions here: {exc.strerror or exc}"
+        return self.read_only
 
     def _open(self) -> int:
         if self._fd is None:
@@ -113,6 +133,8 @@ class Journal:
         """Write events durably (one write and one fsync for the batch)."""
         if not events:
             return
+        if self.read_only is not None:
+            raise SessionError(self.read_only, title="Not saved")
         data = b"".join(encode(e, self.redactor) for e in events)
         fd = self._open()
         try:
@@ -127,11 +149,12 @@ class Journal:
             ) from None
 
     def close(self) -> None:
-        """Close the file (appending again reopens it)."""
+        """Close the file and let go of the session (appending again reopens the file)."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = None
+        self._lock.release()
 
 
 @dataclass
