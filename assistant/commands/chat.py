@@ -46,7 +46,9 @@ def chat_command(
         app.run()
     finally:
         app.conversation.close()
-    if app.conversation.journal_path is not None and app.conversation.journal_path.exists():
+    if app.conversation.unsaved:
+        click.echo("this session was not saved (it ran in memory only)", err=True)
+    elif app.conversation.journal_path is not None and app.conversation.journal_path.exists():
         click.echo(
             f"session {app.conversation.state.id} saved; continue with "
             f"`maestro-tm chat --resume {app.conversation.state.id}`",

@@ -119,9 +119,11 @@ class ChatPane(Vertical):
         else:
             self.transcript.mount(UserMessage(text))
 
-    def add_note(self, text: str) -> None:
-        """Append a program note."""
-        self.transcript.mount(NoteMessage(text))
+    def add_note(self, text: str, *, error: bool = False) -> None:
+        """Append a program note (`error`: something was not done, styled to stand out)."""
+        note = NoteMessage(text)
+        note.set_class(error, "-error")
+        self.transcript.mount(note)
         self.transcript.anchor()
 
     async def write_chunk(self, text: str) -> None:
