@@ -32,6 +32,9 @@ from assistant.schema import FindingStatus, utc_now
 from assistant.session.events import Event, EventRecord, SessionStarted, SessionState
 from assistant.session.lock import SessionLock
 
+READ_ONLY = "Read-only session"
+"""The title of the error a write to a session this process may not write raises."""
+
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
@@ -134,7 +137,7 @@ class Journal:
         if not events:
             return
         if self.read_only is not None:
-            raise SessionError(self.read_only, title="Not saved")
+            raise SessionError(self.read_only, title=READ_ONLY)
         data = b"".join(encode(e, self.redactor) for e in events)
         fd = self._open()
         try:

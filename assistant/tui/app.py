@@ -300,7 +300,9 @@ class MaestroApp(App[None]):
         self._step_done()
         self.show_findings()  # drop findings shown by an analysis that was not committed
         await self.chat.discard_step()
-        note = failure_note(message.text, message.message, cancelled=message.cancelled)
+        note = failure_note(
+            message.text, message.message, title=message.title, cancelled=message.cancelled
+        )
         self.chat.add_note(note, error=not message.cancelled)
 
     def on_step_finished(self, message: StepFinished) -> None:

@@ -11,26 +11,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.session.journal import READ_ONLY
 from assistant.tui.screens.facts import ConfirmScreen
 
 if TYPE_CHECKING:
     from assistant.tui.app import MaestroApp
 
 RETRY = "Press Up to bring the line back, fix it, and send it again."
+RELEASE = "Quit the other chat, then resume the session here to make changes."
 
 
-def failure_note(line: str, message: str, *, cancelled: bool = False) -> str:
+def failure_note(line: str, message: str, *, title: str = "", cancelled: bool = False) -> str:
     """The transcript line for a step that failed or was cancelled (nothing was kept)."""
     if cancelled:
         return f"Cancelled `{line}`: nothing from it was kept. {RETRY}"
     end = "" if message.endswith((".", "?", "!")) else "."
-    return f"Not done: `{line}`: {message}{end} {RETRY}"
+    return f"Not done: `{line}`: {message}{end} {RELEASE if title == READ_ONLY else RETRY}"
 
 
-def decision_note(message: str) -> str:
+def decision_note(message: str, title: str = "") -> str:
     """The transcript line for a review decision that could not be recorded."""
     end = "" if message.endswith((".", "?", "!")) else "."
-    return f"Not recorded: {message}{end} Nothing was changed."
+    hint = f" {RELEASE}" if title == READ_ONLY else ""
+    return f"Not recorded: {message}{end} Nothing was changed.{hint}"
 
 
 def offer_unsaved(app: MaestroApp) -> None:

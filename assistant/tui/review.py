@@ -63,7 +63,7 @@ class Reviewer:
                 try:
                     return conversation.edit(finding.id, changes)
                 except AssistantError as exc:
-                    self.app.chat.add_note(decision_note(exc.message), error=True)
+                    self.app.chat.add_note(decision_note(exc.message, exc.title), error=True)
                     return False, [
                         Issue(code="not-saved", severity=Severity.ERROR, message=exc.message)
                     ]
@@ -89,7 +89,7 @@ class Reviewer:
             said = self.app.conversation.review(ACTIONS[action], [target], note)
         except AssistantError as exc:
             # In the transcript, not a pop-up: a decision that was not recorded must be seen.
-            self.app.chat.add_note(decision_note(exc.message), error=True)
+            self.app.chat.add_note(decision_note(exc.message, exc.title), error=True)
             return
         self._done(said)
 

@@ -64,6 +64,7 @@ async def test_a_refused_decision_is_a_transcript_line(catalogue: Catalogue) -> 
         await send(pilot, "/reject F-001 duplicate")
         text = str(_last_note(app).render())
         assert "open in another process" in text and "opened read-only" in text
+        assert "Quit the other chat" in text  # what to do, not "fix it"
         assert app.chat.input.value == ""
         await pilot.press("f3")
         await shortcut(pilot, "a")
