@@ -48,6 +48,8 @@ def chat_command(
         app.conversation.close()
     if app.conversation.unsaved:
         click.echo("this session was not saved (it ran in memory only)", err=True)
+    elif app.conversation.read_only is not None:
+        click.echo(f"nothing was saved here: {app.conversation.read_only}", err=True)
     elif app.conversation.journal_path is not None and app.conversation.journal_path.exists():
         click.echo(
             f"session {app.conversation.state.id} saved; continue with "
