@@ -291,7 +291,9 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except AssistantError as exc:
-        click.echo(f"maestro-tm: {exc.message}", err=True)
+        from assistant.safe_text import one_line  # messages quote paths and input: no controls
+
+        click.echo(f"maestro-tm: {one_line(exc.message)}", err=True)
         sys.exit(exc.exit_code)
     except SystemExit:
         raise

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import DecisionStepEntry, LayerEntry, ThreatEntry
+from assistant.safe_text import clean
 from assistant.schema import SCHEMA_PATH, Issue, Outcome, ThreatModel, Verdict
 
 
@@ -56,7 +57,8 @@ def validation_text(report: dict[str, Any]) -> str:
         f"{c['accepted-with-warnings']} with warnings, {c['rejected']} rejected; "
         f"catalogue {report['catalogue_version']})"
     )
-    return "\n".join(lines)
+    # Ids and messages quote the file being validated: no control sequence reaches the terminal.
+    return clean("\n".join(lines))
 
 
 def overview_text(cat: Catalogue) -> str:

@@ -34,16 +34,29 @@ if TYPE_CHECKING:
     default="-",
     help="Where to write the threat model JSON (default: stdout); an existing file is replaced.",
 )
+@click.option(
+    "--keep-secrets",
+    is_flag=True,
+    help="Keep secrets found in the description (local use only): by default they are "
+    "replaced with placeholders before anything is analysed, sent or written.",
+)
 def analyze_command(
-    file: Path, engine: str | None, model: str | None, api_base: str | None, output: str
+    file: Path,
+    engine: str | None,
+    model: str | None,
+    api_base: str | None,
+    output: str,
+    keep_secrets: bool,
 ) -> None:
     """Analyse a system into a threat model.
 
     FILE is a description (Markdown or text; - for stdin) or a system file (.yaml, .yml or
-    .json; see docs/SYSTEM-FILES.md). Exit 2 when FILE is unreadable, invalid, or describes
-    nothing.
+    .json; see docs/SYSTEM-FILES.md). Secrets in it (API keys, passwords in URLs, private
+    keys) are redacted before anything else, as in the chat. Exit 2 when FILE is unreadable,
+    invalid, or describes nothing.
     """
     from assistant.engine.analyze import analyze, system_from_description, trim
+    from assistant.engine.secrets import redact_input
     from assistant.knowledge import default_catalogue
     from assistant.model_io import dump_threat_model, read_description, write_threat_model
     from assistant.system_file import is_system_file, read_system_file
@@ -62,6 +75,12 @@ def analyze_command(
         description = trim(read_description(file), progress)
         if not description.strip():
             raise NothingDescribedError(_nothing(file, structured))
+    if not keep_secrets:
+        # Redact first: the system is read from the redacted text, so evidence offsets index it.
+        redacted = redact_input(description, given)
+        description, given = redacted.description, redacted.system
+        if redacted.redactions:
+            progress(redacted.summary())
     chosen = _choose_engine(engine, model, api_base)
     if chosen == "rules":
         progress("engine: rules (offline, no model)")

@@ -120,13 +120,14 @@ def ask(
         return
 
     from assistant.errors import BudgetExceededError
+    from assistant.safe_text import clean  # a model's reply is data: no terminal control
 
     if stream:
         chunks = chat.stream(prompt.messages)
         shown = False
         try:
             for text in chunks:
-                click.echo(text, nl=False)
+                click.echo(clean(text), nl=False)
                 sys.stdout.flush()
                 shown = True
         finally:
@@ -138,8 +139,8 @@ def ask(
             reply = chat.chat(prompt.messages)
         except BudgetExceededError as exc:
             if exc.partial:
-                click.echo(exc.partial)
+                click.echo(clean(exc.partial))
             raise
-        click.echo(reply.text)
+        click.echo(clean(reply.text))
     assert reply is not None
     click.echo(f"{reply.model}: {chat.usage.summary()}", err=True)

@@ -46,7 +46,11 @@ def chat_command(
         app.run()
     finally:
         app.conversation.close()
-    if app.conversation.journal_path is not None and app.conversation.journal_path.exists():
+    if app.conversation.unsaved:
+        click.echo("this session was not saved (it ran in memory only)", err=True)
+    elif app.conversation.read_only is not None:
+        click.echo(f"nothing was saved here: {app.conversation.read_only}", err=True)
+    elif app.conversation.journal_path is not None and app.conversation.journal_path.exists():
         click.echo(
             f"session {app.conversation.state.id} saved; continue with "
             f"`maestro-tm chat --resume {app.conversation.state.id}`",
@@ -80,11 +84,12 @@ def sessions_list(as_json: bool) -> None:
     """Saved sessions, most recent first: id, title, date, message and finding counts."""
     import json
 
+    from assistant.safe_text import one_line
     from assistant.session.journal import list_sessions, sessions_dir
 
     sessions, problems = list_sessions()
     for line in problems:
-        click.echo(f"maestro-tm: warning: {line}", err=True)
+        click.echo(f"maestro-tm: warning: {one_line(line)}", err=True)
     if as_json:
         rows = [
             {
@@ -108,5 +113,5 @@ def sessions_list(as_json: bool) -> None:
     for s in sessions:
         click.echo(
             f"{s.id:<22} {s.updated:%Y-%m-%d %H:%M} {s.messages:>4} {s.findings:>4} "
-            f"{s.accepted:>4} {s.rejected:>4}  {s.title}"
+            f"{s.accepted:>4} {s.rejected:>4}  {one_line(s.title)}"
         )

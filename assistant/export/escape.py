@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-# C0/C1 controls (except tab and newline, handled per format), DEL, and the Unicode bidi
-# controls behind "Trojan Source" tricks: none of them may reach a terminal or a rendered page.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_REPLACEMENT = "\ufffd"
+# Control characters are neutralised by the one cleaner every terminal and storage edge shares.
+from assistant.safe_text import clean, one_line
+
+__all__ = ["clean", "csv_cell", "md", "md_paragraphs", "md_strong", "mermaid", "one_line"]
 
 # ASCII punctuation that can start Markdown/GFM structure anywhere in a line: code spans,
 # emphasis, links and images, raw HTML, table cells, strikethrough, maths, backslash itself.
@@ -28,16 +28,6 @@ _MD_LINE_START = re.compile(r"^(?:(?:#{1,6}|[-+])(?=\s|$)|(\d{1,9})[.)](?=\s|$)|
 # numeric entity (`#35;`), which Mermaid decodes for display and never parses as syntax.
 _MERMAID_SAFE = frozenset(" ,.:/'?!+=-_()")
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def clean(text: str) -> str:
-    """Replace control and bidi-override characters with U+FFFD; keep tabs and newlines."""
-    return _CONTROLS.sub(_REPLACEMENT, text)
-
-
-def one_line(text: str) -> str:
-    """`clean`, then collapse all whitespace (newlines included) into single spaces."""
-    return " ".join(clean(text).split())
 
 
 def md(text: str) -> str:

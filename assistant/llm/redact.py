@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -242,6 +243,17 @@ class Redactor:
     def redactions(self) -> list[Redaction]:
         """Everything redacted so far, in order of first appearance."""
         return list(self._found.values())
+
+
+def redact_tree(value: Any, redactor: Redactor) -> Any:
+    """`value` (JSON-ready data) with every string redacted; structure and keys unchanged."""
+    if isinstance(value, str):
+        return redactor.redact(value)
+    if isinstance(value, list):
+        return [redact_tree(v, redactor) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_tree(v, redactor) for k, v in value.items()}
+    return value
 
 
 def _looks_like_reference(value: str) -> bool:

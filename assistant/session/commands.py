@@ -7,6 +7,7 @@ recorded like any message and a failing one (a bad path, an unknown model) leave
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,11 +55,36 @@ def _analyse(conv: Conversation, step: _Step, user: MessageLogged, rest: str) ->
     conv._analyse_now(step, user)
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """A parsed `/export FORMAT [PATH] [--replace]` (the UI asks before replacing a file)."""
+
+    fmt: str
+    path: Path | None
+    replace: bool
+
+
+def export_request(text: str) -> ExportRequest | None:
+    """Parse an `/export` line (None for any other line); a relative path is under the cwd."""
+    name, _, rest = text.strip()[1:].partition(" ")
+    if not text.strip().startswith("/") or name.lower() != "export":
+        return None
+    rest = rest.strip()
+    replace = rest.endswith(" --replace") or rest == "--replace"
+    rest = rest.removesuffix("--replace").strip()
+    fmt, _, where = rest.partition(" ")
+    if not where.strip():
+        return ExportRequest(fmt.lower() or "md", None, replace)
+    path = Path(where.strip()).expanduser()
+    return ExportRequest(fmt.lower(), path if path.is_absolute() else Path.cwd() / path, replace)
+
+
 def _export(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
     from assistant.export import FORMATS, export, write_export
 
-    fmt, _, where = rest.partition(" ")
-    fmt = fmt.lower() or "md"
+    request = export_request(f"/export {rest}")
+    assert request is not None
+    fmt, path = request.fmt, request.path
     model = conv.state.threat_model
     if fmt not in FORMATS:
         conv._reply(step, [user], f"Unknown format `{fmt}`. {EXPORT_USAGE}")
@@ -66,9 +92,19 @@ def _export(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> 
     if model is None:
         conv._reply(step, [user], "Nothing to export yet: `/analyze` first.")
         return
-    suffix = {"md": ".md", "json": ".json", "otm": ".otm.json", "csv": ".csv"}[fmt]
-    path = Path(where.strip() or f"threat-model{suffix}").expanduser()
-    path = path if path.is_absolute() else Path.cwd() / path
+    if path is None:  # never a silent file in whatever directory the chat was started from
+        suffix = {"md": ".md", "json": ".json", "otm": ".otm.json", "csv": ".csv"}[fmt]
+        example = Path.cwd() / f"threat-model{suffix}"
+        reply = f"Where to? Say the file: `/export {fmt} PATH`, e.g. `/export {fmt} {example}`."
+        conv._reply(step, [user], reply)
+        return
+    if path.exists() and not request.replace:
+        reply = (
+            f"`{path}` already exists, so nothing was written. "
+            f"`/export {fmt} {path} --replace` replaces it."
+        )
+        conv._reply(step, [user], reply)
+        return
     step.progress(f"writing {path.name}")
     write_export(export(model, fmt, conv.catalogue), path)
     counts = {s: sum(1 for f in model.findings if f.status == s) for s in FindingStatus}

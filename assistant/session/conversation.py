@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant import safe_text
 from assistant.engine.analyze import RulesExtractor, analyze, system_from_description
 from assistant.engine.extract import shift_evidence
 from assistant.engine.interview import Interview, Question
@@ -81,6 +82,13 @@ class _Step:
         self.emit(Progress(line, fraction))
 
 
+def _sentence(text: str) -> str:
+    """The text as a sentence: a capital first, a full stop last (notes share one paragraph)."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 class Conversation:
     """One chat session and the engine it runs on.
 
@@ -109,6 +117,8 @@ class Conversation:
         self._redactor = Redactor()
         self._journal: Journal | None = None
         self._backlog: list[Event] = []
+        self.unsaved = False
+        """Whether the user chose to go on without saving (nothing is written then)."""
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -116,6 +126,17 @@ class Conversation:
     def journal_path(self) -> Path | None:
         """Where this session is recorded (the file appears with the first user message)."""
         return self._journal.path if self._journal else None
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this session cannot be saved (held by another process, unwritable home), if so."""
+        return self._journal.read_only if self._journal else None
+
+    def continue_unsaved(self) -> None:
+        """Go on in memory only: nothing of this session is written from now on."""
+        with self._lock:
+            self.close()
+            self._journal, self._backlog, self.unsaved = None, [], True
 
     def start_new(self, session_id: str | None = None) -> None:
         """Begin a fresh session with a greeting (written once the user says something)."""
@@ -125,6 +146,8 @@ class Conversation:
             self._redactor = Redactor()
             self.state = SessionState()
             self._journal = Journal(journal_path(session_id), self._redactor)
+            self._journal.claim()
+            self.unsaved = False
             b = self.binding
             offline = b.chat_model is None and b.proposer is None
             events: list[Event] = [
@@ -149,16 +172,24 @@ class Conversation:
             self.state = replay_state(replay)
             self._backlog = []
             self._journal = Journal(path, self._redactor, valid_bytes=replay.valid_bytes)
-            notes = [f"Resumed session {self.state.id} ({self.state.title}).", *replay.notes]
+            self.unsaved = False
+            title = self.state.title.rstrip(".")
+            notes = [f"Resumed session {self.state.id} ({title}).", *replay.notes]
             if (self.state.engine, self.state.model) != (self.binding.engine, self.binding.model):
                 was = self.state.model or "the rules engine"
                 notes.append(f"It last ran on {was}; it now runs on {self.binding.label}.")
-            self._commit(
-                [
-                    MessageLogged(role="note", text=" ".join(notes)),
-                    ModelChanged(engine=self.binding.engine, model=self.binding.model),
-                ]
-            )
+            if (held := self._journal.claim()) is not None:
+                notes.append(held)
+            notes = [_sentence(n) for n in notes]
+            events: list[Event] = [
+                MessageLogged(role="note", text=" ".join(notes)),
+                ModelChanged(engine=self.binding.engine, model=self.binding.model),
+            ]
+            if self.read_only is None:
+                self._commit(events)
+            else:  # shown, never written: the other process owns the journal
+                for event in events:
+                    self.state.apply(event)
         return notes
 
     def close(self) -> None:
@@ -168,17 +199,24 @@ class Conversation:
 
     def _commit(self, events: Sequence[Event]) -> None:
         with self._lock:
+            # Written first: a write that fails (read-only, disk full) leaves the state as it
+            # was, so nothing is shown as decided that is not on disk.
+            self._write(events)
             for event in events:
                 self.state.apply(event)
-            if self._journal is None:
+
+    def _write(self, events: Sequence[Event]) -> None:
+        if self._journal is None:
+            return
+        if self._backlog:
+            # A session that never heard from the user leaves no file behind.
+            if not any(isinstance(e, MessageLogged) and e.role == "user" for e in events):
+                self._backlog += events
                 return
-            if self._backlog:
-                # A session that never heard from the user leaves no file behind.
-                if not any(isinstance(e, MessageLogged) and e.role == "user" for e in events):
-                    self._backlog += events
-                    return
-                events, self._backlog = [*self._backlog, *events], []
-            self._journal.append(events)
+            self._journal.append([*self._backlog, *events])
+            self._backlog = []
+            return
+        self._journal.append(events)
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -197,7 +235,7 @@ class Conversation:
             self._busy.release()
 
     def _send(self, text: str, step: _Step) -> None:
-        raw = text.strip()
+        raw = safe_text.clean(text).strip()  # a pasted escape sequence is data, never stored as is
         if not raw:
             return
         before = len(self._redactor.redactions)

@@ -24,8 +24,16 @@ from pydantic import ValidationError
 
 from assistant.errors import SessionError
 from assistant.llm.redact import Redactor
+from assistant.llm.redact import (
+    redact_tree as redact_tree,
+)  # its home before; still imported from here
+from assistant.safe_text import clean
 from assistant.schema import FindingStatus, utc_now
 from assistant.session.events import Event, EventRecord, SessionStarted, SessionState
+from assistant.session.lock import SessionLock
+
+READ_ONLY = "Read-only session"
+"""The title of the error a write to a session this process may not write raises."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -52,20 +60,24 @@ def journal_path(session_id: str) -> Path:
     return sessions_dir() / f"{session_id}.jsonl"
 
 
-def redact_tree(value: Any, redactor: Redactor) -> Any:
-    """`value` (JSON-ready data) with every string redacted; structure and keys unchanged."""
+def clean_tree(value: Any) -> Any:
+    """`value` (JSON-ready data) with control characters neutralised in every string."""
     if isinstance(value, str):
-        return redactor.redact(value)
+        return clean(value)
     if isinstance(value, list):
-        return [redact_tree(v, redactor) for v in value]
+        return [clean_tree(v) for v in value]
     if isinstance(value, dict):
-        return {k: redact_tree(v, redactor) for k, v in value.items()}
+        return {k: clean_tree(v) for k, v in value.items()}
     return value
 
 
 def encode(event: Event, redactor: Redactor) -> bytes:
-    """One journal line for an event: redacted JSON and a newline."""
-    data = redact_tree(event.model_dump(mode="json", by_alias=True), redactor)
+    """One journal line for an event: redacted JSON, with no control characters, and a newline.
+
+    A pasted escape sequence is neutralised here too, so showing the session again (a resume,
+    `sessions list`) can never replay it on a terminal.
+    """
+    data = clean_tree(redact_tree(event.model_dump(mode="json", by_alias=True), redactor))
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
@@ -77,6 +89,9 @@ class Journal:
         redactor: Shared with the conversation so placeholders stay consistent.
         valid_bytes: On reopening, the length of the intact part; anything after it (a torn
             line) is cut off before appending.
+
+    A journal is written only by the process holding its session's lock (`claim`); one that
+    could not take it is read-only, and `append` refuses with the reason.
     """
 
     def __init__(self, path: Path, redactor: Redactor, *, valid_bytes: int | None = None) -> None:
@@ -84,6 +99,22 @@ class Journal:
         self.redactor = redactor
         self._fd: int | None = None
         self._valid_bytes = valid_bytes
+        self._lock = SessionLock(path)
+        self.read_only: str | None = None
+        """Why this process may not write the session, if it may not."""
+
+    def claim(self) -> str | None:
+        """Take the session's lock; None when this process may write, else why it may not.
+
+        A session held by another process is opened read-only (the reason names the holder);
+        a home where the lock cannot even be created (read-only, full) gives that reason.
+        """
+        try:
+            self.read_only = self._lock.acquire()
+        except OSError as exc:
+            where = self.path.parent
+            self.read_only = f"{where}: cannot save sessions here: {exc.strerror or exc}"
+        return self.read_only
 
     def _open(self) -> int:
         if self._fd is None:
@@ -105,6 +136,8 @@ class Journal:
         """Write events durably (one write and one fsync for the batch)."""
         if not events:
             return
+        if self.read_only is not None:
+            raise SessionError(self.read_only, title=READ_ONLY)
         data = b"".join(encode(e, self.redactor) for e in events)
         fd = self._open()
         try:
@@ -119,11 +152,12 @@ class Journal:
             ) from None
 
     def close(self) -> None:
-        """Close the file (appending again reopens it)."""
+        """Close the file and let go of the session (appending again reopens the file)."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = None
+        self._lock.release()
 
 
 @dataclass

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from assistant.errors import AssistantError, StepCancelledError
+from assistant.safe_text import clean
 from assistant.session.events import (
     AnalysisRecorded,
     Event,
@@ -42,6 +43,7 @@ from assistant.session.updates import (
     Update,
 )
 from assistant.tui.corrections import Corrector
+from assistant.tui.guards import confirm_export, failure_note, offer_unsaved, subtitle
 from assistant.tui.messages import (
     CorrectionRequested,
     ReviewRequested,
@@ -126,7 +128,7 @@ class MaestroApp(App[None]):
         # interval a busy worker delays each UI wake-up by up to 5 ms, which adds up to
         # visible typing lag; 1 ms keeps keys under ~50 ms (benchmarks/bench_tui.py).
         sys.setswitchinterval(0.001)
-        self.sub_title = self.conversation.binding.label
+        self.sub_title = subtitle(self)
         self.chat.input.focus()
         # A resumed session (a long transcript, a full findings table) takes a moment to lay
         # out; the first screen does not wait for it.
@@ -138,6 +140,7 @@ class MaestroApp(App[None]):
         self.ready = True
         for note in self._notes:
             self.notify(note, title="Session")
+        offer_unsaved(self)
         if self.conversation.retriever is not None:
             self.prepare_guidance()
 
@@ -148,7 +151,7 @@ class MaestroApp(App[None]):
 
     def show_side(self) -> None:
         """Redraw the header and every side-panel tab."""
-        self.sub_title = self.conversation.binding.label
+        self.sub_title = subtitle(self)
         self.show_system()
         self.show_findings()
         self.show_guidance()
@@ -187,6 +190,8 @@ class MaestroApp(App[None]):
             self.notify(
                 "Still working on the last step; Esc cancels it.", title="Busy", severity="warning"
             )
+            return
+        if confirm_export(self, text):
             return
         self.chat.input.value = ""
         self.submit(text)
@@ -275,7 +280,7 @@ class MaestroApp(App[None]):
             elif isinstance(event, MessageLogged):
                 self.chat.confirm_user(event.text)
             elif isinstance(event, ModelChanged):
-                self.sub_title = self.conversation.binding.label
+                self.sub_title = subtitle(self)
         if kinds & {SystemChanged, AnalysisRecorded, ReviewRecorded}:
             self.show_system()
         if kinds & {AnalysisRecorded, ReviewRecorded}:
@@ -285,21 +290,20 @@ class MaestroApp(App[None]):
             self.show_guidance()
 
     async def on_step_failed(self, message: StepFailed) -> None:
-        """Undo the step's echo, give the line back, say why."""
+        """Undo the step's echo and say in the transcript why, and what to do.
+
+        The input is left as it is (empty, or what was typed since): the failed line is in the
+        history, one Up away, and is never mixed with the next thing typed.
+        """
         if self._torn_down():
             return
-        # Give the line back first: it is what matters if anything below fails.
         self._step_done()
-        if not self.chat.input.value:
-            self.chat.input.value = message.text
-            self.chat.input.cursor_position = len(message.text)
-        self.notify(
-            message.message,
-            title=message.title,
-            severity="warning" if message.cancelled else "error",
-        )
         self.show_findings()  # drop findings shown by an analysis that was not committed
         await self.chat.discard_step()
+        note = failure_note(
+            message.text, message.message, title=message.title, cancelled=message.cancelled
+        )
+        self.chat.add_note(note, error=not message.cancelled)
 
     def on_step_finished(self, message: StepFinished) -> None:
         """The step is done; fetch the guidance it asked for."""
@@ -356,6 +360,11 @@ class MaestroApp(App[None]):
         self.corrector.request(message.action, message.kind, message.fact_id)
 
     # -- actions and palette -------------------------------------------------------------------
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """Show a notification; its text may be the user's or a model's, so it is cleaned."""
+        title = kwargs.pop("title", "")
+        super().notify(clean(message), title=clean(title), **kwargs)
 
     def action_help(self) -> None:
         """Show commands and keys."""

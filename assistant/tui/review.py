@@ -7,11 +7,13 @@ one fsync), so they run on the UI thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
+from assistant.schema import Issue, Severity
 from assistant.session.events import ReviewAction
 from assistant.session.text import finding_markdown
+from assistant.tui.guards import decision_note
 from assistant.tui.screens.finding import EditScreen, FindingScreen, ReasonScreen
 
 if TYPE_CHECKING:
@@ -57,7 +59,16 @@ class Reviewer:
                 if saved:
                     self._done(conversation.state.messages[-1].text)
 
-            screen = EditScreen(finding, lambda changes: conversation.edit(finding.id, changes))
+            def save(changes: dict[str, Any]) -> tuple[bool, list[Issue]]:
+                try:
+                    return conversation.edit(finding.id, changes)
+                except AssistantError as exc:
+                    self.app.chat.add_note(decision_note(exc.message, exc.title), error=True)
+                    return False, [
+                        Issue(code="not-saved", severity=Severity.ERROR, message=exc.message)
+                    ]
+
+            screen = EditScreen(finding, save)
             self.app.push_screen(screen, edited)
         elif action in ("reject", "needs-info"):
             what = f"every undecided finding at {target}" if whole_layer else target
@@ -77,7 +88,8 @@ class Reviewer:
         try:
             said = self.app.conversation.review(ACTIONS[action], [target], note)
         except AssistantError as exc:
-            self.app.notify(exc.message, title=exc.title, severity="warning")
+            # In the transcript, not a pop-up: a decision that was not recorded must be seen.
+            self.app.chat.add_note(decision_note(exc.message, exc.title), error=True)
             return
         self._done(said)
 

@@ -374,7 +374,8 @@ def test_ask_without_a_model_answers_from_the_guidance(catalogue: Catalogue) -> 
     assert "**T1**" in reply
     guidance = chat.conversation.state.guidance
     assert guidance is not None and guidance.passages[0].entry_id == "T1"
-    assert "guidance search is not available" in new_conversation(catalogue).send("/ask x")
+    other = new_conversation(catalogue, session_id="s-other")
+    assert "guidance search is not available" in other.send("/ask x")
 
 
 def test_guidance_is_fetched_after_the_step(catalogue: Catalogue) -> None:

@@ -79,10 +79,12 @@ def test_resume_continues_the_interview_and_the_journal(
     session: Driver, catalogue: Catalogue
 ) -> None:
     pending = session.conversation.state.pending
+    session.conversation.close()  # one process at a time writes a session
     resumed = Conversation(catalogue)
     resumed.open("s-journal")
     assert resumed.state.pending == pending
     resumed.send("no")
+    resumed.close()
     again = Conversation(catalogue)
     again.open(None)  # the most recent session
     assert [m.text for m in again.state.messages if m.role == "user"][-1] == "no"
@@ -116,6 +118,7 @@ def test_a_torn_last_line_is_ignored_with_a_note(session: Driver, catalogue: Cat
     replay = read_journal(path)
     assert replay.valid_bytes == len(intact)
     assert any("cut off" in note for note in replay.notes)
+    session.conversation.close()
     resumed = Conversation(catalogue)
     notes = resumed.open("s-journal")
     assert any("cut off" in note for note in notes)

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from assistant.knowledge import Catalogue
 from assistant.tui.app import MaestroApp, make_app
+from assistant.tui.widgets.findings import BURST_SECONDS
 
 AppFactory = Callable[..., MaestroApp]
 
@@ -38,6 +39,12 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def shortcut(pilot: Pilot[None], key: str) -> None:
+    """Press a Findings-table shortcut on its own (a key in a burst is typing, not a shortcut)."""
+    await pilot.press(key)
+    await pilot.pause(BURST_SECONDS + 0.1)
 
 
 async def ready(pilot: Pilot[None]) -> None:

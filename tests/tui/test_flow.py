@@ -18,10 +18,10 @@ from assistant.tui.app import MaestroApp
 from assistant.tui.messages import StepFailed, StepFinished
 from assistant.tui.screens.finding import EditScreen, FindingScreen, ReasonScreen
 from assistant.tui.screens.help import HelpScreen
-from assistant.tui.widgets.chat import AssistantMessage, UserMessage
+from assistant.tui.widgets.chat import AssistantMessage, NoteMessage, UserMessage
 from assistant.tui.widgets.findings import FindingsTable
 from tests.session.fakes import DESCRIPTION, FakeRetriever
-from tests.tui.conftest import IGNORE_LEAKED_CLIENTS, AppFactory, send, settle
+from tests.tui.conftest import IGNORE_LEAKED_CLIENTS, AppFactory, send, settle, shortcut
 
 pytestmark = IGNORE_LEAKED_CLIENTS
 
@@ -44,8 +44,9 @@ async def test_full_flow_offline(app_factory: AppFactory, tmp_path: Path) -> Non
 
         await pilot.press("f3")
         assert app.focused is table
-        await pilot.press("a")
-        await pilot.press("down", "r")
+        await shortcut(pilot, "a")
+        await pilot.press("down")
+        await shortcut(pilot, "r")
         assert isinstance(_screen(app), ReasonScreen)
         await pilot.press(*"not used here", "enter")
         await pilot.pause()
@@ -164,7 +165,7 @@ async def test_ask_streams_the_reply_into_markdown(app_factory: AppFactory) -> N
         assert reply.source == "Use **provenance** checks on every memory write."
 
 
-async def test_a_failure_puts_the_line_back_and_says_why(
+async def test_a_failure_says_why_in_the_transcript_and_up_recalls_it(
     catalogue: Catalogue, app_factory: AppFactory
 ) -> None:
     def binder(name: str) -> ModelBinding:
@@ -175,12 +176,16 @@ async def test_a_failure_puts_the_line_back_and_says_why(
     async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
         users = len(app.query(UserMessage))
         await send(pilot, "/model nope")
-        assert app.chat.input.value == "/model nope"
+        assert app.chat.input.value == ""  # nothing left to be appended to
         assert len(app.query(UserMessage)) == users  # the echo is gone
         (failed,) = [m for m in seen if isinstance(m, StepFailed)]
-        assert failed.title == "Model settings" or failed.title
         assert "not a model string" in failed.message
-        assert any("not a model string" in n.message for n in app._notifications)
+        note = app.query(NoteMessage).last()
+        assert note.has_class("-error")
+        said = str(note.render())
+        assert "`/model nope`" in said and "not a model string" in said and "Press Up" in said
+        await pilot.press("up")
+        assert app.chat.input.value == "/model nope"
 
 
 class _SlowProposer:
@@ -222,7 +227,8 @@ async def test_escape_cancels_and_typing_stays_live(app_factory: AppFactory) -> 
         proposer.release.set()
         (failed,) = [m for m in seen if isinstance(m, StepFailed)]
         assert failed.cancelled
-        assert app.chat.input.value == "/analyze"
+        assert app.chat.input.value == ""
+        assert "Cancelled `/analyze`" in str(app.query(NoteMessage).last().render())
         assert app.conversation.state.threat_model is None
         assert app.running is None
 
@@ -248,7 +254,8 @@ async def test_finding_modal_edit_and_needs_info(app_factory: AppFactory) -> Non
         await pilot.pause()
         assert not isinstance(_screen(app), EditScreen)
         assert app.conversation.state.finding("F-001").title == "Inconsistent approvals"  # type: ignore[union-attr]
-        await pilot.press("down", "n")
+        await pilot.press("down")
+        await shortcut(pilot, "n")
         assert isinstance(_screen(app), ReasonScreen)
         await pilot.press("enter")  # a note is optional here
         await pilot.pause()
@@ -260,8 +267,8 @@ async def test_bulk_accept_a_layer(app_factory: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, DESCRIPTION)
         await send(pilot, "/analyze")
-        await pilot.press("f3", "A")
-        await pilot.pause()
+        await pilot.press("f3")
+        await shortcut(pilot, "A")
         layer = app.conversation.state.findings_at(Layer.L1)
         assert {f.status for f in layer} == {FindingStatus.ACCEPTED}
         assert {f.status for f in app.conversation.state.findings_at(Layer.L2)} == {

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, Select, TextArea
 
+from assistant.safe_text import clean
 from assistant.schema import Finding, Impact, Issue, Likelihood, MitigationRef
 
 SaveEdit = Callable[[dict[str, Any]], tuple[bool, list[Issue]]]
@@ -31,7 +32,7 @@ class FindingScreen(ModalScreen[str | None]):
     def __init__(self, finding_id: str, markdown: str) -> None:
         super().__init__()
         self.finding_id = finding_id
-        self._markdown = markdown
+        self._markdown = clean(markdown)
 
     def compose(self) -> ComposeResult:
         """The details, then one button per action."""

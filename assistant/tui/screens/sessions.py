@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from assistant.safe_text import one_line
 from assistant.session.journal import SessionSummary
 
 
@@ -34,7 +35,7 @@ class SessionsScreen(ModalScreen[str | None]):
                 Option(
                     Text.assemble(
                         (s.id, "bold" if s.id == self._current else ""),
-                        f"  {s.title[:50]}  ",
+                        f"  {one_line(s.title)[:50]}  ",
                         (
                             f"{s.messages} messages, {s.findings} findings, {s.accepted} accepted",
                             "dim",

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Markdown, ProgressBar, Static
 from textual.widgets.markdown import MarkdownStream
 
+from assistant.safe_text import clean
 from assistant.session.events import MessageLogged
 
 
@@ -56,18 +57,18 @@ class UserMessage(Static):
     """What the user typed (shown as typed: never interpreted as markup)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(text, markup=False)
+        super().__init__(clean(text), markup=False)
 
 
 class AssistantMessage(Markdown):
-    """An assistant reply, rendered as Markdown."""
+    """An assistant reply, rendered as Markdown (control characters neutralised)."""
 
 
 class NoteMessage(Static):
     """A note from the program (a review decision, a resumed session)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(text, markup=False)
+        super().__init__(clean(text), markup=False)
 
 
 class ChatPane(Vertical):
@@ -114,13 +115,15 @@ class ChatPane(Vertical):
     def confirm_user(self, text: str) -> None:
         """Show the line as recorded (secrets already replaced by placeholders)."""
         if self._pending_user is not None:
-            self._pending_user.update(Text(text))
+            self._pending_user.update(Text(clean(text)))
         else:
             self.transcript.mount(UserMessage(text))
 
-    def add_note(self, text: str) -> None:
-        """Append a program note."""
-        self.transcript.mount(NoteMessage(text))
+    def add_note(self, text: str, *, error: bool = False) -> None:
+        """Append a program note (`error`: something was not done, styled to stand out)."""
+        note = NoteMessage(text)
+        note.set_class(error, "-error")
+        self.transcript.mount(note)
         self.transcript.anchor()
 
     async def write_chunk(self, text: str) -> None:
@@ -131,7 +134,7 @@ class ChatPane(Vertical):
             self.transcript.anchor()
             self._stream = Markdown.get_stream(self._reply)
         if self._stream is not None:
-            await self._stream.write(text)
+            await self._stream.write(clean(text))
 
     async def finish_reply(self, text: str) -> None:
         """Show the committed reply exactly (whatever the stream delivered)."""
@@ -140,7 +143,7 @@ class ChatPane(Vertical):
         if self._reply is None:
             self._reply = AssistantMessage()
             await self.transcript.mount(self._reply)
-        await self._reply.update(text)
+        await self._reply.update(clean(text))
         self._reply, self._stream, self._pending_user = None, None, None
         self.transcript.anchor()
 
@@ -161,7 +164,7 @@ class ChatPane(Vertical):
             bar.update(total=None)
         else:
             bar.update(total=100, progress=round(fraction * 100))
-        self.query_one("#status-text", Label).update(f"{text}  (Esc cancels)")
+        self.query_one("#status-text", Label).update(Text(f"{clean(text)}  (Esc cancels)"))
 
     def hide_progress(self) -> None:
         """Hide the progress line."""
@@ -173,4 +176,4 @@ def _widget(message: MessageLogged) -> Static | Markdown:
         return UserMessage(message.text)
     if message.role == "note":
         return NoteMessage(message.text)
-    return AssistantMessage(message.text)
+    return AssistantMessage(clean(message.text))

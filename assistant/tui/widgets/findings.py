@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Label, Select
+from textual.css.query import NoMatches
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Label, Select
 
+from assistant.safe_text import one_line
 from assistant.schema import Finding, FindingStatus, Layer, RiskLevel
 from assistant.tui.messages import ReviewRequested
 
@@ -39,10 +42,36 @@ STATUS_GLYPH: dict[FindingStatus, str] = {
 RISK_SHORT = {"critical": "crit", "high": "high", "medium": "med", "low": "low"}
 THREAT_WIDTH = 14
 TITLE_WIDTH = 48
+BURST_SECONDS = 0.15
+"""A printable key followed by another within this time is typing, never a shortcut."""
+SHORTCUTS: dict[str, tuple[str, bool]] = {
+    "a": ("accept", False),
+    "r": ("reject", False),
+    "n": ("needs-info", False),
+    "e": ("edit", False),
+    "A": ("accept", True),
+    "R": ("reject", True),
+}
 
 
 class FindingsTable(DataTable[Text]):
-    """The table; keys act on the finding under the cursor."""
+    """The table; keys act on the finding under the cursor.
+
+    Keys typed or pasted in a burst are typing meant for the chat, never review decisions
+    (typing `/help` quickly must not open Edit for a finding). Timing alone cannot tell, and
+    moving focus cannot either: Textual forwards each key to whatever had focus when the key
+    was read, so keys already read still arrive here after focus moves. So the table decides
+    itself, key by key and in order, before any binding runs (bindings are checked only after
+    a key has bubbled up from the focused widget):
+
+    - `/` starts typing: it and every printable key that still reaches the table go into the
+      chat input, which takes focus;
+    - any other printable key is held for `BURST_SECONDS`; a second printable key within that
+      time makes both typing (into the chat, as above), and a key that stands alone runs its
+      shortcut when the time is up. A deliberate single key costs a delay nobody notices.
+
+    The bindings below stay for the footer (and a click on it runs the action at once).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "review('accept')", "Accept"),
@@ -55,6 +84,48 @@ class FindingsTable(DataTable[Text]):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._held = ""
+        self._held_timer: Timer | None = None
+        self._typing = False
+
+    def on_key(self, event: events.Key) -> None:
+        """Tell a shortcut from typing (see the class docstring); typing goes to the chat."""
+        char = event.character if event.is_printable else None
+        if char is None:
+            self._typing = False
+            return
+        event.stop()
+        event.prevent_default()
+        if self._typing or char == "/" or not self.has_focus:
+            # A key read before focus moved to the input still arrives here: it is typing.
+            self._to_chat(char)
+        elif self._held:
+            self._to_chat(char)
+        else:
+            self._held = char
+            self._held_timer = self.set_timer(BURST_SECONDS, self._shortcut)
+
+    def on_focus(self) -> None:
+        """Back on the table: keys are shortcuts again."""
+        self._typing = False
+
+    def _shortcut(self) -> None:
+        char, self._held, self._held_timer = self._held, "", None
+        if char in SHORTCUTS and not self._typing and self.has_focus:
+            self.action_review(*SHORTCUTS[char])
+
+    def _to_chat(self, char: str) -> None:
+        if self._held_timer is not None:
+            self._held_timer.stop()
+        text, self._held, self._held_timer = self._held + char, "", None
+        self._typing = True
+        try:
+            target = self.app.query_one("#chat-input", Input)
+        except NoMatches:
+            return
+        target.insert_text_at_cursor(text)
+        # Focus now, not after a refresh: the next key read goes to the input.
+        self.screen.set_focus(target)
 
     def current_id(self) -> str | None:
         """The id of the finding under the cursor, if any."""
@@ -152,9 +223,9 @@ class FindingsView(Vertical):
             table.add_row(
                 Text(f.id),
                 decided,
-                Text(f.title, overflow="ellipsis", no_wrap=True, style=style),
+                Text(one_line(f.title), overflow="ellipsis", no_wrap=True, style=style),
                 Text(f.layer.value),
-                Text(f.threat_id, overflow="ellipsis", no_wrap=True),
+                Text(one_line(f.threat_id), overflow="ellipsis", no_wrap=True),
                 key=f.id,
             )
         if keep is not None and keep in {f.id for f in shown}:

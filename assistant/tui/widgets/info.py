@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from assistant.safe_text import clean
 from assistant.schema import LAYER_NAMES, CoverageStatus, Layer, ThreatModel
 from assistant.session.events import GuidanceRecorded
 
@@ -68,4 +69,4 @@ class MarkdownTab(VerticalScroll):
 
     def show(self, text: str) -> None:
         """Replace the document (the update completes in the background)."""
-        self.query_one(Markdown).update(text)
+        self.query_one(Markdown).update(clean(text))

@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
+from assistant.safe_text import clean
 from assistant.schema import (
     LAYER_NAMES,
     CoverageStatus,
@@ -158,6 +159,9 @@ class SystemTable(DataTable[Text]):
             cells = [label, evidence if isinstance(evidence, Text) else Text(evidence, "dim")]
             cells += [Text(ident, style="dim")] if wide else []
             for cell in cells:
+                # Titles, names and quotes are the user's or a model's words: no controls.
+                # `clean` keeps the length, so the styles of the cell stay where they were.
+                cell.plain = clean(cell.plain)
                 cell.no_wrap, cell.overflow = True, "ellipsis"
             self.add_row(*cells, key=key)
 
