@@ -577,3 +577,32 @@ def test_a_run_time_policy_engine_is_an_authorisation_control(sentence: str) -> 
 def test_a_written_policy_document_is_not_a_policy_engine() -> None:
     kinds = {c.kind.value for c in read("The bot answers from the travel policy PDF.").controls}
     assert "authorisation" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The helper books rooms with `hold_room` when a guest asks.", "hold_room"),
+        ("It calls refund(order_id, amount) for late parcels.", "refund"),
+        ("- tools: `lookup_order`, `geocode`", "geocode"),
+    ],
+)
+def test_a_name_set_as_code_or_called_is_a_tool(text: str, name: str) -> None:
+    assert name in {c.name for c in read(text).components if c.kind == "tool"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Set `OPENAI_API_KEY` in the environment before starting.",
+        "We test the repository with `pytest` every night.",
+        "The helper reads the `orders` table.",
+    ],
+)
+def test_settings_words_and_stores_set_as_code_are_not_tools(text: str) -> None:
+    assert not [c for c in read(text).components if c.kind == "tool"]
+
+
+def test_the_verbs_of_a_tool_definition_describe_it() -> None:
+    delta = read("- `notify_owner(pet_id)` - sends a text to the owner when a slot opens")
+    assert [c.name for c in delta.components if c.kind == "tool"] == ["notify_owner"]

@@ -70,6 +70,8 @@ class Reading:
     kinds_named: set[str] = field(default_factory=set)
     tool_words: dict[str, set[str]] = field(default_factory=dict)
     tool_sentences: dict[str, set[int]] = field(default_factory=dict)
+    coded_sentences: set[int] = field(default_factory=set)
+    """Sentences that name a tool by its code name (their verbs describe that tool)."""
     non_agentic: Evidence | None = None
     sentence_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)

@@ -22,8 +22,12 @@ from assistant.engine.vocabulary import TERMS
 from assistant.schema import Component, Effect, Layer
 
 _IDENTIFIER = re.compile(
-    r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.)[A-Za-z0-9]+)+(?![\w])|(?<![\w.])[a-z]+(?:[A-Z][a-z0-9]+)+(?![\w])"
+    r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.)[A-Za-z0-9]+)+(?![\w])|(?<![\w.])[a-z]+(?:[A-Z][a-z0-9]+)+(?![\w])|"
+    # A single word set as code: `geocode`, or called: reroute(drone, points).
+    r"(?<=`)[a-z][a-z0-9]+(?=`|\(|$)|(?<![\w.`])[a-z][a-z0-9]+(?=\([\w ,.=]*\))"
 )
+# Code formatting marks a name the user copied from their code: `issue_key`, refund(order_id).
+_CODE = re.compile(r"`[^`\n]*$")
 _TOOL_CONTEXT = lx.rx(
     r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?"
 )
@@ -65,16 +69,31 @@ def tools(reading: Reading, clause: Clause) -> None:
         if _FILE_NAME.fullmatch(ident.group(0)):
             continue
         has_verb = bool(lx.ACTION.match(words)) or "." in ident.group(0)
-        if not (in_tool_context or has_verb or _TOOL_CONTEXT.search(clause.text)):
-            continue
         start = clause.seg.start + ident.start()
+        end = start + len(ident.group(0))
+        source = reading.source
+        coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
+        if ident.group(0).isupper() or (" " not in words and not coded):
+            continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
+        if " " not in words and _STORE_WORD.match(raw[ident.end() :].strip("`( ")):
+            continue  # the `orders` table is a store
+        s_start, s_end = reading.sentence_spans.get(clause.seg.sentence, (start, end))
+        sentence = normalise(source, s_start, s_end).text
+        called = source.startswith("(", end) or bool(_TOOL_CONTEXT.search(sentence))
+        by_agent = lx.AGENT_SUBJECT.match(clause.text)
+        if " " not in words and not (in_tool_context or called or (by_agent and by_agent.end())):
+            continue  # "we test with `pytest`": a word set as code, not the agent's tool
+        if not (in_tool_context or has_verb or coded or _TOOL_CONTEXT.search(clause.text)):
+            continue
         if negated_at(clause, start):
             continue
-        end = start + len(ident.group(0))
         _add_tool(reading, ident.group(0), words, start, end, clause)
         taken.append((start, end))
-    if in_tool_context and taken:
-        return
+        if not raw[: ident.start()].strip(" `-*"):
+            # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
+            reading.coded_sentences.add(clause.seg.sentence)
+    if clause.seg.sentence in reading.coded_sentences or (taken and in_tool_context):
+        return  # the verbs of a tool's definition describe it, they are not more tools
     if in_tool_context and not clause.scope.negated:
         key = clause.seg.key
         key_text = reading.source[key[0] : key[1]] if key else ""
