@@ -606,3 +606,30 @@ def test_settings_words_and_stores_set_as_code_are_not_tools(text: str) -> None:
 def test_the_verbs_of_a_tool_definition_describe_it() -> None:
     delta = read("- `notify_owner(pet_id)` - sends a text to the owner when a slot opens")
     assert [c.name for c in delta.components if c.kind == "tool"] == ["notify_owner"]
+
+
+def test_products_in_one_clause_are_named_one_by_one() -> None:
+    delta = read("Data comes from Jira, Slack and Zendesk.")
+    assert {"Jira", "Slack", "Zendesk"} <= {c.name for c in delta.components}
+
+
+def test_the_owner_of_an_api_is_no_qualifier() -> None:
+    delta = read("It uses Gemini via Google's API.")
+    assert not [c for c in delta.components if c.kind == "tool"]
+
+
+def test_a_crew_member_named_by_its_code_name_is_an_agent() -> None:
+    delta = read(
+        "- `route_planner` builds the day's route.\n- `stock_checker` reads the shelves.\n"
+    )
+    agents = {c.name for c in delta.components if c.kind == "agent"}
+    assert {"route_planner", "stock_checker"} <= agents
+    assert not [c for c in delta.components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    "text", ["- `notify_owner(pet_id)` - texts the owner.", "The bot calls `send_reminder` daily."]
+)
+def test_a_tool_whose_name_ends_like_a_role_is_still_a_tool(text: str) -> None:
+    delta = read(text)
+    assert [c for c in delta.components if c.kind == "tool"]

@@ -97,6 +97,11 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
             kept.insert(0, word)
         name = f"{' '.join(kept)} {noun}" if kept else ""
         found.append((name, clause_evidence(reading, clause, *match.span())))
+    role = _ROLE_ID.match(reading.source, clause.seg.start, clause.seg.end)
+    if role:
+        # "- `churn_analyst` reads the board ...": a crew member named by its code name.
+        s, e = role.span("name")
+        found.append((reading.source[s:e], reading.quote(clause.seg.start, clause.seg.end, (s, e))))
     for given in _GIVEN_NAME.finditer(clause.text):
         if clause.scope.covers(*given.span()):
             continue
@@ -106,6 +111,10 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
     return found
 
 
+# A code name that ends in a role and opens its clause, followed by what it does.
+_ROLE_ID = re.compile(
+    rf"[-*\s`]*(?P<name>[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{lx.AGENT_ROLE.pattern})`?(?![\w(])"
+)
 _COUNT_KEY = re.compile(r"(?:^|\s)(?:agents|agent count|number of agents|n agents)$")
 
 

@@ -127,7 +127,9 @@ def _terms(reading: Reading, clause: Clause) -> None:
             claimed.append((match.start(), match.end()))
             if term.kind and not (term.generic and term.kind in reading.kinds_named):
                 _component(reading, term, clause, match, evidence)
-            break  # one component per term per clause
+            if term.generic or term.kind in ("", "llm"):
+                break  # one generic component per term per clause
+            # Products are named one by one: "tickets in Zendesk and accounts in Salesforce".
 
 
 # Words between a negation and "tools" that leave the tools unqualified: "no tools", "does not

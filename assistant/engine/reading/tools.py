@@ -48,6 +48,7 @@ _ATTRIBUTE_KEY = lx.rx(
     r"parameters|inputs?|outputs?|returns|auth|owner|rate|rate limit|timeout|endpoint|url|"
     r"method|requires|needs|when|condition|trigger|review|oversight|human|confirmation|writes|reads"
 )
+_AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{lx.AGENT_ROLE.pattern}")
 _NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
 
 
@@ -62,6 +63,10 @@ def tools(reading: Reading, clause: Clause) -> None:
         words = normalise(ident.group(0)).text
         if lx.AGENT_WORD.search(words) or _STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
             continue
+        if _AGENT_ID.fullmatch(ident.group(0)) and not reading.source.startswith(
+            "(", ident.end() + clause.seg.start
+        ):
+            continue  # `route_planner`: an agent's code name (see agents)
         if any(
             compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")
         ):
@@ -277,8 +282,8 @@ def _qualified(words: str) -> str:
     """The qualifying words before a noun, from the noun backwards, or "" if there are none."""
     kept: list[str] = []
     for word in reversed(words.split()):
-        if _NOT_A_QUALIFIER.fullmatch(word):
-            break
+        if _NOT_A_QUALIFIER.fullmatch(word) or len(word) < 2:
+            break  # "Google's API" leaves a lone "s": the owner, not a qualifier
         kept.insert(0, word)
     return " ".join(kept)
 
@@ -300,9 +305,10 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 continue  # "staff log in": a verb, not a store
             phrase = f"{qualifier} {match.group(2)}"
             known = any(
-                normalise(c.name).text in phrase.split()
+                normalise(c.name).text in qualifier.split()
                 or qualifier.startswith(normalise(c.name).text)
                 for c in reading.components.values()
+                if c.kind in _STORE_KINDS  # "a Notion database" is a store in a product
             )
             if kind == "database" and (known or _VOCABULARY_STORE.search(phrase)):
                 continue  # "the Chroma DB", "a Pinecone vector store": the store already read
