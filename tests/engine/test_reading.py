@@ -633,3 +633,32 @@ def test_a_crew_member_named_by_its_code_name_is_an_agent() -> None:
 def test_a_tool_whose_name_ends_like_a_role_is_still_a_tool(text: str) -> None:
     delta = read(text)
     assert [c for c in delta.components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Large payouts go to a reviewer in finance.",
+        "It opens a pull request that waits for the on-call engineer to merge it.",
+        "Nothing is published until the duty editor signs off.",
+    ],
+)
+def test_routing_to_a_person_or_waiting_on_one_is_approval(sentence: str) -> None:
+    assert [c for c in read(sentence).controls if c.kind.value == "human-approval" and c.present]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It waits for users to reply.",
+        "Tickets go to the billing queue.",
+        "What it has approved before shapes what it approves next.",
+    ],
+)
+def test_waiting_on_users_or_a_queue_is_not_approval(sentence: str) -> None:
+    assert not [c for c in read(sentence).controls if c.kind.value == "human-approval"]
+
+
+def test_a_possessive_api_is_named_with_its_owner() -> None:
+    names = {c.name for c in read("A payment agent pays them through our bank's API.").components}
+    assert "bank's API" in names

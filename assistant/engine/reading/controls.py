@@ -97,8 +97,9 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         human = lx.HUMAN.search(text)
         stem = approval.group(0).split()[0][:5]
         passive = re.search(
-            r"(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
-            rf"until|before|without|no) (?:\w+ )?{re.escape(stem)}",
+            r"(?:(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
+            rf"without|no) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
+            rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
             text,
         )
         named_gate = approval.group(0).startswith(

@@ -102,7 +102,14 @@ APPROVAL = rx(
     r"gated on|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
     r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify)|verif(?:y|ies)|"
-    r"needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)"
+    r"needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)|"
+    # Routed to a person whose job is to check it: "large claims go to a reviewer in finance".
+    r"(?:goes|go|are sent|is sent|are routed|is routed|routed|passed|handed) (?:on )?to "
+    r"(?:a |an |the |our )?(?:[\w-]+ ){0,2}?(?:reviewers?|approvers?|review queue|approval queue)|"
+    # Waiting on a person's act: "the pull request waits for the on-call engineer to merge it".
+    rf"(?:waits?|waiting|held|parked|sits?) (?:\w+ )?(?:for|until) (?:a |an |the |our )?"
+    rf"(?:[\w-]+ ){{0,3}}?(?!(?:users?|customers?|clients?|visitors?|guests?|players?|patients?|"
+    rf"students?|members?|people|tenants?|buyers?)\b)(?:{HUMAN_ROLE}) (?:to|has|have)"
 )
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(

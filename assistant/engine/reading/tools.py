@@ -257,7 +257,7 @@ def _add_tool(
 
 # "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.
 _TOOL_NOUN = re.compile(
-    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
+    r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) "
     r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
 )
 # "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
@@ -270,6 +270,8 @@ _MODEL_PROVIDER = lx.rx(
     r"openai|anthropic|azure openai|bedrock|vertex|gemini|claude|gpt[\w.-]*|model|llm|"
     r"language model|completions?|chat completions?|embeddings?|inference|ai"
 )
+# A cloud owner alone ("Google's API", "the Azure API") names the model's endpoint, not a tool.
+_CLOUD = lx.rx(r"google|microsoft|amazon|aws|azure|gcp|meta|mistral|cohere|ibm|oracle")
 _NOT_A_QUALIFIER = lx.rx(
     r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
     r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
@@ -282,8 +284,8 @@ def _qualified(words: str) -> str:
     """The qualifying words before a noun, from the noun backwards, or "" if there are none."""
     kept: list[str] = []
     for word in reversed(words.split()):
-        if _NOT_A_QUALIFIER.fullmatch(word) or len(word) < 2:
-            break  # "Google's API" leaves a lone "s": the owner, not a qualifier
+        if _NOT_A_QUALIFIER.fullmatch(word):
+            break
         kept.insert(0, word)
     return " ".join(kept)
 
@@ -297,7 +299,8 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
             if clause.scope.covers(match.start(2), match.end(2)):
                 continue
             qualifier = _qualified(match.group(1))
-            if not qualifier or _MODEL_PROVIDER.search(qualifier):
+            owner = qualifier.removesuffix("'s")
+            if not qualifier or _MODEL_PROVIDER.search(qualifier) or _CLOUD.fullmatch(owner):
                 continue  # "the OpenAI API" is the model; "an API" names nothing
             if kind == "database" and re.match(
                 r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
