@@ -11,6 +11,7 @@ import click
 from assistant.errors import NothingDescribedError
 
 if TYPE_CHECKING:
+    from assistant.llm.config import LLMSettings
     from assistant.schema import SystemModel
 
 
@@ -61,7 +62,7 @@ def analyze_command(
         description = trim(read_description(file), progress)
         if not description.strip():
             raise NothingDescribedError(_nothing(file, structured))
-    chosen = _choose_engine(engine, model, api_base)
+    chosen, settings = _choose_engine(engine, model, api_base)
     if chosen == "rules":
         progress("engine: rules (offline, no model)")
         system = given or _require_something(system_from_description(description), file, False)
@@ -70,9 +71,7 @@ def analyze_command(
         from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
         from assistant.schema import Engine
 
-        kind, proposer, model_name = make_proposer(
-            Engine(chosen), model, api_base, progress=progress
-        )
+        kind, proposer, model_name = make_proposer(Engine(chosen), settings, progress=progress)
         progress(f"engine: {kind.value} ({model_name})")
         extractor = LLMExtractor(proposer.chat_model, catalogue, progress=progress)
         system = given or _require_something(
@@ -121,12 +120,18 @@ def _nothing(file: Path, structured: bool) -> str:
     )
 
 
-def _choose_engine(engine: str | None, model: str | None, api_base: str | None) -> str:
-    """The engine to run: as asked, else hybrid when a model is configured, else rules."""
-    if engine is not None:
-        return engine
-    if model:
-        return "hybrid"
+def _choose_engine(
+    engine: str | None, model: str | None, api_base: str | None
+) -> tuple[str, LLMSettings | None]:
+    """The engine to run (as asked, else hybrid when a model is configured, else rules).
+
+    Returns:
+        The engine and, unless it is the rules engine, the model settings, loaded once here
+        (flags over environment over config file) and passed down.
+    """
+    if engine == "rules":
+        return engine, None
     from assistant.llm import load_settings
 
-    return "hybrid" if load_settings({"api_base": api_base}).model else "rules"
+    settings = load_settings({"model": model, "api_base": api_base})
+    return engine or ("hybrid" if settings.model else "rules"), settings

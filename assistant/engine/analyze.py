@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from assistant.engine.coverage import coverage
-from assistant.engine.extract import extract
+from assistant.engine.extract import extract, extract_answer
 from assistant.engine.gate import gate
 from assistant.engine.naming import system_name
 from assistant.engine.rules import baseline_controls, propose
@@ -54,17 +54,28 @@ class GuidanceSource(Protocol):
 class Extractor(Protocol):
     """Something that reads a user message into a system-model delta."""
 
-    def extract(self, text: str, system: SystemModel) -> SystemDelta:
-        """What `text` adds to or changes in `system`."""
+    def extract(
+        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
+    ) -> SystemDelta:
+        """What `text` adds to or changes in `system`.
+
+        Args:
+            text: The user's message.
+            system: The system model so far.
+            question: The interview question `text` answers ("" for a plain message).
+            question_id: Its id, cited by the evidence of what the answer says.
+        """
         ...
 
 
 class RulesExtractor:
     """The deterministic extractor (rules mode): vocabulary and negations, no model."""
 
-    def extract(self, text: str, system: SystemModel) -> SystemDelta:
-        """What `text` says about the system, read deterministically."""
-        return extract(text)
+    def extract(
+        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
+    ) -> SystemDelta:
+        """What `text` says about the system, read deterministically (an answer cites its question)."""
+        return extract_answer(text, question_id) if question_id else extract(text)
 
 
 class Proposer(Protocol):

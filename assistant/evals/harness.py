@@ -94,12 +94,15 @@ def model_runner(
         LLMConfigError: No model configured, or invalid settings (raised here, before any run).
     """
     from assistant.engine.llm_mode import LLMExtractor, make_proposer
+    from assistant.llm import load_settings
+
+    # Loaded once for every run (each run still gets its own chat model).
+    settings = None if chat_model else load_settings({"model": model, "api_base": api_base})
 
     def build(shared: GuidanceSource | None) -> tuple[Engine, LLMProposer, str]:
         return make_proposer(
             engine,
-            model,
-            api_base,
+            settings,
             chat_model=chat_model() if chat_model else None,
             retriever=shared,
             progress=progress,
