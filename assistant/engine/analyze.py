@@ -202,20 +202,7 @@ def analyze(
     progress(
         f"system model: {len(system.components)} components, {len(system.capabilities)} capabilities known"
     )
-    findings: list[Finding] = []
-    rejected: list[RejectedProposal] = []
-    if engine in (Engine.LLM, Engine.HYBRID):
-        if proposer is None:
-            raise ValueError(f"engine {engine.value} needs a proposer")
-        findings, rejected = proposer.run(system, catalogue, progress)
-    else:
-        found, refused = gate(
-            propose(system, catalogue),
-            system,
-            catalogue,
-            provenance=Provenance(engine=Engine.RULES),
-        )
-        findings, rejected = found, refused
+    findings, rejected = _findings(system, catalogue, engine, proposer, progress)
     progress(
         f"validated: {len(findings)} findings drafted for review, "
         f"{len(rejected)} proposals rejected"
@@ -234,6 +221,23 @@ def analyze(
         coverage=coverage(system, findings, catalogue),
         rejected=rejected,
         baseline=baseline_controls(system, catalogue),
+    )
+
+
+def _findings(
+    system: SystemModel,
+    catalogue: Catalogue,
+    engine: Engine,
+    proposer: Proposer | None,
+    progress: Progress,
+) -> tuple[list[Finding], list[RejectedProposal]]:
+    """The gated findings and rejected proposals of the engine chosen."""
+    if engine in (Engine.LLM, Engine.HYBRID):
+        if proposer is None:
+            raise ValueError(f"engine {engine.value} needs a proposer")
+        return proposer.run(system, catalogue, progress)
+    return gate(
+        propose(system, catalogue), system, catalogue, provenance=Provenance(engine=Engine.RULES)
     )
 
 
