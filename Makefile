@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The app never fetches litellm's price map; tests and tools get the same setting.
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 
-.PHONY: setup chat test check lint typecheck bench lock clean
+.PHONY: setup chat test check lint typecheck contracts coverage bench lock clean
 
 setup: $(STAMP)
 
@@ -32,7 +32,18 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-check: lint typecheck test
+# Package boundaries (pyproject.toml [tool.importlinter]; docs/ARCHITECTURE.md draws them).
+contracts: setup
+	$(BIN)/lint-imports --no-logo
+
+# The tests under coverage, failing below the floor in pyproject.toml ([tool.coverage.report]).
+coverage: setup
+	$(BIN)/python -m coverage erase
+	$(BIN)/python -m coverage run -m pytest -q
+	$(BIN)/python -m coverage report
+
+# What CI runs (.ci/run): format, lint, types, boundaries, then the tests with coverage.
+check: lint typecheck contracts coverage
 
 bench: setup
 	$(BIN)/python -m pytest benchmarks -q --benchmark-enable --benchmark-only -o testpaths=benchmarks -o python_files="bench_*.py"
@@ -49,4 +60,4 @@ lock:
 		--universal --python-version 3.11 -o requirements.lock --quiet --custom-compile-command "make lock"
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .benchmarks
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .benchmarks .coverage .grimp_cache .import_linter_cache

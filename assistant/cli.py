@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 
 import click
 
+from assistant.commands.common import LAYER_CHOICES
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-LAYER_CHOICES = ["L1", "L2", "L3", "L4", "L5", "L6", "L7", "CL"]
+
 KIND_CHOICES = [
     "layer",
     "threat",

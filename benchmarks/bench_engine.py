@@ -64,7 +64,7 @@ def hybrid_prompt_tokens() -> tuple[int, int, int]:
         + [json.dumps({"findings": [], "ruled_out": []})]
     )
     model = ScriptedChatModel(replies)
-    _, proposer, _ = make_proposer(Engine.HYBRID, None, None, chat_model=model, retriever=None)
+    _, proposer, _ = make_proposer(Engine.HYBRID, chat_model=model, retriever=None)
     analyze(
         RPA,
         catalogue,

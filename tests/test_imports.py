@@ -1,4 +1,7 @@
-"""Import hygiene: the CLI's help stays light, the core never imports the UI."""
+"""Import hygiene: the CLI's help stays light, the core never imports the UI.
+
+The contracts in pyproject.toml say the same for whole packages (tests/test_contracts.py).
+"""
 
 import os
 import subprocess
@@ -25,7 +28,28 @@ def test_help_imports_no_heavy_library() -> None:
     assert "pydantic" not in loaded  # even pydantic is deferred until a command needs it
 
 
-def test_core_modules_never_import_textual() -> None:
+# Where each heavy or UI library may be imported (a module or a package), read statically: an
+# import inside a function counts, though it would not run when the module is imported.
+HOMES = {
+    "textual": "assistant.tui",
+    "rich": "assistant.tui",
+    "litellm": "assistant.llm.litellm_model",
+    "chromadb": "assistant.retrieval",
+}
+
+
+def test_heavy_libraries_are_imported_only_in_their_home() -> None:
+    import grimp
+
+    graph = grimp.build_graph("assistant", include_external_packages=True)
+    for library, home in HOMES.items():
+        importers = graph.find_modules_that_directly_import(library)
+        assert importers, f"nothing imports {library}: is the graph the package's?"
+        strays = sorted(m for m in importers if m != home and not m.startswith(home + "."))
+        assert not strays, f"{library} imported outside {home}: {strays}"
+
+
+def test_core_modules_never_load_textual_at_import() -> None:
     core = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts)
         for p in (ROOT / "assistant").rglob("*.py")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import assistant.engine.coverage
-import assistant.engine.llm_mode
+import assistant.engine.llm_proposal
 import assistant.engine.rules
 import assistant.validator
 from assistant.knowledge import Catalogue
@@ -401,7 +401,7 @@ def test_every_part_asks_the_same_check() -> None:
         assistant.engine.rules,
         assistant.validator,
         assistant.engine.coverage,
-        assistant.engine.llm_mode,
+        assistant.engine.llm_proposal,
     ):
         assert module.check is preconditions.check
     readers = {

@@ -11,6 +11,10 @@ import click
 from assistant.errors import NothingDescribedError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from assistant.knowledge import Catalogue
+    from assistant.llm.config import LLMSettings
     from assistant.schema import SystemModel
 
 
@@ -55,33 +59,18 @@ def analyze_command(
     keys) are redacted before anything else, as in the chat. Exit 2 when FILE is unreadable,
     invalid, or describes nothing.
     """
-    from assistant.engine.analyze import analyze, system_from_description, trim
-    from assistant.engine.secrets import redact_input
+    from assistant.engine.analyze import analyze, system_from_description
     from assistant.knowledge import default_catalogue
-    from assistant.model_io import dump_threat_model, read_description, write_threat_model
-    from assistant.system_file import is_system_file, read_system_file
+    from assistant.model_io import dump_threat_model, write_threat_model
+    from assistant.system_file import is_system_file
 
     def progress(line: str) -> None:
         click.echo(line, err=True)
 
     catalogue = default_catalogue()
     structured = str(file) != "-" and is_system_file(file)
-    # Input is read and refused before any model is set up: a bad file costs nothing.
-    given = read_system_file(file, catalogue.capabilities) if structured else None
-    if given is not None:
-        description = given.description
-        _require_something(given, file, structured)
-    else:
-        description = trim(read_description(file), progress)
-        if not description.strip():
-            raise NothingDescribedError(_nothing(file, structured))
-    if not keep_secrets:
-        # Redact first: the system is read from the redacted text, so evidence offsets index it.
-        redacted = redact_input(description, given)
-        description, given = redacted.description, redacted.system
-        if redacted.redactions:
-            progress(redacted.summary())
-    chosen = _choose_engine(engine, model, api_base)
+    description, given = _read_input(file, structured, catalogue, keep_secrets, progress)
+    chosen, settings = _choose_engine(engine, model, api_base)
     if chosen == "rules":
         progress("engine: rules (offline, no model)")
         system = given or _require_something(system_from_description(description), file, False)
@@ -90,9 +79,7 @@ def analyze_command(
         from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
         from assistant.schema import Engine
 
-        kind, proposer, model_name = make_proposer(
-            Engine(chosen), model, api_base, progress=progress
-        )
+        kind, proposer, model_name = make_proposer(Engine(chosen), settings, progress=progress)
         progress(f"engine: {kind.value} ({model_name})")
         extractor = LLMExtractor(proposer.chat_model, catalogue, progress=progress)
         system = given or _require_something(
@@ -113,6 +100,39 @@ def analyze_command(
     else:
         write_threat_model(result, output)
         progress(f"wrote {output}")
+
+
+def _read_input(
+    file: Path,
+    structured: bool,
+    catalogue: Catalogue,
+    keep_secrets: bool,
+    progress: Callable[[str], None],
+) -> tuple[str, SystemModel | None]:
+    """The description and the system file's model, if any, with secrets redacted.
+
+    Input is read and refused before any model is set up: a bad file costs nothing. Redaction
+    comes first, so the system is read from the redacted text and evidence offsets index it.
+    """
+    from assistant.engine.analyze import trim
+    from assistant.engine.secrets import redact_input
+    from assistant.model_io import read_description
+    from assistant.system_file import read_system_file
+
+    given = read_system_file(file, catalogue.capabilities) if structured else None
+    if given is not None:
+        description = given.description
+        _require_something(given, file, structured)
+    else:
+        description = trim(read_description(file), progress)
+        if not description.strip():
+            raise NothingDescribedError(_nothing(file, structured))
+    if not keep_secrets:
+        redacted = redact_input(description, given)
+        description, given = redacted.description, redacted.system
+        if redacted.redactions:
+            progress(redacted.summary())
+    return description, given
 
 
 def _require_something(system: SystemModel, file: Path, structured: bool) -> SystemModel:
@@ -141,12 +161,18 @@ def _nothing(file: Path, structured: bool) -> str:
     )
 
 
-def _choose_engine(engine: str | None, model: str | None, api_base: str | None) -> str:
-    """The engine to run: as asked, else hybrid when a model is configured, else rules."""
-    if engine is not None:
-        return engine
-    if model:
-        return "hybrid"
+def _choose_engine(
+    engine: str | None, model: str | None, api_base: str | None
+) -> tuple[str, LLMSettings | None]:
+    """The engine to run (as asked, else hybrid when a model is configured, else rules).
+
+    Returns:
+        The engine and, unless it is the rules engine, the model settings, loaded once here
+        (flags over environment over config file) and passed down.
+    """
+    if engine == "rules":
+        return engine, None
     from assistant.llm import load_settings
 
-    return "hybrid" if load_settings({"api_base": api_base}).model else "rules"
+    settings = load_settings({"model": model, "api_base": api_base})
+    return engine or ("hybrid" if settings.model else "rules"), settings

@@ -58,6 +58,6 @@ def eval_extraction(
         if str(json_out) == "-":
             click.echo(text, nl=False)
         else:
-            from assistant.commands.evals import _write_text
+            from assistant.commands.common import write_text_atomic
 
-            _write_text(json_out, text)
+            write_text_atomic(json_out, text)

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.commands.common import write_text_atomic
 from assistant.commands.eval_extraction import eval_extraction
 from assistant.commands.retrieval import eval_retrieval
 
 if TYPE_CHECKING:
     from assistant.evals.cases import LoadedCase
-    from assistant.evals.harness import EvalReport
+    from assistant.evals.harness import EvalReport, Runner
     from assistant.evals.metrics import RunResult
+    from assistant.knowledge.catalogue import Catalogue
 
 
 @click.group("eval", invoke_without_command=True)
@@ -93,7 +96,7 @@ def eval_group(
     if ctx.invoked_subcommand is not None:
         return
     from assistant.evals.cases import default_cases_dir, load_cases
-    from assistant.evals.harness import model_runner, rules_runner, run_eval
+    from assistant.evals.harness import model_runner, rules_runner
     from assistant.knowledge import default_catalogue
     from assistant.schema import Engine
 
@@ -109,9 +112,34 @@ def eval_group(
         else:
             runner, name = model_runner(catalogue, Engine(engine), model, api_base, progress=_say)
             parallel = concurrency
-        label = f"eval {engine}" + (f" {name}" if name else "")
+        run = _Eval(cases, catalogue, engine, runs, _shown(where), json_out)
+        report = run.scored(runner, name, parallel, reports)
+        reports.append(report)
+        if report.interrupted:
+            break
+    _finish(reports, json_out, md_out)
+
+
+@dataclass(frozen=True)
+class _Eval:
+    """What every model's eval in one `maestro-tm eval` shares."""
+
+    cases: list[LoadedCase]
+    catalogue: Catalogue
+    engine: str
+    runs: int
+    cases_dir: str
+    json_out: Path | None
+
+    def scored(
+        self, runner: Runner, name: str | None, parallel: int, done: list[EvalReport]
+    ) -> EvalReport:
+        """One engine or model over the cases, with a progress bar; partial JSON as it goes."""
+        from assistant.evals.harness import run_eval
+
+        label = f"eval {self.engine}" + (f" {name}" if name else "")
         with click.progressbar(
-            length=len(cases) * runs,
+            length=len(self.cases) * self.runs,
             label=label,
             file=sys.stderr,
             item_show_func=lambda item: item,
@@ -120,25 +148,21 @@ def eval_group(
             def advance(case: LoadedCase, result: RunResult, bar: Any = bar) -> None:
                 bar.update(1, case.id)
 
-            def partial(report: EvalReport, done: list[EvalReport] = reports) -> None:
-                _write_json(json_out, [*done, report], final=False)
+            def partial(report: EvalReport) -> None:
+                _write_json(self.json_out, [*done, report], final=False)
 
-            report = run_eval(
-                cases,
+            return run_eval(
+                self.cases,
                 runner,
-                catalogue,
-                engine=engine,
+                self.catalogue,
+                engine=self.engine,
                 model=name,
-                runs=runs,
+                runs=self.runs,
                 concurrency=parallel,
-                cases_dir=_shown(where),
+                cases_dir=self.cases_dir,
                 on_run=advance,
                 on_case=partial,
             )
-        reports.append(report)
-        if report.interrupted:
-            break
-    _finish(reports, json_out, md_out)
 
 
 eval_group.add_command(eval_retrieval)
@@ -165,7 +189,7 @@ def _finish(reports: list[EvalReport], json_out: Path | None, md_out: Path | Non
         text = comparison(reports) + "\n" + text
     _write_json(json_out, reports, final=True)
     if md_out is not None:
-        _write_text(md_out, text)
+        write_text_atomic(md_out, text)
     if str(json_out) != "-":
         click.echo(text, nl=False)
     interrupted = any(r.interrupted for r in reports)
@@ -195,17 +219,4 @@ def _write_json(path: Path | None, reports: list[EvalReport], *, final: bool) ->
         if final:
             sys.stdout.write(_report_json(reports))
         return
-    _write_text(path, _report_json(reports))
-
-
-def _write_text(path: Path, text: str) -> None:
-    from assistant.errors import ExportError
-    from assistant.files import write_text
-
-    # The safe writer renames a complete temp file over the report, so a reader (or an
-    # interrupted eval) never sees half a file. Reports may go to a new directory.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    write_text(path, text, error=ExportError)
+    write_text_atomic(path, _report_json(reports))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.cli import LAYER_CHOICES as LAYERS
+from assistant.commands.common import LAYER_CHOICES as LAYERS
 
 if TYPE_CHECKING:
     from assistant.retrieval.index import GuidanceIndex

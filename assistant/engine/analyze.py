@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from assistant.engine.coverage import coverage
-from assistant.engine.extract import extract
+from assistant.engine.extract import extract, extract_answer
 from assistant.engine.gate import gate
 from assistant.engine.naming import system_name
 from assistant.engine.rules import baseline_controls, propose
@@ -54,17 +54,28 @@ class GuidanceSource(Protocol):
 class Extractor(Protocol):
     """Something that reads a user message into a system-model delta."""
 
-    def extract(self, text: str, system: SystemModel) -> SystemDelta:
-        """What `text` adds to or changes in `system`."""
+    def extract(
+        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
+    ) -> SystemDelta:
+        """What `text` adds to or changes in `system`.
+
+        Args:
+            text: The user's message.
+            system: The system model so far.
+            question: The interview question `text` answers ("" for a plain message).
+            question_id: Its id, cited by the evidence of what the answer says.
+        """
         ...
 
 
 class RulesExtractor:
     """The deterministic extractor (rules mode): vocabulary and negations, no model."""
 
-    def extract(self, text: str, system: SystemModel) -> SystemDelta:
-        """What `text` says about the system, read deterministically."""
-        return extract(text)
+    def extract(
+        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
+    ) -> SystemDelta:
+        """What `text` says about the system, read deterministically (an answer cites its question)."""
+        return extract_answer(text, question_id) if question_id else extract(text)
 
 
 class Proposer(Protocol):
@@ -191,20 +202,7 @@ def analyze(
     progress(
         f"system model: {len(system.components)} components, {len(system.capabilities)} capabilities known"
     )
-    findings: list[Finding] = []
-    rejected: list[RejectedProposal] = []
-    if engine in (Engine.LLM, Engine.HYBRID):
-        if proposer is None:
-            raise ValueError(f"engine {engine.value} needs a proposer")
-        findings, rejected = proposer.run(system, catalogue, progress)
-    else:
-        found, refused = gate(
-            propose(system, catalogue),
-            system,
-            catalogue,
-            provenance=Provenance(engine=Engine.RULES),
-        )
-        findings, rejected = found, refused
+    findings, rejected = _findings(system, catalogue, engine, proposer, progress)
     progress(
         f"validated: {len(findings)} findings drafted for review, "
         f"{len(rejected)} proposals rejected"
@@ -223,6 +221,23 @@ def analyze(
         coverage=coverage(system, findings, catalogue),
         rejected=rejected,
         baseline=baseline_controls(system, catalogue),
+    )
+
+
+def _findings(
+    system: SystemModel,
+    catalogue: Catalogue,
+    engine: Engine,
+    proposer: Proposer | None,
+    progress: Progress,
+) -> tuple[list[Finding], list[RejectedProposal]]:
+    """The gated findings and rejected proposals of the engine chosen."""
+    if engine in (Engine.LLM, Engine.HYBRID):
+        if proposer is None:
+            raise ValueError(f"engine {engine.value} needs a proposer")
+        return proposer.run(system, catalogue, progress)
+    return gate(
+        propose(system, catalogue), system, catalogue, provenance=Provenance(engine=Engine.RULES)
     )
 
 

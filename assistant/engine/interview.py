@@ -265,33 +265,3 @@ def _settled(question: Question, system: SystemModel) -> bool:
         # Layer questions are worth asking only while the layer is still undescribed.
         return question.layers[0] in system.layers_present()
     return False
-
-
-def layer_knowledge(system: SystemModel, catalogue: Catalogue) -> dict[Layer, str]:
-    """What the interview knows per layer: unknown, partial, known or not-applicable.
-
-    not-applicable: every catalogue threat at the layer needs something the user ruled out;
-    unknown: nothing described there yet; partial: components described but a capability
-    question about the layer is still open; known: described and nothing open.
-    """
-    from assistant.engine.coverage import coverage
-
-    covered = coverage(system, [], catalogue)
-    open_layers = {
-        layer
-        for q in Interview(catalogue).bank()
-        if q.capabilities and not _settled(q, system)
-        for layer in q.layers
-    }
-    present = system.layers_present()
-    states: dict[Layer, str] = {}
-    for layer in Layer:
-        if layer == Layer.CL:
-            continue
-        if covered[layer].status.value == "not-applicable":
-            states[layer] = "not-applicable"
-        elif layer not in present:
-            states[layer] = "unknown"
-        else:
-            states[layer] = "partial" if layer in open_layers else "known"
-    return states

@@ -243,17 +243,26 @@ def _for_chain(
     )
     finding["grounding"] = [e.model_dump(mode="json") for e in evidence[:6]]
     finding["attack_path"] = components
-    # The finding cites the anchor threat, so only the chain's mitigations the catalogue links
-    # to that threat are cited (the others address the chain's other threats); the anchor's
-    # own mitigations fill the rest.
+    finding["mitigations"] = _chain_mitigations(chain, anchor, catalogue)
+    yield finding
+
+
+def _chain_mitigations(
+    chain: ChainEntry, anchor: ThreatEntry, catalogue: Catalogue
+) -> list[dict[str, str]]:
+    """Up to three mitigations for a chain finding, as the finding cites them.
+
+    The finding cites the anchor threat, so only the chain's mitigations the catalogue links to
+    that threat are cited (the others address the chain's other threats); the anchor's own
+    mitigations fill the rest.
+    """
     linked = [
         m
         for m in chain.mitigations
         if (entry := catalogue.mitigation(m)) is not None and catalogue.linked(entry, anchor)
     ]
     ids = list(dict.fromkeys([*linked, *anchor.mitigations]))[:3]
-    finding["mitigations"] = [{"id": m, "text": ""} for m in ids]
-    yield finding
+    return [{"id": m, "text": ""} for m in ids]
 
 
 def grounding(held: Sequence[Fact], system: SystemModel, path: AttackPath | None) -> list[Evidence]:

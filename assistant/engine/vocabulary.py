@@ -129,11 +129,9 @@ TERMS: tuple[Term, ...] = (
         (L3,),
     ),
     Term(
+        # Planning as the agent's verb ("re-plans", "works out a plan"), never the noun alone.
         r"plans? (?:its|their) own|planner|planning|decides (?:its|their) own steps|react loop|reflect\w*|self-critique|breaks? (?:tasks|goals) into|"
-        # Planning as a verb of the agent ("re-plans", "plans the route", "works out a plan"),
-        # never the noun alone: "care plans" and "pricing plans" are data, not planning.
-        r"re-?plans?|replann\w*|plans (?:the|a|an|its|their|which|how|what|when|out)\b|"
-        r"(?:makes?|builds?|works? out|comes? up with|draws? up|revises?) (?:a |an |its |their |the )?plan\b|"
+        r"re-?plans?|replann\w*|plans (?:the|a|an|its|their|which|how|what|when|out)\b|(?:makes?|builds?|works? out|comes? up with|draws? up|revises?) (?:a |an |its |their |the )?plan\b|"
         r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|to do next)|the order)\b|"
         r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|breaks? (?:it|them|the \w+) (?:down|into)",
         "",
@@ -342,63 +340,4 @@ TERMS: tuple[Term, ...] = (
         (),
         (AUTONOMY,),
     ),
-)
-
-# Phrases that settle a capability as absent. Checked before the positive terms so that
-# "keeps no memory" marks memory False instead of finding the word "memory".
-_DONT = r"(?:do|does|did)(?: not|n't)"
-NEGATIONS: tuple[tuple[str, str], ...] = (
-    (
-        rf"(?:no|without|keeps no|has no|{_DONT} (?:keep|have|use)|never (?:stores?|keeps?)|no persistent) "
-        r"(?:long-term |persistent |conversation |any )?(?:memory|state|history)|forgets everything|is stateless|stateless",
-        "memory",
-    ),
-    (
-        rf"(?:no|without|{_DONT} use|not using) (?:any )?(?:rag|retrieval|vector (?:store|database|db)|knowledge base)",
-        "rag",
-    ),
-    (
-        rf"(?:no|without|{_DONT} (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?"
-        r"(?:tools?|apis?|function calls?|integrations?)|read-only|only answers questions|just answers questions|only chats",
-        "tools",
-    ),
-    (
-        rf"(?:no|without|never|{_DONT}|cannot|can't) (?:\w+ )?(?:run|runs|execute|executes|generate and run) "
-        r"(?:any )?(?:code|scripts|shell commands|commands)|no code execution",
-        "code-execution",
-    ),
-    (
-        rf"single[- ]agent|one agent|only agent|no other agents|{_DONT} (?:talk|delegate) to other agents|works alone|"
-        r"not multi-agent|no multi-agent",
-        "multi-agent",
-    ),
-    (
-        rf"(?:no|without|{_DONT} use|not using|never uses?) (?:any )?(?:mcp|model context protocol)",
-        "mcp",
-    ),
-    (rf"(?:no|without|{_DONT} use|not using) (?:any )?plugins?", "plugins"),
-    (
-        r"(?:no|without) (?:human[- ]in[- ]the[- ]loop|hitl|human (?:review|approval|oversight|reviewers?)|humans? in the loop)"
-        r"|fully autonomous|nobody reviews",
-        "human-in-loop",
-    ),
-    (
-        r"internal[- ]only|internal (?:\w+ )?only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
-        r"only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users",
-        "external-facing",
-    ),
-    (
-        rf"(?:no|without|{_DONT} (?:use|require)) (?:any )?(?:authentication|login|auth)\b|anonymous(?:ly)? access",
-        "authentication",
-    ),
-    (
-        rf"(?:no|{_DONT} handle|without) (?:any )?(?:pii|personal data|sensitive data|confidential data)|only public data|public data only",
-        "sensitive-data",
-    ),
-    (
-        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|re-?train\w*|training)|off-the-shelf model|no fine-?tuning",
-        "fine-tuning",
-    ),
-    (rf"(?:without|no|{_DONT}|never) (?:any )?(?:planning|plans?)\b", "planning"),
-    (rf"(?:no|without|{_DONT} use) (?:any )?(?:blockchain|wallets?|crypto\w*)", "blockchain"),
 )

@@ -91,19 +91,17 @@ def model_runner(
         progress: Receives index build messages.
 
     Raises:
-        LLMConfigError: No model configured, or invalid settings (raised here, before any run).
+        LLMConfigError: No model configured, or invalid settings (raised here, before any run;
+            the settings are loaded once, here).
     """
     from assistant.engine.llm_mode import LLMExtractor, make_proposer
+    from assistant.llm import load_settings
+
+    settings = None if chat_model else load_settings({"model": model, "api_base": api_base})
 
     def build(shared: GuidanceSource | None) -> tuple[Engine, LLMProposer, str]:
-        return make_proposer(
-            engine,
-            model,
-            api_base,
-            chat_model=chat_model() if chat_model else None,
-            retriever=shared,
-            progress=progress,
-        )
+        own = chat_model() if chat_model else None  # else one per run, from the settings
+        return make_proposer(engine, settings, chat_model=own, retriever=shared, progress=progress)
 
     # Built once up front: a configuration error stops the eval before any case runs, and the
     # guidance index is opened once for all runs (or found missing once, not once per run).

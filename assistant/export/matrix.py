@@ -43,21 +43,3 @@ def risk_matrix_markdown(findings: Iterable[Finding]) -> str:
             cells.append(f"{number} ({risk_level(row, col).value})")
         lines.append(f"| **{row.value}** | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def risk_matrix_text(findings: Iterable[Finding]) -> str:
-    """The matrix as fixed-width plain text for a terminal (no trailing newline)."""
-    counts = matrix_counts(findings)
-    cells = {
-        (row, col): f"{counts[(row, col)]} {risk_level(row, col).value}"
-        for row in ROWS
-        for col in COLUMNS
-    }
-    first = max(len(CORNER), *(len(r.value) for r in ROWS)) + 2
-    width = max(*(len(c) for c in cells.values()), *(len(c.value) for c in COLUMNS)) + 2
-    lines = [CORNER.ljust(first) + "".join(c.value.ljust(width) for c in COLUMNS)]
-    for row in ROWS:
-        lines.append(
-            row.value.ljust(first) + "".join(cells[(row, col)].ljust(width) for col in COLUMNS)
-        )
-    return "\n".join(line.rstrip() for line in lines)

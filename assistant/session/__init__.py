@@ -6,7 +6,7 @@ The TUI (`assistant/tui/`) shows a `Conversation`; nothing here imports a UI lib
 from assistant.session.conversation import Conversation
 from assistant.session.events import SessionState
 from assistant.session.journal import SessionSummary, list_sessions
-from assistant.session.models import ModelBinding, bind_model, rules_binding
+from assistant.session.models import ModelBinding, bind_model, model_binder, rules_binding
 
 __all__ = [
     "Conversation",
@@ -15,5 +15,6 @@ __all__ = [
     "SessionSummary",
     "bind_model",
     "list_sessions",
+    "model_binder",
     "rules_binding",
 ]

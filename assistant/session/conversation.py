@@ -14,31 +14,26 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant import safe_text
-from assistant.engine.analyze import RulesExtractor, analyze, system_from_description
-from assistant.engine.extract import shift_evidence
 from assistant.engine.interview import Interview, Question
-from assistant.errors import SessionError, StepCancelledError
+from assistant.errors import SessionError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.redact import Redactor
-from assistant.schema import Issue, Layer, SystemModel
+from assistant.schema import Issue, Layer, ThreatModel
+from assistant.session import interview_steps
 from assistant.session import text as say
 from assistant.session.events import (
-    AnalysisRecorded,
     Event,
     GuidancePassage,
     GuidanceRecorded,
-    InterviewChanged,
     MessageLogged,
     ModelChanged,
     ReviewAction,
     SessionStarted,
     SessionState,
-    SystemChanged,
 )
 from assistant.session.guidance import GUIDANCE_KINDS, Guidance
 from assistant.session.journal import (
@@ -50,36 +45,17 @@ from assistant.session.journal import (
     redact_tree,
     replay_state,
 )
-from assistant.session.models import ModelBinding, Retrieval, bind_model, rules_binding
+from assistant.session.models import ModelBinding, Retrieval, model_binder, rules_binding
 from assistant.session.review import carry_over, edit_events, review_events
-from assistant.session.updates import (
-    Chunk,
-    Committed,
-    Emit,
-    FindingsAdded,
-    Notice,
-    Progress,
-    ignore,
-)
+from assistant.session.slash import run_command
+from assistant.session.step import Step
+from assistant.session.updates import Emit, Notice, ignore
+
+if TYPE_CHECKING:
+    from assistant.llm.config import LLMSettings
 
 Binder = Callable[[str], ModelBinding]
 _ANALYSE_WORDS = {"analyse", "analyze", "analyse now", "analyze now", "analysis"}
-
-
-@dataclass
-class _Step:
-    emit: Emit
-    cancel: threading.Event | None
-
-    def check(self) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise StepCancelledError(
-                "cancelled; nothing from this step was kept", title="Cancelled"
-            )
-
-    def progress(self, line: str, fraction: float | None = None) -> None:
-        self.check()
-        self.emit(Progress(line, fraction))
 
 
 def _sentence(text: str) -> str:
@@ -96,7 +72,9 @@ class Conversation:
         catalogue: The catalogue of record.
         binding: The engine (default: rules, offline).
         retriever: Guidance search; without it the Guidance tab stays empty (with a note).
-        binder: Builds a binding for `/model NAME` (default: the hybrid engine on that model).
+        binder: Builds a binding for `/model NAME` (default: the hybrid engine on that model,
+            with `settings` otherwise).
+        settings: The model settings the caller built, for `/model NAME` (default: defaults).
     """
 
     def __init__(
@@ -106,11 +84,16 @@ class Conversation:
         binding: ModelBinding | None = None,
         retriever: Retrieval | None = None,
         binder: Binder | None = None,
+        settings: LLMSettings | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.binding = binding or rules_binding()
         self.guidance = Guidance(retriever)
-        self._binder = binder or (lambda name: bind_model(name, retriever=retriever))
+        if binder is None:
+            from assistant.llm.config import LLMSettings
+
+            binder = model_binder(settings or LLMSettings(), retriever=retriever)
+        self._binder = binder
         self._lock = threading.RLock()  # state and journal
         self._busy = threading.Lock()  # one step at a time
         self.state = SessionState()
@@ -230,11 +213,11 @@ class Conversation:
         if not self._busy.acquire(blocking=False):
             raise SessionError("still working on the previous step (Esc cancels it)", title="Busy")
         try:
-            self._send(text, _Step(emit, cancel))
+            self._send(text, emit, cancel)
         finally:
             self._busy.release()
 
-    def _send(self, text: str, step: _Step) -> None:
+    def _send(self, text: str, emit: Emit, cancel: threading.Event | None) -> None:
         raw = safe_text.clean(text).strip()  # a pasted escape sequence is data, never stored as is
         if not raw:
             return
@@ -243,156 +226,44 @@ class Conversation:
         fresh = self._redactor.redactions[before:]
         if fresh:
             found = "; ".join(f"{r.label} {r.preview} as {r.placeholder}" for r in fresh)
-            step.emit(Notice(f"Replaced before storing or sending: {found}", "Redacted", "warning"))
-        user = MessageLogged(role="user", text=clean)
+            emit(Notice(f"Replaced before storing or sending: {found}", "Redacted", "warning"))
+        step = Step(MessageLogged(role="user", text=clean), emit, cancel, self._commit)
         if clean.startswith("/"):
-            self._command(step, user, clean)
+            run_command(self, step, clean)
         elif clean.lower().strip(" .!") in _ANALYSE_WORDS:
-            self._analyse_now(step, user)
-        elif not self._described():
-            self._describe(step, user, clean)
-        elif (pending := self._pending()) is not None:
-            self._answer(step, user, clean, pending)
+            interview_steps.analyse_now(self, step)
+        elif not self.described():
+            interview_steps.describe(self, step, clean)
+        elif (pending := self.pending()) is not None:
+            interview_steps.answer(self, step, clean, pending)
         else:
-            self._more_detail(step, user, clean)
+            interview_steps.more_detail(self, step, clean)
 
-    def _reply(self, step: _Step, events: list[Event], reply: str, streamed: bool = False) -> None:
-        step.check()
-        if not streamed:
-            step.emit(Chunk(reply))
-        events.append(MessageLogged(role="assistant", text=reply))
-        self._commit(events)
-        step.emit(Committed(tuple(events)))
+    # -- what step handlers use (`ChatSession`) -----------------------------------------------
 
-    def _pending(self) -> Question | None:
+    def pending(self) -> Question | None:
         """The question the user is answering, if one is open."""
         if not self.state.pending:
             return None
         return Interview(self.catalogue).lookup(self.state.pending, self.state.system)
 
-    def _described(self) -> bool:
+    def described(self) -> bool:
+        """Whether anything of the system is understood yet."""
         system = self.state.system
         return bool(system.components or system.capabilities)
 
-    def _describe(self, step: _Step, user: MessageLogged, text: str) -> None:
-        description = f"{self.state.system.description}\n\n{text}".strip()
-        step.progress("reading the description")
-        system = system_from_description(description, self.binding.extractor)
-        self._note_dropped(step)
-        events: list[Event] = [user, SystemChanged(system=system)]
-        if not (system.components or system.capabilities):
-            reply = (
-                "I could not pick out any parts of the system yet. Tell me about the agents, "
-                "the models they use, their tools and data stores, and who can reach them."
-            )
-            self._reply(step, events, reply)
-            return
-        parts = [say.system_summary(system)]
-        question = Interview(self.catalogue, asked=list(self.state.asked)).next_question(system)
-        if question is None:
-            self._finish_interview(step, events, parts, system)
-            return
-        events.append(InterviewChanged(asked=list(self.state.asked), pending=question.id))
-        self.guidance.want(f"{question.text} {question.why}", question.layers)
-        parts += [
-            "I have some questions to sharpen the analysis. Answer in your own words, `skip` if "
-            "you don't know, or `/analyze` whenever you want the findings.",
-            say.question_markdown(question, len(self.state.asked) + 1),
-        ]
-        self._reply(step, events, "\n\n".join(parts))
-
-    def _answer(self, step: _Step, user: MessageLogged, text: str, question: Question) -> None:
-        interview = Interview(self.catalogue, asked=list(self.state.asked))
-        delta = interview.answer(question, text)
-        system = self.state.system.apply(delta)
-        # The interview already read the answer with the rules; a model extractor reads it too.
-        if not isinstance(self.binding.extractor, RulesExtractor) and not delta.unknowns:
-            step.progress("reading the answer")
-            system = system.apply(self.binding.extract(text, system, question.text, question.id))
-            self._note_dropped(step)
-        events: list[Event] = [user]
-        if system != self.state.system:
-            events.append(SystemChanged(system=system))
-        parts = [say.delta_summary(delta, self.state.system)]
-        following = interview.next_question(system)
-        events.append(
-            InterviewChanged(asked=interview.asked, pending=following.id if following else None)
-        )
-        if following is None:
-            self._finish_interview(step, events, parts, system)
-            return
-        self.guidance.want(f"{following.text} {following.why}", following.layers)
-        parts.append(say.question_markdown(following, len(interview.asked) + 1))
-        self._reply(step, events, "\n\n".join(parts))
-
-    def _finish_interview(
-        self, step: _Step, events: list[Event], parts: list[str], system: SystemModel
-    ) -> None:
-        parts.append("That was my last question, so here is the analysis.")
-        record, summary = self._analysis(step, system)
-        events += record
-        parts.append(summary)
-        self._reply(step, events, "\n\n".join(parts))
-
-    def _more_detail(self, step: _Step, user: MessageLogged, text: str) -> None:
-        step.progress("reading the message")
-        # The message becomes part of the description, so its facts quote it where it stands.
-        before = self.state.system.description
-        offset = len(before) + 2 if before else 0
-        delta = shift_evidence(self.binding.extract(text, self.state.system), offset)
-        self._note_dropped(step)
-        described = f"{before}\n\n{text}" if before else text
-        system = self.state.system.apply(delta).model_copy(update={"description": described})
-        events: list[Event] = [user]
-        if system != self.state.system:
-            events.append(SystemChanged(system=system))
-        reply = say.delta_summary(delta, self.state.system) + " `/analyze` updates the findings."
-        self._reply(step, events, reply)
-
-    def _note_dropped(self, step: _Step) -> None:
-        """Say how many of the model's facts grounding dropped from the extraction just run."""
-        dropped = self.binding.dropped_facts()
-        if dropped:
-            step.emit(Notice(f"{dropped}.", "Unsupported facts dropped", "warning"))
-
-    def _analyse_now(self, step: _Step, user: MessageLogged) -> None:
-        events: list[Event] = [user]
-        if not self._described():
-            self._reply(step, events, "Describe the system first: there is nothing to analyse yet.")
-            return
-        record, summary = self._analysis(step, self.state.system)
-        events += record
-        pending = self._pending()
-        if pending is not None:
-            summary += "\n\nTo refine it, answer the open question (then `/analyze` again):\n\n"
-            summary += say.question_markdown(pending, len(self.state.asked) + 1)
-        self._reply(step, events, summary)
-
-    def _analysis(self, step: _Step, system: SystemModel) -> tuple[list[Event], str]:
-        b = self.binding
-        step.progress(f"analysing with the {b.engine.value} engine", 0.0)
-        model = analyze(
-            system.description,
-            self.catalogue,
-            engine=b.engine,
-            proposer=b.proposer,
-            system=system,
-            model_name=b.model,
-            progress=step.progress,
-        )
+    def carried_over(self, model: ThreatModel) -> ThreatModel:
+        """`model` with the review decisions of the current threat model kept."""
         with self._lock:
-            model = carry_over(self.state.threat_model, model)
-        layers = [x for x in Layer if any(f.layer == x for f in model.findings)]
-        for n, layer in enumerate(layers, start=1):
-            step.check()
-            batch = tuple(f for f in model.findings if f.layer == layer)
-            step.emit(FindingsAdded(layer, batch))
-            step.emit(
-                Progress(f"validated {len(batch)} findings at {layer.value}", n / len(layers))
-            )
-        top = [f.title for f in model.findings if f.risk.value in ("critical", "high")][:3]
-        self.guidance.want(" ".join(top) or system.description[:300], ())
-        return [AnalysisRecorded(threat_model=model)], say.analysis_summary(model, b.label)
+            return carry_over(self.state.threat_model, model)
+
+    def switch_model(self, name: str) -> ModelBinding:
+        """The binding for `/model NAME`; the caller puts it in use.
+
+        Raises:
+            LLMConfigError: The model cannot be set up with the settings given.
+        """
+        return self._binder(name)
 
     # -- guidance ------------------------------------------------------------------------------
 
@@ -422,8 +293,18 @@ class Conversation:
 
     # -- review --------------------------------------------------------------------------------
 
-    def review(self, action: ReviewAction, targets: Sequence[str], note: str = "") -> str:
+    def review(
+        self,
+        action: ReviewAction,
+        targets: Sequence[str],
+        note: str = "",
+        *,
+        step: Step | None = None,
+    ) -> str:
         """Accept, reject (note = reason) or mark needs-info; targets are ids or layers.
+
+        The one review path: keys in the TUI and slash commands record the same events (a slash
+        command's own line first, within its `step`).
 
         Returns:
             The sentence recorded in the transcript, e.g. `Accepted F-001.`.
@@ -434,8 +315,12 @@ class Conversation:
         """
         with self._lock:
             events = review_events(self.state, action, targets, self._redactor.redact(note))
-            self._commit(events)
-        return str(getattr(events[-1], "text", ""))
+            if step is None:
+                self._commit(events)
+            else:
+                step.record(events)
+        said = events[-1]
+        return said.text if isinstance(said, MessageLogged) else ""
 
     def edit(self, finding_id: str, changes: Mapping[str, Any]) -> tuple[bool, list[Issue]]:
         """Change a finding's title, scenario, likelihood, impact or mitigations, re-validated.
@@ -449,10 +334,3 @@ class Conversation:
             events, issues = edit_events(self.state, self.catalogue, finding_id, clean)
             self._commit(events)
         return bool(events), issues
-
-    # -- commands ------------------------------------------------------------------------------
-
-    def _command(self, step: _Step, user: MessageLogged, text: str) -> None:
-        from assistant.session.commands import run_command
-
-        run_command(self, step, user, text)

@@ -8,10 +8,9 @@ binding as an injected dependency, so tests, the CLI and `/model` switch engines
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from assistant.schema import Engine, Layer, SystemDelta, SystemModel
 
 if TYPE_CHECKING:
     from assistant.llm.base import ChatModel
+    from assistant.llm.config import LLMSettings
 
 OFFLINE = "offline: rules engine"
 
@@ -107,7 +107,8 @@ class ModelBinding:
         model: The model string, None in rules mode.
         destination: Where the user's text goes, for the header.
         proposer: Proposes findings (None in rules mode).
-        extractor: Reads messages into system-model changes.
+        extractor: Reads messages into system-model changes with a model; None: the rules
+            alone read them (the interview reads answers with the rules in any case).
         chat_model: Streams answers to `/ask` (None in rules mode).
     """
 
@@ -115,7 +116,7 @@ class ModelBinding:
     model: str | None = None
     destination: str = OFFLINE
     proposer: Proposer | None = None
-    extractor: Extractor = field(default_factory=RulesExtractor)
+    extractor: Extractor | None = None
     chat_model: ChatModel | None = None
 
     @property
@@ -125,24 +126,16 @@ class ModelBinding:
             return OFFLINE
         return f"{self.engine.value}: {self.model} -> {self.destination}"
 
-    def extract(
-        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
-    ) -> SystemDelta:
-        """Run the extractor, giving it the question answered (and its id) when it accepts one."""
-        accepts = inspect.signature(self.extractor.extract).parameters
-        if question and "question" in accepts:
-            method: Any = self.extractor.extract
-            extra = {"question_id": question_id} if "question_id" in accepts else {}
-            delta: SystemDelta = method(text, system, question=question, **extra)
-            return delta
-        return self.extractor.extract(text, system)
+    def read(self, text: str, system: SystemModel) -> SystemDelta:
+        """What a message (not an interview answer) says about `system`."""
+        return (self.extractor or RulesExtractor()).extract(text, system)
 
     def dropped_facts(self) -> str:
         """What grounding dropped from the model's last extraction, as one line ("" if none)."""
-        if isinstance(self.extractor, RulesExtractor):
+        if self.extractor is None:
             return ""  # the rules quote nothing a model said: nothing to drop
         from assistant.engine.grounding import summary
-        from assistant.engine.llm_mode import LLMExtractor
+        from assistant.engine.llm_extraction import LLMExtractor
 
         if not isinstance(self.extractor, LLMExtractor):
             return ""
@@ -169,43 +162,80 @@ def destination(model: str, api_base: str | None) -> str:
 
 
 def bind_model(
+    settings: LLMSettings,
+    *,
+    chat_model: ChatModel | None = None,
+    retriever: Retrieval | None = None,
+) -> ModelBinding:
+    """The hybrid engine on `settings.model`: the model proposes, the rules are the safety net.
+
+    Args:
+        settings: The model settings, built once by the caller (flags over environment over
+            config file); nothing is read again here.
+        chat_model: Use this model (tests inject a scripted one); default: built from
+            `settings`.
+        retriever: Guidance search shared with the chat.
+
+    Raises:
+        LLMConfigError: No model in the settings, or `local_only` refuses the endpoint.
+    """
+    from assistant.engine.llm_extraction import LLMExtractor
+    from assistant.engine.llm_mode import make_proposer
+
+    if chat_model is None:
+        from assistant.llm import LiteLLMChatModel
+
+        chat_model = LiteLLMChatModel(settings)  # refuses no model, and what local_only refuses
+    # Without a retriever the engine would open the default index itself; the chat decides
+    # about guidance (and `--no-guidance` means none), so it always passes one.
+    engine, proposer, name = make_proposer(
+        Engine.HYBRID, chat_model=chat_model, retriever=retriever or NoGuidance()
+    )
+    return ModelBinding(
+        engine=engine,
+        model=name,
+        destination=destination(name, settings.api_base),
+        proposer=proposer,
+        extractor=LLMExtractor(chat_model),
+        chat_model=chat_model,
+    )
+
+
+def model_binder(
+    settings: LLMSettings, *, retriever: Retrieval | None = None
+) -> Callable[[str], ModelBinding]:
+    """What `/model NAME` runs: the caller's settings with the model swapped for `NAME`.
+
+    Everything else (endpoint, timeouts, budgets, `local_only`) stays as the caller built it.
+    """
+
+    def bind(name: str) -> ModelBinding:
+        return bind_model(settings.model_copy(update={"model": name}), retriever=retriever)
+
+    return bind
+
+
+def bind_model_name(
     model: str,
     api_base: str | None = None,
     *,
     chat_model: ChatModel | None = None,
     retriever: Retrieval | None = None,
 ) -> ModelBinding:
-    """The hybrid engine on `model`: the model proposes, the rules engine is the safety net.
+    """Transitional: `bind_model` for a caller that holds a model name, not its settings.
 
-    Args:
-        model: A litellm model string, e.g. `openai/gpt-4o-mini` or `ollama/llama3`.
-        api_base: The endpoint, for OpenAI-compatible servers and proxies.
-        chat_model: Use this model (tests inject a scripted one); default: built from the
-            settings (flags over environment over config file).
-        retriever: Guidance search shared with the chat.
+    The settings are loaded once here (flags over environment over config file). Only the
+    TUI's `make_app` still calls this; once it passes its settings down (`bind_model`,
+    `model_binder`), this goes.
 
     Raises:
         LLMConfigError: Invalid settings, or `local_only` refuses the endpoint.
     """
-    from assistant.engine.llm_mode import LLMExtractor, make_proposer
+    from assistant.llm.config import LLMSettings, load_settings
 
-    if chat_model is None:
-        from assistant.llm import LiteLLMChatModel, check_local_only, load_settings
-
-        settings = load_settings({"model": model, "api_base": api_base})
-        check_local_only(settings)
-        chat_model = LiteLLMChatModel(settings)
-        api_base = settings.api_base
-    # Without a retriever the engine would open the default index itself; the chat decides
-    # about guidance (and `--no-guidance` means none), so it always passes one.
-    engine, proposer, name = make_proposer(
-        Engine.HYBRID, model, api_base, chat_model=chat_model, retriever=retriever or NoGuidance()
-    )
-    return ModelBinding(
-        engine=engine,
-        model=name,
-        destination=destination(name, api_base),
-        proposer=proposer,
-        extractor=LLMExtractor(chat_model),
-        chat_model=chat_model,
-    )
+    if chat_model is not None:
+        return bind_model(
+            LLMSettings(model=model, api_base=api_base), chat_model=chat_model, retriever=retriever
+        )
+    settings = load_settings({"model": model, "api_base": api_base})
+    return bind_model(settings, retriever=retriever)

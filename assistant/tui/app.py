@@ -483,7 +483,7 @@ def make_app(
         AssistantError: Bad settings, or the session to resume cannot be read.
     """
     from assistant.session.conversation import Conversation
-    from assistant.session.models import bind_model
+    from assistant.session.models import bind_model_name as bind_model
 
     if catalogue is None:
         from assistant.knowledge import default_catalogue

@@ -87,7 +87,7 @@ def confirm_export(app: MaestroApp, line: str) -> bool:
 
     Yes sends the line again with `--replace`; no leaves the file alone and says so.
     """
-    from assistant.session.commands import export_request
+    from assistant.session.slash import export_request
 
     request = export_request(line)
     if request is None or request.path is None or request.replace:

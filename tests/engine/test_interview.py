@@ -84,20 +84,3 @@ def test_answers_are_not_asked_again(catalogue: Catalogue) -> None:
     assert first is not None
     system = system.apply(interview.answer(first, "skip"))
     assert interview.next_question(system) != first
-
-
-def test_layer_knowledge_tracks_what_was_described(catalogue: Catalogue) -> None:
-    from assistant.engine.interview import layer_knowledge
-    from assistant.schema import Layer
-
-    empty = layer_knowledge(SystemModel(), catalogue)
-    assert set(empty.values()) == {"unknown"}
-    described = layer_knowledge(
-        system_from_description("A GPT-4o agent reads a Pinecone index and logs to Datadog."),
-        catalogue,
-    )
-    assert described[Layer.L2] in {"partial", "known"} and described[Layer.L5] in {
-        "partial",
-        "known",
-    }
-    assert described[Layer.L4] == "unknown"

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.export.escape import csv_cell, md, mermaid
-from assistant.export.matrix import risk_matrix_markdown, risk_matrix_text
+from assistant.export.matrix import risk_matrix_markdown
 from assistant.schema import Finding
 from tests.export.builders import finding_at
 
@@ -18,30 +18,6 @@ def findings(*cells: tuple[str, str, str]) -> list[Finding]:
         )
         for i, (lk, im, st) in enumerate(cells)
     ]
-
-
-def test_risk_matrix_text_for_the_chat() -> None:
-    text = risk_matrix_text(
-        findings(
-            ("likely", "high", "draft"),
-            ("likely", "high", "accepted"),
-            ("unlikely", "low", "rejected"),
-        )
-    )
-    lines = text.splitlines()
-    assert lines[0].split() == ["likelihood", "\\", "impact", "low", "medium", "high", "critical"]
-    assert [line.split()[0] for line in lines[1:]] == [
-        "very-likely",
-        "likely",
-        "possible",
-        "unlikely",
-    ]
-    assert "2 high" in lines[2]
-    assert "0 low" in lines[4]  # the rejected finding is not counted
-    starts = [lines[0].index(name) for name in ("low", "medium", "high", "critical")]
-    for line in lines[1:]:  # every cell starts under its column heading
-        assert [m.start() for m in re.finditer(r"\d+ [a-z]+", line)] == starts
-    assert "\x1b" not in text
 
 
 def test_risk_matrix_markdown_is_a_table() -> None:

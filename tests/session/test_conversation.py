@@ -187,6 +187,30 @@ def test_review_slash_commands(analysed: Driver) -> None:
         analysed.send("/reject F-003")
 
 
+def test_a_slash_review_records_what_a_review_key_records(analysed: Driver) -> None:
+    def recorded(events: tuple[object, ...]) -> list[tuple[str, object]]:
+        return [
+            (type(e).__name__, getattr(e, "role", None) or getattr(e, "finding_ids", None))
+            for e in events
+        ]
+
+    conversation = analysed.conversation
+    analysed.send("/accept F-001")
+    by_slash = [u for u in analysed.updates if isinstance(u, Committed)][-1].events
+    assert recorded(by_slash) == [
+        ("MessageLogged", "user"),
+        ("ReviewRecorded", ["F-001"]),
+        ("MessageLogged", "note"),
+    ]
+    before = len(conversation.state.messages)
+    said = conversation.review("accept", ["F-002"])
+    assert said == "Accepted F-002." == conversation.state.messages[-1].text
+    assert conversation.state.messages[-1].role == "note"
+    assert len(conversation.state.messages) == before + 1
+    last = by_slash[-1]
+    assert isinstance(last, MessageLogged) and last.text == "Accepted F-001."
+
+
 def test_edit_is_revalidated_and_recomputes_risk(analysed: Driver) -> None:
     conversation = analysed.conversation
     before = conversation.state.finding("F-001")

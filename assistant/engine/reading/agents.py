@@ -111,9 +111,17 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
     return found
 
 
+# The last word of an agent's code name in a crew: `churn_analyst`, `route_planner`, `qa_critic`.
+AGENT_ROLE = re.compile(
+    r"(?:analyst|planner|writer|scout|reviewer|checker|router|triager|coordinator|manager|"
+    r"dispatcher|supervisor|critic|researcher|summari[sz]er|classifier|monitor|watcher|"
+    r"orchestrator|executor|worker|validator|verifier|negotiator|auditor|specialist|advisor|"
+    r"adviser|responder|scheduler|tracker|matcher|screener|drafter|editor|translator|curator|"
+    r"collector|crawler|scraper|agent|bot|assistant)"
+)
 # A code name that ends in a role and opens its clause, followed by what it does.
 _ROLE_ID = re.compile(
-    rf"[-*\s`]*(?P<name>[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{lx.AGENT_ROLE.pattern})`?(?![\w(])"
+    rf"[-*\s`]*(?P<name>[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{AGENT_ROLE.pattern})`?(?![\w(])"
 )
 _COUNT_KEY = re.compile(r"(?:^|\s)(?:agents|agent count|number of agents|n agents)$")
 

@@ -74,14 +74,6 @@ HUMAN_SUBJECT = re.compile(
     rf"^(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{HUMAN_ROLE})(?:\s|$)"
 )
-# The last word of an agent's code name in a crew: `churn_analyst`, `route_planner`, `qa_critic`.
-AGENT_ROLE = re.compile(
-    r"(?:analyst|planner|writer|scout|reviewer|checker|router|triager|coordinator|manager|"
-    r"dispatcher|supervisor|critic|researcher|summari[sz]er|classifier|monitor|watcher|"
-    r"orchestrator|executor|worker|validator|verifier|negotiator|auditor|specialist|advisor|"
-    r"adviser|responder|scheduler|tracker|matcher|screener|drafter|editor|translator|curator|"
-    r"collector|crawler|scraper|agent|bot|assistant)"
-)
 AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
 
 # --- approval --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.engine.negations import NEGATIONS
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.agents import agents
 from assistant.engine.reading.controls import approvals, other_controls
@@ -25,7 +26,7 @@ from assistant.engine.reading.scope import scope
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled, slug
 from assistant.engine.reading.text import normalise, segments
 from assistant.engine.reading.tools import named_nouns, tidy_tools, tools
-from assistant.engine.vocabulary import NEGATIONS, TERMS, Term
+from assistant.engine.vocabulary import TERMS, Term
 from assistant.schema import Component, Evidence, Layer, SystemDelta
 
 __all__ = ["read", "slug"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.agents import AGENT_ROLE
 from assistant.engine.reading.state import (
     Clause,
     Reading,
@@ -48,7 +49,7 @@ _ATTRIBUTE_KEY = lx.rx(
     r"parameters|inputs?|outputs?|returns|auth|owner|rate|rate limit|timeout|endpoint|url|"
     r"method|requires|needs|when|condition|trigger|review|oversight|human|confirmation|writes|reads"
 )
-_AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{lx.AGENT_ROLE.pattern}")
+_AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{AGENT_ROLE.pattern}")
 _NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
 
 
@@ -58,45 +59,7 @@ def tools(reading: Reading, clause: Clause) -> None:
         return
     raw = reading.source[clause.seg.start : clause.seg.end]
     in_tool_context = bool(_TOOL_CONTEXT.search(clause.seg.context))
-    taken: list[tuple[int, int]] = []
-    for ident in _IDENTIFIER.finditer(raw):
-        words = normalise(ident.group(0)).text
-        if lx.AGENT_WORD.search(words) or _STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
-            continue
-        if _AGENT_ID.fullmatch(ident.group(0)) and not reading.source.startswith(
-            "(", ident.end() + clause.seg.start
-        ):
-            continue  # `route_planner`: an agent's code name (see agents)
-        if any(
-            compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")
-        ):
-            continue  # a model's name with a version ("Qwen2.5"), not a tool
-        if _FILE_NAME.fullmatch(ident.group(0)):
-            continue
-        has_verb = bool(lx.ACTION.match(words)) or "." in ident.group(0)
-        start = clause.seg.start + ident.start()
-        end = start + len(ident.group(0))
-        source = reading.source
-        coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
-        if ident.group(0).isupper() or (" " not in words and not coded):
-            continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
-        if " " not in words and _STORE_WORD.match(raw[ident.end() :].strip("`( ")):
-            continue  # the `orders` table is a store
-        s_start, s_end = reading.sentence_spans.get(clause.seg.sentence, (start, end))
-        sentence = normalise(source, s_start, s_end).text
-        called = source.startswith("(", end) or bool(_TOOL_CONTEXT.search(sentence))
-        by_agent = lx.AGENT_SUBJECT.match(clause.text)
-        if " " not in words and not (in_tool_context or called or (by_agent and by_agent.end())):
-            continue  # "we test with `pytest`": a word set as code, not the agent's tool
-        if not (in_tool_context or has_verb or coded or _TOOL_CONTEXT.search(clause.text)):
-            continue
-        if negated_at(clause, start):
-            continue
-        _add_tool(reading, ident.group(0), words, start, end, clause)
-        taken.append((start, end))
-        if not raw[: ident.start()].strip(" `-*"):
-            # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
-            reading.coded_sentences.add(clause.seg.sentence)
+    taken = _code_names(reading, clause, in_tool_context)
     if clause.seg.sentence in reading.coded_sentences or (taken and in_tool_context):
         return  # the verbs of a tool's definition describe it, they are not more tools
     if in_tool_context and not clause.scope.negated:
@@ -133,6 +96,53 @@ def tools(reading: Reading, clause: Clause) -> None:
         s, e = clause.norm.source_span(action.start(), action.end("verb"))
         if not any(s < te and ts < e for ts, te in taken):  # an identifier already named it
             _verb_tool(reading, clause, action)
+
+
+def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list[tuple[int, int]]:
+    """Tools named by identifiers (`send_sms`, `crm.update`, refund(id)); their source spans."""
+    raw = reading.source[clause.seg.start : clause.seg.end]
+    source = reading.source
+    taken: list[tuple[int, int]] = []
+    for ident in _IDENTIFIER.finditer(raw):
+        name = ident.group(0)
+        words = normalise(name).text
+        start = clause.seg.start + ident.start()
+        end = start + len(name)
+        if not _names_a_tool(reading, clause, name, words, end) or negated_at(clause, start):
+            continue
+        coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
+        if name.isupper() or (" " not in words and not coded):
+            continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
+        s_start, s_end = reading.sentence_spans.get(clause.seg.sentence, (start, end))
+        called = source.startswith("(", end) or bool(
+            _TOOL_CONTEXT.search(normalise(source, s_start, s_end).text)
+        )
+        by_agent = lx.AGENT_SUBJECT.match(clause.text)
+        if " " not in words and not (in_tool_context or called or (by_agent and by_agent.end())):
+            continue  # "we test with `pytest`": a word set as code, not the agent's tool
+        has_verb = bool(lx.ACTION.match(words)) or "." in name
+        if not (in_tool_context or has_verb or coded or _TOOL_CONTEXT.search(clause.text)):
+            continue
+        _add_tool(reading, name, words, start, end, clause)
+        taken.append((start, end))
+        if not raw[: ident.start()].strip(" `-*"):
+            # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
+            reading.coded_sentences.add(clause.seg.sentence)
+    return taken
+
+
+def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: int) -> bool:
+    """Whether an identifier can name a tool at all: not an agent, store, model, file or setting."""
+    if lx.AGENT_WORD.search(words) or _STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
+        return False
+    if _AGENT_ID.fullmatch(name) and not reading.source.startswith("(", end):
+        return False  # `route_planner`: an agent's code name (see agents)
+    if any(compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")):
+        return False  # a model's name with a version ("Qwen2.5"), not a tool
+    after = reading.source[end : clause.seg.end].strip("`( ")
+    if " " not in words and _STORE_WORD.match(after):
+        return False  # the `orders` table is a store
+    return not _FILE_NAME.fullmatch(name)
 
 
 _NEXT_VERB = re.compile(r"(?:,| and| or| also| then)(?: (?:can|may|will|also|then|it))* (?=\w)")

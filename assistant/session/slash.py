@@ -1,7 +1,9 @@
 """Slash commands typed in the chat: the same actions the TUI offers on keys and in its palette.
 
-Each handler adds its events and a reply through the conversation's step, so a command is
-recorded like any message and a failing one (a bad path, an unknown model) leaves no trace.
+(Not to be confused with `assistant/commands/`, the subcommands of the command line.) Each
+handler ends its `Step` with a reply, so a command is recorded like any message and a failing
+one (a bad path, an unknown model) leaves no trace. Handlers see the conversation as a
+`ChatSession`: its public state and actions only.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant.errors import CorrectionError, ReviewError
 from assistant.schema import FindingStatus
@@ -18,22 +19,21 @@ from assistant.session.events import (
     Event,
     ExportRecorded,
     GuidanceRecorded,
-    MessageLogged,
     ModelChanged,
+    ReviewAction,
     SystemChanged,
 )
+from assistant.session.interview_steps import analyse_now
 from assistant.session.models import rules_binding
+from assistant.session.step import ChatSession, Step
 from assistant.session.updates import Chunk, Reset
 
-if TYPE_CHECKING:
-    from assistant.session.conversation import Conversation, _Step
-
-Handler = Callable[["Conversation", "_Step", MessageLogged, str], None]
+Handler = Callable[[ChatSession, Step, str], None]
 _RULES_NAMES = {"rules", "off", "none", "offline"}
 EXPORT_USAGE = "Usage: `/export md|json|otm|csv PATH`, e.g. `/export md threat-model.md`."
 
 
-def run_command(conv: Conversation, step: _Step, user: MessageLogged, text: str) -> None:
+def run_command(chat: ChatSession, step: Step, text: str) -> None:
     """Dispatch one slash command."""
     name, _, rest = text[1:].partition(" ")
     handler = HANDLERS.get(name.lower())
@@ -42,17 +42,17 @@ def run_command(conv: Conversation, step: _Step, user: MessageLogged, text: str)
 
         close = suggestions(name.lower(), HANDLERS)
         hint = f" Did you mean `/{close[0]}`?" if close else ""
-        conv._reply(step, [user], f"Unknown command `/{name}`.{hint} `/help` lists the commands.")
+        step.reply(f"Unknown command `/{name}`.{hint} `/help` lists the commands.")
         return
-    handler(conv, step, user, rest.strip())
+    handler(chat, step, rest.strip())
 
 
-def _help(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
-    conv._reply(step, [user], say.help_markdown())
+def _help(chat: ChatSession, step: Step, rest: str) -> None:
+    step.reply(say.help_markdown())
 
 
-def _analyse(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
-    conv._analyse_now(step, user)
+def _analyse(chat: ChatSession, step: Step, rest: str) -> None:
+    analyse_now(chat, step)
 
 
 @dataclass(frozen=True)
@@ -79,34 +79,34 @@ def export_request(text: str) -> ExportRequest | None:
     return ExportRequest(fmt.lower(), path if path.is_absolute() else Path.cwd() / path, replace)
 
 
-def _export(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _export(chat: ChatSession, step: Step, rest: str) -> None:
     from assistant.export import FORMATS, export, write_export
 
     request = export_request(f"/export {rest}")
-    assert request is not None
+    assert request is not None  # built from an /export line
     fmt, path = request.fmt, request.path
-    model = conv.state.threat_model
+    model = chat.state.threat_model
     if fmt not in FORMATS:
-        conv._reply(step, [user], f"Unknown format `{fmt}`. {EXPORT_USAGE}")
+        step.reply(f"Unknown format `{fmt}`. {EXPORT_USAGE}")
         return
     if model is None:
-        conv._reply(step, [user], "Nothing to export yet: `/analyze` first.")
+        step.reply("Nothing to export yet: `/analyze` first.")
         return
     if path is None:  # never a silent file in whatever directory the chat was started from
         suffix = {"md": ".md", "json": ".json", "otm": ".otm.json", "csv": ".csv"}[fmt]
         example = Path.cwd() / f"threat-model{suffix}"
         reply = f"Where to? Say the file: `/export {fmt} PATH`, e.g. `/export {fmt} {example}`."
-        conv._reply(step, [user], reply)
+        step.reply(reply)
         return
     if path.exists() and not request.replace:
         reply = (
             f"`{path}` already exists, so nothing was written. "
             f"`/export {fmt} {path} --replace` replaces it."
         )
-        conv._reply(step, [user], reply)
+        step.reply(reply)
         return
     step.progress(f"writing {path.name}")
-    write_export(export(model, fmt, conv.catalogue), path)
+    write_export(export(model, fmt, chat.catalogue), path)
     counts = {s: sum(1 for f in model.findings if f.status == s) for s in FindingStatus}
     reply = (
         f"Wrote the threat model ({fmt}) to `{path}`: {len(model.findings)} findings, "
@@ -114,39 +114,39 @@ def _export(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> 
         f"{counts[FindingStatus.NEEDS_INFO]} need information, "
         f"{counts[FindingStatus.DRAFT]} not reviewed yet."
     )
-    conv._reply(step, [user, ExportRecorded(format=fmt, path=str(path))], reply)
+    step.reply(reply, [ExportRecorded(format=fmt, path=str(path))])
 
 
-def _model(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _model(chat: ChatSession, step: Step, rest: str) -> None:
     if not rest:
-        conv._reply(step, [user], f"Running on {conv.binding.label}. `/model NAME` switches.")
+        step.reply(f"Running on {chat.binding.label}. `/model NAME` switches.")
         return
     if rest.lower() in _RULES_NAMES:
         binding = rules_binding()
     else:
         step.progress(f"connecting {rest}")
-        binding = conv._binder(rest)
+        binding = chat.switch_model(rest)
     step.check()
-    conv.binding = binding
+    chat.binding = binding
     event = ModelChanged(engine=binding.engine, model=binding.model)
     note = "" if binding.chat_model is None else " Secrets are redacted before anything is sent."
-    conv._reply(step, [user, event], f"Now running on **{binding.label}**.{note}")
+    step.reply(f"Now running on **{binding.label}**.{note}", [event])
 
 
-def _new(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
-    conv.start_new()
+def _new(chat: ChatSession, step: Step, rest: str) -> None:
+    chat.start_new()
     step.emit(Reset())
 
 
-def _open(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _open(chat: ChatSession, step: Step, rest: str) -> None:
     if not rest:
-        _sessions(conv, step, user, rest)
+        _sessions(chat, step, rest)
         return
-    conv.open(rest)
+    chat.open(rest)
     step.emit(Reset())
 
 
-def _sessions(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _sessions(chat: ChatSession, step: Step, rest: str) -> None:
     from assistant.session.journal import list_sessions
 
     sessions, problems = list_sessions()
@@ -158,27 +158,25 @@ def _sessions(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -
     ]
     lines += [f"\n_{p}_" for p in problems]
     reply = "\n".join(lines) + "\n\n`/open ID` switches." if sessions else "No saved sessions yet."
-    conv._reply(step, [user], reply)
+    step.reply(reply)
 
 
-def _rejected(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
-    model = conv.state.threat_model
+def _rejected(chat: ChatSession, step: Step, rest: str) -> None:
+    model = chat.state.threat_model
     reply = say.rejected_markdown(model.rejected) if model else "Nothing analysed yet."
-    conv._reply(step, [user], reply)
+    step.reply(reply)
 
 
-def _show(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
-    finding = conv.state.finding(rest) if rest else None
+def _show(chat: ChatSession, step: Step, rest: str) -> None:
+    finding = chat.state.finding(rest) if rest else None
     if finding is None:
-        conv._reply(step, [user], f"No finding `{rest or '?'}`. The Findings tab lists them.")
+        step.reply(f"No finding `{rest or '?'}`. The Findings tab lists them.")
         return
-    conv._reply(step, [user], say.finding_markdown(finding, conv.catalogue, conv.state.system))
+    step.reply(say.finding_markdown(finding, chat.catalogue, chat.state.system))
 
 
-def _reviewer(action: str) -> Handler:
-    def handle(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
-        from assistant.session.review import review_events
-
+def _reviewer(action: ReviewAction) -> Handler:
+    def handle(chat: ChatSession, step: Step, rest: str) -> None:
         words = rest.split()
         if action == "accept":
             targets, note = words, ""
@@ -186,27 +184,22 @@ def _reviewer(action: str) -> Handler:
             targets, note = words[:1], " ".join(words[1:])
         if not targets:
             raise ReviewError(f"say which finding or layer, e.g. /{action} F-001")
-        events: list[Event] = [user]
-        events += review_events(conv.state, action, targets, note)  # type: ignore[arg-type]
-        done = events.pop()
-        conv._reply(step, events, str(getattr(done, "text", "")))
+        chat.review(action, targets, note, step=step)
 
     return handle
 
 
-def _ask(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _ask(chat: ChatSession, step: Step, rest: str) -> None:
     if not rest:
-        conv._reply(
-            step, [user], "Usage: `/ask QUESTION`, e.g. `/ask how do I stop memory poisoning?`"
-        )
+        step.reply("Usage: `/ask QUESTION`, e.g. `/ask how do I stop memory poisoning?`")
         return
     step.progress("searching the guidance")
-    passages = conv.search(rest, kinds=()) or []
-    events: list[Event] = [user]
+    passages = chat.search(rest, kinds=()) or []
+    events: list[Event] = []
     if passages:
         events.append(GuidanceRecorded(query=rest, passages=passages))
-    chat = conv.binding.chat_model
-    if chat is None:
+    model = chat.binding.chat_model
+    if model is None:
         if passages:
             found = [(p.entry_id, p.source, p.text) for p in passages]
             reply = say.passages_markdown(rest, found)
@@ -215,11 +208,11 @@ def _ask(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> Non
                 "With no model configured I answer from the catalogue guidance, and guidance "
                 "search is not available here. `/model NAME` switches to an LLM."
             )
-        conv._reply(step, events, reply)
+        step.reply(reply, events)
         return
     from assistant.llm import load_prompt
 
-    stream = chat.stream(load_prompt("ask").render(question=rest).messages, cancel=step.cancel)
+    stream = model.stream(load_prompt("ask").render(question=rest).messages, cancel=step.cancel)
     pieces: list[str] = []
     try:
         for piece in stream:
@@ -228,16 +221,16 @@ def _ask(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> Non
             step.emit(Chunk(piece))
     finally:
         stream.close()
-    conv._reply(step, events, "".join(pieces), streamed=True)
+    step.reply("".join(pieces), events, streamed=True)
 
 
-def _system(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _system(chat: ChatSession, step: Step, rest: str) -> None:
     from assistant.session.facts import system_markdown
 
-    conv._reply(step, [user], system_markdown(conv.state.system, conv.catalogue.capabilities))
+    step.reply(system_markdown(chat.state.system, chat.catalogue.capabilities))
 
 
-def _correct(conv: Conversation, step: _Step, user: MessageLogged, rest: str) -> None:
+def _correct(chat: ChatSession, step: Step, rest: str) -> None:
     """A correction (`/set`, `/rename`, `/merge`, `/delete`, `/flow`, `/control`).
 
     One that cannot be applied is answered with one line, like an unknown finding: the attempt
@@ -245,23 +238,23 @@ def _correct(conv: Conversation, step: _Step, user: MessageLogged, rest: str) ->
     """
     from assistant.session.corrections import apply_command
 
-    if not conv._described():
+    if not chat.described():
         # Before anything is understood, the next message is read as the description again and
         # would replace the model, corrections included.
         reply = "There is no system model to correct yet: describe the system first."
-        conv._reply(step, [user], reply)
+        step.reply(reply)
         return
-    system = conv.state.system
+    system = chat.state.system
     try:
-        done = apply_command(system, user.text, conv.catalogue.capabilities)
+        done = apply_command(system, step.user.text, chat.catalogue.capabilities)
     except CorrectionError as exc:
-        conv._reply(step, [user], not_changed(exc.message))
+        step.reply(not_changed(exc.message))
         return
     if done.system == system:
-        conv._reply(step, [user], done.said)
+        step.reply(done.said)
         return
     reply = f"{done.said} `/analyze` updates the findings."
-    conv._reply(step, [user, SystemChanged(system=done.system)], reply)
+    step.reply(reply, [SystemChanged(system=done.system)])
 
 
 def not_changed(message: str) -> str:

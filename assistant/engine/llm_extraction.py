@@ -1,0 +1,179 @@
+"""Model-backed extraction: a user message read into a system-model delta, grounded and merged.
+
+Every fact the model returns must quote the user's words (`assistant.engine.grounding` checks the
+quotes); the deterministic reading fills what the model left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from assistant.engine.analyze import Progress
+from assistant.engine.extract import extract
+from assistant.engine.grounding import (
+    Dropped,
+    capability_question,
+    ground,
+    repair_problems,
+    sources_for,
+    summary,
+)
+from assistant.errors import OutputValidationError
+from assistant.knowledge.catalogue import Catalogue
+from assistant.llm.base import ChatModel, Usage
+from assistant.llm.prompts import RenderedPrompt, load_prompt
+from assistant.llm.structured import extract_json
+from assistant.schema import LAYER_NAMES, EvidenceKind, Layer, SystemDelta, SystemModel
+
+
+def _json(model: BaseModel) -> str:
+    return model.model_dump_json(exclude_defaults=True)
+
+
+def _render(name: str, **values: str) -> RenderedPrompt:
+    return load_prompt(name).render(**values)
+
+
+class LLMExtractor:
+    """Reads a user message into a system-model delta with the model, grounded and merged.
+
+    Every fact the model returns must quote the user's words; `assistant.engine.grounding`
+    checks the quotes against the text before anything is merged, drops what they do not
+    support, and says so through `progress` (the last run's drops are in `last_dropped`).
+    A reply none of whose facts is grounded is sent back once with the quotes that were not
+    found, within the gateway's repair budget.
+
+    The deterministic extractor runs too: the model's reading wins where both speak, the rules
+    fill what the model left out (a negation it missed, a product it did not list).
+
+    Args:
+        chat_model: The gateway model.
+        catalogue: Supplies the capability vocabulary (default: the bundled catalogue).
+        progress: Receives one line per extraction that dropped facts, and salvage warnings.
+    """
+
+    def __init__(
+        self,
+        chat_model: ChatModel,
+        catalogue: Catalogue | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        from assistant.knowledge import default_catalogue
+
+        self.chat_model = chat_model
+        self.catalogue = catalogue or default_catalogue()
+        self.progress: Progress = progress or (lambda _: None)
+        self.usage = Usage()
+        self.last_dropped: tuple[Dropped, ...] = ()
+        """What grounding dropped from the last extraction."""
+
+    def extract(
+        self, text: str, system: SystemModel, question: str = "", question_id: str = ""
+    ) -> SystemDelta:
+        """What `text` (an answer to `question`, if any) says about the system.
+
+        Quotes are looked for in `text` and in `system.description`; when the description is
+        empty, `text` is taken to be the description (quote offsets then point into it).
+        """
+        vocabulary = self.catalogue.capabilities
+        sources = sources_for(text, system.description, question_id, is_answer=bool(question))
+        known = system.component_ids()
+        prompt = _render(
+            "extract",
+            system_model=_json(system),
+            question=question,
+            message=text,
+            evidence=_evidence_instruction(
+                sources[0].kind if sources else EvidenceKind.QUOTE, question_id
+            ),
+            capabilities="\n".join(f"- {k}: {v}" for k, v in vocabulary.items()),
+            layers="\n".join(
+                f"- {layer.value}: {name}"
+                for layer, name in LAYER_NAMES.items()
+                if layer != Layer.CL
+            ),
+        )
+        reasked = False
+
+        def check(delta: SystemDelta) -> list[str]:
+            nonlocal reasked
+            unknown = sorted(set(delta.capabilities) - set(vocabulary))
+            problems = [
+                f"capabilities: unknown capability {c}; use only the listed names" for c in unknown
+            ]
+            if not reasked:
+                grounded = ground(delta, sources, known_components=known, capabilities=vocabulary)
+                if grounded.nothing_grounded:
+                    reasked = True  # once: a model that cannot quote will not learn on a third try
+                    problems += repair_problems(grounded)
+            return problems
+
+        try:
+            delta, usage = self.chat_model.complete(prompt.messages, SystemDelta, check=check)
+        except OutputValidationError as exc:
+            self.usage += exc.usage if isinstance(exc.usage, Usage) else Usage()
+            delta = _salvage_delta(exc)
+            self.progress(
+                "warning: extract: no fully valid reply after repairs; keeping what is grounded"
+            )
+        else:
+            self.usage += usage
+        grounded = ground(delta, sources, known_components=known, capabilities=vocabulary)
+        self.last_dropped = grounded.dropped
+        if grounded.dropped:
+            self.progress(f"extraction: {summary(grounded.dropped)}")
+        return _with_rules(grounded.delta, extract(text), system, vocabulary)
+
+
+def _evidence_instruction(kind: EvidenceKind, question_id: str) -> str:
+    """How the prompt asks for evidence, by where the message's words are recorded."""
+    if kind == EvidenceKind.ANSWER:
+        return (
+            f'{{"kind": "answer", "question_id": "{question_id or "unidentified"}", '
+            '"quote": "<words of the user\'s message>"}, or for words of the current '
+            'model\'s description {"kind": "quote", "quote": "<its words>"}.'
+        )
+    return '{"kind": "quote", "quote": "<words of the user\'s message>"}.'
+
+
+def _salvage_delta(exc: OutputValidationError) -> SystemDelta:
+    """The last reply as a delta (grounding will clean it), or the error when it is not one."""
+    try:
+        return SystemDelta.model_validate(extract_json(exc.last_output))
+    except (ValueError, ValidationError):
+        raise exc from None
+
+
+def _with_rules(
+    delta: SystemDelta, rules: SystemDelta, system: SystemModel, vocabulary: Mapping[str, str]
+) -> SystemDelta:
+    """The grounded model delta with the rules' reading filling its gaps.
+
+    Open questions grounding recorded for a capability that is now settled (by the rules here,
+    or earlier in the system model) are resolved rather than asked.
+    """
+    capabilities = {**rules.capabilities, **delta.capabilities}
+    evidence = {
+        name: found
+        for name in capabilities
+        if (found := (delta if name in delta.capabilities else rules).capability_evidence.get(name))
+    }
+    settled = set(capabilities) | set(system.capabilities)
+    stale = {capability_question(n, vocabulary.get(n, "")) for n in settled}
+    ids = {c.id for c in delta.components}
+    kinds = {c.kind for c in delta.components}
+    return delta.model_copy(
+        update={
+            "capabilities": capabilities,
+            "capability_evidence": evidence,
+            "components": delta.components
+            + [c for c in rules.components if c.id not in ids and c.kind not in kinds],
+            "agentic_factors": delta.agentic_factors
+            + [f for f in rules.agentic_factors if f not in delta.agentic_factors],
+            "unknowns": [u for u in delta.unknowns if u not in stale],
+            "resolved": delta.resolved
+            + [u for u in system.unknowns if u in stale and u not in delta.resolved],
+        }
+    )

@@ -1,0 +1,67 @@
+"""Phrases that settle a capability as absent, for the rules-mode extractor.
+
+Checked before the positive terms of `vocabulary` so that "keeps no memory" marks memory False
+instead of finding the word "memory". Each entry is a regular expression (matched
+case-insensitively on word boundaries) and the capability it rules out.
+"""
+
+from __future__ import annotations
+
+# Phrases that settle a capability as absent. Checked before the positive terms so that
+# "keeps no memory" marks memory False instead of finding the word "memory".
+_DONT = r"(?:do|does|did)(?: not|n't)"
+NEGATIONS: tuple[tuple[str, str], ...] = (
+    (
+        rf"(?:no|without|keeps no|has no|{_DONT} (?:keep|have|use)|never (?:stores?|keeps?)|no persistent) "
+        r"(?:long-term |persistent |conversation |any )?(?:memory|state|history)|forgets everything|is stateless|stateless",
+        "memory",
+    ),
+    (
+        rf"(?:no|without|{_DONT} use|not using) (?:any )?(?:rag|retrieval|vector (?:store|database|db)|knowledge base)",
+        "rag",
+    ),
+    (
+        rf"(?:no|without|{_DONT} (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?"
+        r"(?:tools?|apis?|function calls?|integrations?)|read-only|only answers questions|just answers questions|only chats",
+        "tools",
+    ),
+    (
+        rf"(?:no|without|never|{_DONT}|cannot|can't) (?:\w+ )?(?:run|runs|execute|executes|generate and run) "
+        r"(?:any )?(?:code|scripts|shell commands|commands)|no code execution",
+        "code-execution",
+    ),
+    (
+        rf"single[- ]agent|one agent|only agent|no other agents|{_DONT} (?:talk|delegate) to other agents|works alone|"
+        r"not multi-agent|no multi-agent",
+        "multi-agent",
+    ),
+    (
+        rf"(?:no|without|{_DONT} use|not using|never uses?) (?:any )?(?:mcp|model context protocol)",
+        "mcp",
+    ),
+    (rf"(?:no|without|{_DONT} use|not using) (?:any )?plugins?", "plugins"),
+    (
+        r"(?:no|without) (?:human[- ]in[- ]the[- ]loop|hitl|human (?:review|approval|oversight|reviewers?)|humans? in the loop)"
+        r"|fully autonomous|nobody reviews",
+        "human-in-loop",
+    ),
+    (
+        r"internal[- ]only|internal (?:\w+ )?only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
+        r"only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users",
+        "external-facing",
+    ),
+    (
+        rf"(?:no|without|{_DONT} (?:use|require)) (?:any )?(?:authentication|login|auth)\b|anonymous(?:ly)? access",
+        "authentication",
+    ),
+    (
+        rf"(?:no|{_DONT} handle|without) (?:any )?(?:pii|personal data|sensitive data|confidential data)|only public data|public data only",
+        "sensitive-data",
+    ),
+    (
+        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|re-?train\w*|training)|off-the-shelf model|no fine-?tuning",
+        "fine-tuning",
+    ),
+    (rf"(?:without|no|{_DONT}|never) (?:any )?(?:planning|plans?)\b", "planning"),
+    (rf"(?:no|without|{_DONT} use) (?:any )?(?:blockchain|wallets?|crypto\w*)", "blockchain"),
+)
