@@ -22,7 +22,10 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         rf"(?:no|without|{_DONT} (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?"
-        r"(?:tools?|apis?|function calls?|integrations?)|read-only|only answers questions|just answers questions|only chats",
+        r"(?:tools?|apis?|function calls?|integrations?)|"
+        # The agent itself read-only ("it is read-only"), not one read-only tool or account.
+        r"(?:is|are|stays|remains) (?:strictly |purely |entirely )?read-only(?! \w)|"
+        r"read-only (?:agent|assistant|bot|chatbot|copilot)|only answers questions|just answers questions|only chats",
         "tools",
     ),
     (

@@ -662,3 +662,18 @@ def test_waiting_on_users_or_a_queue_is_not_approval(sentence: str) -> None:
 def test_a_possessive_api_is_named_with_its_owner() -> None:
     names = {c.name for c in read("A payment agent pays them through our bank's API.").components}
     assert "bank's API" in names
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The assistant is read-only.", "A read-only bot for the wiki."]
+)
+def test_a_read_only_agent_has_no_tools(sentence: str) -> None:
+    assert read(sentence).capabilities.get("tools") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["It has a read-only ledger integration user.", "It uses a read-only database role."],
+)
+def test_one_read_only_tool_or_account_leaves_tools_open(sentence: str) -> None:
+    assert read(sentence).capabilities.get("tools") is not False

@@ -22,6 +22,10 @@ CONCENTRATED = {
         "the rules extractor reads 'opens a pull request' as physical actuation, so every action "
         "finding is critical; read as writing data, the spread holds"
     ),
+    "new-negated-release-notes-drafter": (
+        "a drafting tool with no tools, memory or users outside: its four findings are all of "
+        "medium impact (a wrong or steered draft that a person reads), in two likelihood cells"
+    ),
     "new-printer-support-rag-bot": (
         "an anonymous public bot whose index takes anyone's forum posts: nearly every finding "
         "is very likely, and what is at stake is customers' names and countries (medium); the "

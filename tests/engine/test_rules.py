@@ -192,8 +192,8 @@ def test_a_system_with_no_agent_gets_findings_about_its_application(catalogue: C
         ],
         capabilities={"tools": False, "planning": False, "multi-agent": False},
     )
-    at_l5 = [p for p in propose(system, catalogue) if p["layer"] == "L5"]
-    assert at_l5 and all(p["components"] == ["application"] for p in at_l5)
+    at_l4 = [p for p in propose(system, catalogue) if p["layer"] == "L4"]
+    assert at_l4 and all(p["components"] == ["application"] for p in at_l4)
 
 
 def test_the_rules_engines_own_output_validates_without_warnings(catalogue: Catalogue) -> None:
