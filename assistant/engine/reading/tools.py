@@ -113,12 +113,7 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
         coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
         if name.isupper() or (" " not in words and not coded):
             continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
-        s_start, s_end = reading.sentence_spans.get(clause.seg.sentence, (start, end))
-        called = source.startswith("(", end) or bool(
-            _TOOL_CONTEXT.search(normalise(source, s_start, s_end).text)
-        )
-        by_agent = lx.AGENT_SUBJECT.match(clause.text)
-        if " " not in words and not (in_tool_context or called or (by_agent and by_agent.end())):
+        if " " not in words and not (in_tool_context or _called(reading, clause, end)):
             continue  # "we test with `pytest`": a word set as code, not the agent's tool
         has_verb = bool(lx.ACTION.match(words)) or "." in name
         if not (in_tool_context or has_verb or coded or _TOOL_CONTEXT.search(clause.text)):
@@ -129,6 +124,17 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
             # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
             reading.coded_sentences.add(clause.seg.sentence)
     return taken
+
+
+def _called(reading: Reading, clause: Clause, end: int) -> bool:
+    """Whether a one-word code name is called: `name(...)`, a sentence about tools, the agent's."""
+    if reading.source.startswith("(", end):
+        return True
+    by_agent = lx.AGENT_SUBJECT.match(clause.text)
+    if by_agent and by_agent.end():
+        return True
+    s_start, s_end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, end))
+    return bool(_TOOL_CONTEXT.search(normalise(reading.source, s_start, s_end).text))
 
 
 def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: int) -> bool:
