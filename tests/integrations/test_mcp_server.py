@@ -48,10 +48,12 @@ async def session(home: Path) -> AsyncIterator[ClientSession]:
         command=sys.executable, args=["-m", "assistant.cli", "mcp"], env=env, cwd=str(ROOT)
     )
     with (home / "server.log").open("w") as errlog:
-        async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write) as client:
-                await client.initialize()
-                yield client
+        async with (
+            stdio_client(params, errlog=errlog) as (read, write),
+            ClientSession(read, write) as client,
+        ):
+            await client.initialize()
+            yield client
 
 
 def payload(result: CallToolResult) -> dict[str, Any]:
