@@ -63,7 +63,7 @@ def run_step(repo: Path) -> list[subprocess.CompletedProcess[str]]:
 def test_the_documented_step_is_analyze_export_diff() -> None:
     verbs = [command[1] for command in pipeline_step()]
     assert verbs == ["analyze", "export", "diff"]
-    assert ["--fail-on", "high"] == pipeline_step()[2][-2:]
+    assert pipeline_step()[2][-2:] == ["--fail-on", "high"]
     assert "sarif" in pipeline_step()[1]
 
 
