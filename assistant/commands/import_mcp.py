@@ -47,6 +47,7 @@ def import_mcp_command(paths: tuple[Path, ...], output: str, system_only: bool) 
     from assistant.engine.secrets import redact_input
     from assistant.errors import McpConfigError
     from assistant.integrations.mcp_config import build_setup, read_config
+    from assistant.integrations.mcp_config.ground import cite_config_facts
     from assistant.knowledge import default_catalogue
     from assistant.model_io import dump_threat_model, write_threat_model
 
@@ -66,7 +67,9 @@ def import_mcp_command(paths: tuple[Path, ...], output: str, system_only: bool) 
         text = system.model_dump_json(indent=2, exclude_defaults=True) + "\n"
         _write(text, output, progress)
         return
-    model = analyze(redacted.description, default_catalogue(), system=system, progress=progress)
+    catalogue = default_catalogue()
+    model = analyze(redacted.description, catalogue, system=system, progress=progress)
+    model = cite_config_facts(model, catalogue)
     if output == "-":
         sys.stdout.write(dump_threat_model(model))
     else:

@@ -16,7 +16,8 @@ from assistant.integrations.mcp_config.read import ServerEntry, display_path
 from assistant.knowledge import Catalogue
 from assistant.llm.redact import Redactor
 from assistant.model_io import parse_threat_model
-from assistant.schema import EvidenceKind
+from assistant.schema import EvidenceKind, Outcome
+from assistant.validator import validate_model
 from tests.conftest import ROOT
 from tests.helpers import run_cli
 
@@ -166,6 +167,14 @@ def test_import_end_to_end_grounds_findings_in_the_configs(
         assert all("#/" in loc for loc in cited)
     unpinned = [e for e in model.system.entry_points if "without a pinned version" in e.name]
     assert unpinned and unpinned[0].evidence[0].location.endswith("#/mcpServers/filesystem/args/1")
+    t17 = next(f for f in model.findings if f.threat_id == "T17")
+    assert t17.grounding[0] == unpinned[0].evidence[0]  # the unpinned launch, first
+    token = next(f for f in model.findings if f.threat_id == "T3").grounding[0]
+    assert token.location.endswith("#/mcpServers/github/env/GITHUB_PERSONAL_ACCESS_TOKEN")
+    shell = next(f for f in model.findings if f.threat_id == "T2").grounding[0]
+    assert shell.location.endswith("#/mcpServers/shell/autoApprove")
+    verdicts, _ = validate_model(model, catalogue)
+    assert all(v.outcome != Outcome.REJECTED for v in verdicts)
     outputs = [text, err] + [export(model, fmt, catalogue) for fmt in FORMATS]
     for secret in SECRETS:
         assert all(secret not in output for output in outputs), secret
