@@ -292,3 +292,31 @@ def test_home_paths_are_shown_with_a_tilde(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("HOME", str(tmp_path))
     assert display_path(tmp_path / ".cursor" / "mcp.json") == "~/.cursor/mcp.json"
     assert display_path(Path("/etc/mcp.json")) == "/etc/mcp.json"
+
+
+def test_ordinary_variables_are_not_taken_for_secrets() -> None:
+    facts = facts_of(
+        {
+            "command": "npx",
+            "args": ["pkg"],
+            "env": {
+                "AUTHOR_NAME": "dev",
+                "SESSION_DIR": "/tmp/s",
+                "PATH_PATTERN": "*.py",
+                "GITHUB_PAT": "plain-value",
+                "DB_PASSWORD": "hunter2",
+            },
+        }
+    )
+    names = [f.text for f in facts.secrets]  # type: ignore[attr-defined]
+    assert names == ["environment variable GITHUB_PAT", "environment variable DB_PASSWORD"]
+
+
+def test_one_url_under_two_names_in_one_file_keeps_ids_unique(tmp_path: Path) -> None:
+    path = tmp_path / "mcp.json"
+    remote = {"url": "https://mcp.example.com/mcp"}
+    path.write_text(json.dumps({"mcpServers": {"a": remote, "b": remote}}), encoding="utf-8")
+    system = build_setup([read_config(path, "mcp.json")]).system
+    flows = [f.id for f in system.data_flows]
+    assert len(flows) == len(set(flows)) == 2
+    assert len([c for c in system.components if c.kind == "mcp-server"]) == 1

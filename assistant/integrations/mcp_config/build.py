@@ -135,7 +135,7 @@ def _server(b: _Builder, config: ConfigFile, client: str, facts: ServerFacts) ->
     b.capability("tools", here)
     b.flows.append(
         DataFlow(
-            id=f"{client}-to-{sid}",
+            id=_unique_flow(b, f"{client}-to-{sid}"),
             source=client,
             target=sid,
             description="tool calls and their results",
@@ -148,6 +148,14 @@ def _server(b: _Builder, config: ConfigFile, client: str, facts: ServerFacts) ->
     _supply(b, config, sid, facts)
     _secrets(b, config, sid, facts)
     _reach(b, config, sid, facts)
+
+
+def _unique_flow(b: _Builder, base: str) -> str:
+    taken = {f.id for f in b.flows}
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 def _component(sid: str, facts: ServerFacts, here: Evidence) -> Component:

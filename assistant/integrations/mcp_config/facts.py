@@ -19,7 +19,7 @@ from assistant.llm.redact import Redactor
 # Names that hold credentials: an env variable, header or flag with one of these words in it.
 _SECRET_NAME = re.compile(
     r"(?i)(token|secret|passw(or)?d|passwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
-    r"credential|auth|bearer|\bpat\b|_pat$|^pat_|session|cookie|client[_-]?secret|dsn)"
+    r"credential|authorization|bearer|(^|[_-])pat($|[_-])|cookie|dsn|session[_-]?(id|key|token))"
 )
 # A value that names a secret kept elsewhere rather than holding it.
 _REFERENCE = re.compile(r"^\s*(\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^>]*>|\{\{[^}]+\}\})\s*$")
