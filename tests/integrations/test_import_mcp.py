@@ -320,3 +320,17 @@ def test_one_url_under_two_names_in_one_file_keeps_ids_unique(tmp_path: Path) ->
     flows = [f.id for f in system.data_flows]
     assert len(flows) == len(set(flows)) == 2
     assert len([c for c in system.components if c.kind == "mcp-server"]) == 1
+
+
+def test_absurd_server_counts_and_names_are_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "mcp.json"
+    servers = {f"s{i}": {"command": "x"} for i in range(600)}
+    servers["n" * 5_000] = {"command": "x"}
+    path.write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
+    config = read_config(path, "mcp.json")
+    assert len(config.servers) == 500
+    assert any("601 servers; only the first 500" in w for w in config.warnings)
+    path.write_text(json.dumps({"mcpServers": {"n" * 5_000: {"command": "x"}}}), encoding="utf-8")
+    (entry,) = read_config(path, "mcp.json").servers
+    assert len(entry.name) == 80
+    assert entry.path == ("mcpServers", "n" * 5_000)  # the pointer still finds the real key

@@ -26,6 +26,9 @@ from assistant.system_file.positions import Parsed, parse_json_positions
 # Client configs are kilobytes; a settings.json with a large workspace state is still well under.
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
 # Where each client keeps its servers: a list of key paths, first match wins.
+# Real setups have a handful of servers, heavy ones fifty; past this a file is a mistake or an attack.
+MAX_SERVERS = 500
+MAX_NAME_CHARS = 80
 SERVER_KEYS: tuple[tuple[str, ...], ...] = (("mcpServers",), ("servers",), ("mcp", "servers"))
 
 JsonPath = tuple[str | int, ...]
@@ -117,17 +120,22 @@ def read_config(path: Path, label: str | None = None) -> ConfigFile:
         raise McpConfigError(f"{label}: no MCP servers found (looked for {keys})")
     base, servers = found
     config = ConfigFile(label, client_of(path), [], parsed)
-    for name, raw in servers.items():
+    if len(servers) > MAX_SERVERS:
+        config.warnings.append(
+            f"{label}: {len(servers):,} servers; only the first {MAX_SERVERS} are read"
+        )
+    for name, raw in list(servers.items())[:MAX_SERVERS]:
         where = (*base, name)
+        shown = name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "\u2026"
         if not isinstance(raw, dict):
             config.warnings.append(
-                f"{config.where(where)}: server {name!r} is not an object; skipped"
+                f"{config.where(where)}: server {shown!r} is not an object; skipped"
             )
             continue
         if raw.get("disabled") is True:
-            config.warnings.append(f"{config.where(where)}: server {name!r} is disabled; skipped")
+            config.warnings.append(f"{config.where(where)}: server {shown!r} is disabled; skipped")
             continue
-        config.servers.append(ServerEntry(str(name), where, raw))
+        config.servers.append(ServerEntry(shown, where, raw))
     return config
 
 
