@@ -56,6 +56,9 @@ def import_mcp_command(paths: tuple[Path, ...], output: str, system_only: bool) 
 
     configs = [read_config(p, str(p)) for p in paths] if paths else _discovered(progress)
     if not any(c.servers for c in configs):
+        for config in configs:
+            for warning in config.warnings:  # why each server was skipped
+                progress(warning)
         raise McpConfigError("no MCP servers found in " + ", ".join(c.label for c in configs))
     setup = build_setup([c for c in configs if c.servers])
     for note in setup.notes:

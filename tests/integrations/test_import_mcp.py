@@ -334,3 +334,13 @@ def test_absurd_server_counts_and_names_are_bounded(tmp_path: Path) -> None:
     (entry,) = read_config(path, "mcp.json").servers
     assert len(entry.name) == 80
     assert entry.path == ("mcpServers", "n" * 5_000)  # the pointer still finds the real key
+
+
+def test_a_file_whose_servers_are_all_skipped_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mcp.json"
+    path.write_text('{"mcpServers": {"a": {"command": "x", "disabled": true}}}', encoding="utf-8")
+    code, out, err = run_cli(["import", "mcp", str(path)], monkeypatch, capsys)
+    assert code == 2 and not out
+    assert "'a' is disabled; skipped" in err and f"no MCP servers found in {path}" in err
