@@ -30,9 +30,9 @@ FILES = [
     SAMPLES / "vscode-user" / "settings.json",
 ]
 SECRETS = [
-    "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-    "sk-live-0123456789abcdefABCDEF0123",
-    "pk_live_51HxYzAbCdEfGhIjKlMnOpQr",
+    "ghp_000000000000000000000000000000000000",
+    "fake-docs-token-0000000000000000",
+    "fake-browser-key-0000000000",
     "abc123secretvalue",
 ]
 

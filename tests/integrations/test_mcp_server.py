@@ -110,7 +110,7 @@ async def test_lookup_threat_and_its_errors(tmp_path: Path) -> None:
 async def test_analyze_validate_and_export_round_trip(tmp_path: Path) -> None:
     description = (
         "A support agent reads a public inbox, looks up orders in a database and issues refunds "
-        "through the Stripe API with key sk_live_abcdefghijklmnopqrstuvwx1234. No human approves."
+        "through the Stripe API with key sk_test_00000000000000000000dummy. No human approves."
     )
     async with session(tmp_path) as client:
         from_text = payload(await client.call_tool("analyze_system", {"description": description}))
@@ -125,7 +125,7 @@ async def test_analyze_validate_and_export_round_trip(tmp_path: Path) -> None:
         )
         markdown = payload(await client.call_tool("export_report", {"threat_model": model}))
     assert from_text["threat_model"]["findings"]
-    assert "sk_live_abcdefghijklmnopqrstuvwx1234" not in json.dumps(from_text)
+    assert "sk_test_00000000000000000000dummy" not in json.dumps(from_text)
     assert any("redacted" in note for note in from_text["notes"])
     assert from_file["threat_model"]["findings"] and from_file["left_out"] == []
     assert report["outcome"] == as_text["outcome"] == "accepted"
