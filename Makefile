@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_extraction.py
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_tui.py --quick
+	$(BIN)/python benchmarks/bench_integrations.py
 
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).
 lock:

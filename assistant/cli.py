@@ -37,7 +37,10 @@ KIND_CHOICES = [
 # Commands that live in their own modules, imported only when invoked (or listed by --help,
 # which reads just their short help from here). name -> ("module:attribute", short help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "export": ("assistant.commands.export:export_command", "Export as Markdown, JSON, OTM or CSV."),
+    "export": (
+        "assistant.commands.export:export_command",
+        "Export as Markdown, JSON, OTM, CSV or SARIF.",
+    ),
     "diff": ("assistant.commands.export:diff_command", "Diff two threat models; gate new risks."),
     "ask": ("assistant.commands.ask:ask", "Ask the model one threat-modelling question."),
     "index": (
@@ -57,6 +60,18 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Open the terminal assistant (offline by default; --resume continues).",
     ),
     "sessions": ("assistant.commands.chat:sessions_group", "List saved chat sessions."),
+    "import": (
+        "assistant.commands.import_mcp:import_group",
+        "Import a system from tool configs (`import mcp`: your MCP servers).",
+    ),
+    "mcp": (
+        "assistant.commands.mcp:mcp_command",
+        "Serve the engine to coding agents over MCP (stdio).",
+    ),
+    "init": (
+        "assistant.commands.init:init_command",
+        "Write a commented starter maestro.yaml system file.",
+    ),
     "eval": (
         "assistant.commands.evals:eval_group",
         "Score engines and models against reference threat models (and `eval retrieval`).",
@@ -307,3 +322,7 @@ def main() -> None:
             err=True,
         )
         sys.exit(70)
+
+
+if __name__ == "__main__":  # `python -m assistant.cli`, as MCP client configs may launch it
+    main()

@@ -86,6 +86,13 @@ class SystemFileError(InputFileError):
         self.line = line
 
 
+class McpConfigError(InputFileError):
+    """An MCP client configuration file (`import mcp`) that is unreadable or not a config.
+
+    The message names the file and, where it can, the line or JSON path at fault.
+    """
+
+
 class NothingDescribedError(InputFileError):
     """An input in which nothing describes a system (empty, whitespace or no system facts).
 

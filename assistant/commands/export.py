@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 # the schema here costs `maestro-tm --help` nothing.
 LEVEL_CHOICES = [level.value for level in RiskLevel]
 # Suffixes that settle the format when --format is not given.
-_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".csv": "csv", ".otm": "otm", ".json": "json"}
+_SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".otm": "otm",
+    ".json": "json",
+    ".sarif": "sarif",
+}
 
 
 def _infer_format(out: Path | None) -> str:
@@ -27,6 +34,8 @@ def _infer_format(out: Path | None) -> str:
     name = out.name.lower()
     if name.endswith((".otm.json", ".otm")):
         return "otm"
+    if name.endswith(".sarif.json"):
+        return "sarif"
     return _SUFFIX_FORMATS.get(out.suffix.lower(), "md")
 
 
@@ -52,7 +61,8 @@ def _load(path: Path) -> tuple[ThreatModel, list[Verdict]]:
     "-f",
     "fmt",
     type=click.Choice(FORMATS),
-    help="md (review draft), json (schema of record), otm (Open Threat Model 0.2.0) or csv. "
+    help="md (review draft), json (schema of record), otm (Open Threat Model 0.2.0), csv or "
+    "sarif (SARIF 2.1.0, for code scanning). "
     "Default: from the -o suffix, else md.",
 )
 @click.option(
@@ -64,7 +74,7 @@ def _load(path: Path) -> tuple[ThreatModel, list[Verdict]]:
     help="File to write ('-' or none: stdout); an existing file is replaced.",
 )
 def export_command(model_file: Path, fmt: str | None, out: str | None) -> None:
-    """Export a threat model as a Markdown review draft, JSON, OTM or CSV.
+    """Export a threat model as a Markdown review draft, JSON, OTM, CSV or SARIF.
 
     The same input always gives byte-identical output.
     """

@@ -1,4 +1,4 @@
-"""Exports of a threat model: Markdown review draft, JSON, Open Threat Model, CSV; and diffs.
+"""Exports of a threat model: Markdown review draft, JSON, Open Threat Model, CSV, SARIF; diffs.
 
 `export(model, fmt, catalogue)` renders any `ThreatModel`, whatever produced it. Output is a
 pure function of its inputs: the same model and catalogue always give the same bytes (stable
@@ -19,12 +19,12 @@ if TYPE_CHECKING:
     from assistant.knowledge import Catalogue
     from assistant.schema import ThreatModel
 
-Format = Literal["md", "json", "otm", "csv"]
+Format = Literal["md", "json", "otm", "csv", "sarif"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
 
 def export(model: ThreatModel, fmt: str, catalogue: Catalogue) -> str:
-    """Render `model` in `fmt` (`md`, `json`, `otm` or `csv`).
+    """Render `model` in `fmt` (`md`, `json`, `otm`, `csv` or `sarif`).
 
     Args:
         model: The threat model, from a file or straight from an analysis.
@@ -53,6 +53,10 @@ def export(model: ThreatModel, fmt: str, catalogue: Catalogue) -> str:
         from assistant.export.csv_export import csv_document
 
         return csv_document(model, catalogue)
+    if fmt == "sarif":
+        from assistant.export.sarif import sarif_json
+
+        return sarif_json(model, catalogue)
     raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
