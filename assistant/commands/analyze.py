@@ -59,7 +59,7 @@ def analyze_command(
     keys) are redacted before anything else, as in the chat. Exit 2 when FILE is unreadable,
     invalid, or describes nothing.
     """
-    from assistant.engine.analyze import analyze, system_from_description
+    from assistant.engine.run import run_engine
     from assistant.knowledge import default_catalogue
     from assistant.model_io import dump_threat_model, write_threat_model
     from assistant.system_file import is_system_file
@@ -71,30 +71,11 @@ def analyze_command(
     structured = str(file) != "-" and is_system_file(file)
     description, given = _read_input(file, structured, catalogue, keep_secrets, progress)
     chosen, settings = _choose_engine(engine, model, api_base)
-    if chosen == "rules":
-        progress("engine: rules (offline, no model)")
-        system = given or _require_something(system_from_description(description), file, False)
-        result = analyze(description, catalogue, system=system, progress=progress)
-    else:
-        from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
-        from assistant.schema import Engine
 
-        kind, proposer, model_name = make_proposer(Engine(chosen), settings, progress=progress)
-        progress(f"engine: {kind.value} ({model_name})")
-        extractor = LLMExtractor(proposer.chat_model, catalogue, progress=progress)
-        system = given or _require_something(
-            system_from_description(description, extractor), file, False
-        )
-        result = analyze(
-            description,
-            catalogue,
-            engine=kind,
-            proposer=proposer,
-            system=system,
-            model_name=model_name,
-            progress=progress,
-        )
-        progress(describe_usage(proposer.usage + extractor.usage))
+    def require(system: SystemModel) -> SystemModel:
+        return _require_something(system, file, False)
+
+    result = run_engine(description, catalogue, chosen, settings, given, require, progress)
     if output == "-":
         sys.stdout.write(dump_threat_model(result))
     else:

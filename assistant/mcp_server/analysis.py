@@ -6,10 +6,12 @@ engine offline, or the configured model when one is set (hybrid keeps the rules 
 
 from __future__ import annotations
 
-from assistant.engine.analyze import analyze, system_from_description, trim
+from assistant.engine.analyze import trim
+from assistant.engine.run import run_engine
 from assistant.engine.secrets import redact_input
 from assistant.errors import NothingDescribedError
 from assistant.knowledge import default_catalogue
+from assistant.llm import load_settings
 from assistant.schema import SystemModel, ThreatModel
 
 ENGINES = ("auto", "rules", "llm", "hybrid")
@@ -36,35 +38,18 @@ def run_analysis(
     if redacted.redactions:
         notes.append(redacted.summary().replace(" (use --keep-secrets to keep them)", ""))
     chosen = _choose(engine)
-    if chosen == "rules":
-        system = given or system_from_description(description)
-        _require_something(system)
-        return analyze(description, catalogue, system=system, progress=notes.append)
-    from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
-    from assistant.schema import Engine
+    settings = None if chosen == "rules" else load_settings({})
 
-    kind, proposer, model_name = make_proposer(Engine(chosen), None, None, progress=notes.append)
-    extractor = LLMExtractor(proposer.chat_model, catalogue, progress=notes.append)
-    system = given or system_from_description(description, extractor)
-    _require_something(system)
-    result = analyze(
-        description,
-        catalogue,
-        engine=kind,
-        proposer=proposer,
-        system=system,
-        model_name=model_name,
-        progress=notes.append,
-    )
-    notes.append(describe_usage(proposer.usage + extractor.usage))
-    return result
+    def require(system: SystemModel) -> SystemModel:
+        _require_something(system)
+        return system
+
+    return run_engine(description, catalogue, chosen, settings, given, require, notes.append)
 
 
 def _choose(engine: str) -> str:
     if engine != "auto":
         return engine
-    from assistant.llm import load_settings
-
     return "hybrid" if load_settings({}).model else "rules"
 
 
