@@ -11,9 +11,10 @@ from textual.message import Message
 from assistant.errors import LLMConfigError
 from assistant.knowledge import Catalogue
 from assistant.llm import ScriptedChatModel
+from assistant.llm.config import LLMSettings
 from assistant.schema import Engine, Finding, FindingStatus, Layer, RejectedProposal, SystemModel
 from assistant.session import Conversation
-from assistant.session.models import ModelBinding
+from assistant.session.models import ModelBinding, bind_model
 from assistant.tui.app import MaestroApp
 from assistant.tui.messages import StepFailed, StepFinished
 from assistant.tui.screens.finding import EditScreen, FindingScreen, ReasonScreen
@@ -122,7 +123,9 @@ async def test_full_flow_with_the_scripted_model(app_factory: AppFactory, tmp_pa
         },
     }
     model = ScriptedChatModel([json.dumps(delta), "{}", "{}"])
-    app = app_factory(chat_model=model, retriever=FakeRetriever())
+    retriever = FakeRetriever()
+    binding = bind_model(LLMSettings(model=model.model), chat_model=model, retriever=retriever)
+    app = app_factory(binding=binding, retriever=retriever)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.conversation.binding.engine == Engine.HYBRID
         assert "scripted/model" in app.sub_title
