@@ -123,7 +123,7 @@ async def typing_latency(load: str) -> list[float]:
     from assistant.knowledge import default_catalogue
     from assistant.schema import Engine, Finding, RejectedProposal, SystemModel
     from assistant.session.models import ModelBinding
-    from assistant.tui.app import make_app
+    from assistant.tui.factory import make_app
 
     catalogue = default_catalogue()
     stop = threading.Event()
@@ -178,7 +178,7 @@ async def typing_latency(load: str) -> list[float]:
 async def session_memory(home: Path, messages: int) -> dict[str, float]:
     """RSS after a session of `messages` chat messages with guidance on."""
     from assistant.session.models import default_retriever
-    from assistant.tui.app import make_app
+    from assistant.tui.factory import make_app
 
     os.environ["MAESTRO_TM_HOME"] = str(home)
     start = time.perf_counter()

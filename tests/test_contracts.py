@@ -92,3 +92,14 @@ def test_a_deliberate_breach_fails_its_contract(tmp_path: Path, contract: str) -
     assert result.returncode != 0, result.stdout
     assert f"{_names()[contract]} BROKEN" in result.stdout
     assert "0 kept, 1 broken" in result.stdout
+
+
+def test_the_tui_is_held_to_no_cycles_too(tmp_path: Path) -> None:
+    # The TUI was once exempt while its app and review dialogs imported each other; a helper
+    # that reaches back into the app must fail the contract like any other module.
+    root = _copy(tmp_path)
+    with (root / "assistant" / "tui" / "review.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n\ndef _breach() -> None:\n    from assistant.tui import app\n")
+    result = _lint(root, "no-cycles")
+    assert result.returncode != 0, result.stdout
+    assert "assistant.tui" in result.stdout and "0 kept, 1 broken" in result.stdout

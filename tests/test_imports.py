@@ -49,11 +49,27 @@ def test_heavy_libraries_are_imported_only_in_their_home() -> None:
         assert not strays, f"{library} imported outside {home}: {strays}"
 
 
+def test_no_module_takes_part_in_an_import_cycle() -> None:
+    # Stricter than the no-cycles contract (siblings): no module reaches itself, even through
+    # imports made only for type checking or inside functions.
+    import grimp
+
+    graph = grimp.build_graph("assistant", cache_dir=None)
+    cycles = sorted(
+        (module, imported)
+        for module in graph.modules
+        for imported in graph.find_modules_directly_imported_by(module)
+        if imported in graph.modules and graph.chain_exists(imported, module)
+    )
+    assert len(graph.modules) > 100, "is the graph the package's?"
+    assert cycles == []
+
+
 def test_core_modules_never_load_textual_at_import() -> None:
     core = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts)
         for p in (ROOT / "assistant").rglob("*.py")
-        if "tui" not in p.parts and p.stem != "__init__"
+        if "tui" not in p.parts and p.stem not in ("__init__", "__main__")  # __main__ runs the CLI
     ]
     loaded = _modules_after("\n".join(f"import {m}" for m in core))
     assert "textual" not in loaded

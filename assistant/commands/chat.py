@@ -33,7 +33,7 @@ def chat_command(
     """
     from assistant.llm.config import load_settings
     from assistant.session.models import default_retriever
-    from assistant.tui.app import make_app
+    from assistant.tui.factory import make_app
 
     settings = load_settings({"model": model, "api_base": api_base})
     app = make_app(

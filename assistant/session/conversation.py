@@ -22,7 +22,7 @@ from assistant.engine.interview import Interview, Question
 from assistant.errors import SessionError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.redact import Redactor
-from assistant.schema import Issue, Layer, ThreatModel
+from assistant.schema import Layer, ThreatModel
 from assistant.session import interview_steps
 from assistant.session import text as say
 from assistant.session.events import (
@@ -46,7 +46,7 @@ from assistant.session.journal import (
     replay_state,
 )
 from assistant.session.models import ModelBinding, Retrieval, model_binder, rules_binding
-from assistant.session.review import carry_over, edit_events, review_events
+from assistant.session.review import Edited, carry_over, edit_events, review_events
 from assistant.session.slash import run_command
 from assistant.session.step import Step
 from assistant.session.updates import Emit, Notice, ignore
@@ -322,15 +322,16 @@ class Conversation:
         said = events[-1]
         return said.text if isinstance(said, MessageLogged) else ""
 
-    def edit(self, finding_id: str, changes: Mapping[str, Any]) -> tuple[bool, list[Issue]]:
+    def edit(self, finding_id: str, changes: Mapping[str, Any]) -> Edited:
         """Change a finding's title, scenario, likelihood, impact or mitigations, re-validated.
 
         Returns:
-            Whether it was saved, and the validator's issues (errors if not saved, else
-            warnings now attached to the finding).
+            Whether it was saved, the validator's issues (errors if not saved, else warnings
+            now attached to the finding), and the sentence recorded in the transcript.
         """
         clean = {k: redact_tree(v, self._redactor) for k, v in changes.items()}
         with self._lock:
             events, issues = edit_events(self.state, self.catalogue, finding_id, clean)
             self._commit(events)
-        return bool(events), issues
+        said = events[-1] if events else None
+        return Edited(bool(events), issues, said.text if isinstance(said, MessageLogged) else "")

@@ -213,29 +213,3 @@ def model_binder(
         return bind_model(settings.model_copy(update={"model": name}), retriever=retriever)
 
     return bind
-
-
-def bind_model_name(
-    model: str,
-    api_base: str | None = None,
-    *,
-    chat_model: ChatModel | None = None,
-    retriever: Retrieval | None = None,
-) -> ModelBinding:
-    """Transitional: `bind_model` for a caller that holds a model name, not its settings.
-
-    The settings are loaded once here (flags over environment over config file). Only the
-    TUI's `make_app` still calls this; once it passes its settings down (`bind_model`,
-    `model_binder`), this goes.
-
-    Raises:
-        LLMConfigError: Invalid settings, or `local_only` refuses the endpoint.
-    """
-    from assistant.llm.config import LLMSettings, load_settings
-
-    if chat_model is not None:
-        return bind_model(
-            LLMSettings(model=model, api_base=api_base), chat_model=chat_model, retriever=retriever
-        )
-    settings = load_settings({"model": model, "api_base": api_base})
-    return bind_model(settings, retriever=retriever)

@@ -9,7 +9,7 @@ other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.engine.gate import gate
 from assistant.errors import ReviewError
@@ -25,6 +25,22 @@ from assistant.session.events import (
 
 EDITABLE = ("title", "scenario", "likelihood", "impact", "mitigations")
 UNDECIDED = (FindingStatus.DRAFT, FindingStatus.NEEDS_INFO)
+
+
+class Edited(NamedTuple):
+    """The outcome of an edit (`Conversation.edit`).
+
+    Attributes:
+        saved: Whether the edit passed the gate and was recorded.
+        issues: The validator's errors if not saved, else its warnings, now on the finding.
+        said: The sentence the transcript keeps for a saved edit ("" if not saved).
+    """
+
+    saved: bool
+    issues: list[Issue]
+    said: str
+
+
 _DONE = {"accept": "Accepted", "reject": "Rejected", "needs-info": "Marked as needing information"}
 
 

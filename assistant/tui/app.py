@@ -1,4 +1,4 @@
-"""The chat application, and `make_app`, the one way the CLI and the tests build it.
+"""The chat application (`assistant.tui.factory.make_app` builds it for the CLI and the tests).
 
 The app shows a headless `Conversation`. Every step (extraction, retrieval, analysis, a model
 reply) runs in a thread worker that posts `StepUpdate`s; handlers here update the widgets. A
@@ -20,19 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, TabbedContent
 
 from assistant.errors import AssistantError, StepCancelledError
 from assistant.safe_text import clean
-from assistant.session.events import (
-    AnalysisRecorded,
-    Event,
-    GuidanceRecorded,
-    MessageLogged,
-    ModelChanged,
-    ReviewRecorded,
-    SystemChanged,
-)
+from assistant.session.events import Event, MessageLogged, ModelChanged
 from assistant.session.updates import (
     Chunk,
     Committed,
@@ -43,27 +35,32 @@ from assistant.session.updates import (
     Update,
 )
 from assistant.tui.corrections import Corrector
-from assistant.tui.guards import confirm_export, failure_note, offer_unsaved, subtitle
+from assistant.tui.guards import (
+    confirm_export,
+    decision_note,
+    failure_note,
+    offer_unsaved,
+    subtitle,
+)
 from assistant.tui.messages import (
     CorrectionRequested,
+    LineChosen,
+    LineStarted,
+    Reviewed,
+    ReviewRefused,
     ReviewRequested,
     StepFailed,
     StepFinished,
     StepUpdate,
 )
+from assistant.tui.palette import choose_session, palette_commands
 from assistant.tui.review import Reviewer
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.widgets.chat import ChatPane
-from assistant.tui.widgets.findings import FindingsView
-from assistant.tui.widgets.info import MarkdownTab, coverage_markdown, guidance_markdown
-from assistant.tui.widgets.system import SystemTable
+from assistant.tui.widgets.side import REVIEWED, SidePanel, parts_for
 
 if TYPE_CHECKING:
-    from assistant.knowledge import Catalogue
-    from assistant.llm.base import ChatModel
-    from assistant.llm.config import LLMSettings
-    from assistant.session.conversation import Binder, Conversation
-    from assistant.session.models import ModelBinding, Retrieval
+    from assistant.session.conversation import Conversation
 
 PROGRESS_INTERVAL = 0.05
 
@@ -96,8 +93,8 @@ class MaestroApp(App[None]):
         self._fresh_analysis = False
         self.ready = False
         """Whether the transcript is on screen (input is accepted from then on)."""
-        self.reviewer = Reviewer(self)
-        self.corrector = Corrector(self)
+        self.reviewer = Reviewer(conversation, self)
+        self.corrector = Corrector(conversation, self, busy=lambda: self.running is not None)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -106,15 +103,10 @@ class MaestroApp(App[None]):
         yield Header()
         with Horizontal(id="main"):
             yield ChatPane(id="chat")
-            with TabbedContent(id="side", initial="tab-system"):
-                with TabPane("System", id="tab-system"):
-                    yield SystemTable(id="system-table")
-                with TabPane("Findings", id="tab-findings"):
-                    yield FindingsView(id="findings")
-                with TabPane("Guidance", id="tab-guidance"):
-                    yield MarkdownTab("", id="guidance")
-                with TabPane("Coverage", id="tab-coverage"):
-                    yield MarkdownTab("", id="coverage")
+            yield SidePanel(
+                self.conversation.catalogue.capabilities,
+                guidance_available=self.conversation.retriever is not None,
+            )
         yield Footer()
 
     @property
@@ -122,13 +114,18 @@ class MaestroApp(App[None]):
         """The chat pane."""
         return self.query_one(ChatPane)
 
+    @property
+    def side(self) -> SidePanel:
+        """The side panel."""
+        return self.query_one(SidePanel)
+
     async def on_mount(self) -> None:
         """Paint the frame now; fill in the session right after the first paint."""
         # Workers run Python too (validation, extraction). With the default 5 ms GIL switch
         # interval a busy worker delays each UI wake-up by up to 5 ms, which adds up to
         # visible typing lag; 1 ms keeps keys under ~50 ms (benchmarks/bench_tui.py).
         sys.setswitchinterval(0.001)
-        self.sub_title = subtitle(self)
+        self.sub_title = subtitle(self.conversation)
         self.chat.input.focus()
         # A resumed session (a long transcript, a full findings table) takes a moment to lay
         # out; the first screen does not wait for it.
@@ -140,7 +137,7 @@ class MaestroApp(App[None]):
         self.ready = True
         for note in self._notes:
             self.notify(note, title="Session")
-        offer_unsaved(self)
+        offer_unsaved(self, self.conversation, self.chat)
         if self.conversation.retriever is not None:
             self.prepare_guidance()
 
@@ -151,33 +148,8 @@ class MaestroApp(App[None]):
 
     def show_side(self) -> None:
         """Redraw the header and every side-panel tab."""
-        self.sub_title = subtitle(self)
-        self.show_system()
-        self.show_findings()
-        self.show_guidance()
-        self.show_coverage()
-
-    def show_system(self) -> None:
-        """Redraw the System tab."""
-        state = self.conversation.state
-        vocabulary = self.conversation.catalogue.capabilities
-        self.query_one(SystemTable).show(state.title, state.system, state.threat_model, vocabulary)
-
-    def show_findings(self) -> None:
-        """Redraw the Findings tab."""
-        model = self.conversation.state.threat_model
-        self.query_one(FindingsView).show(model.findings if model else [])
-
-    def show_guidance(self) -> None:
-        """Redraw the Guidance tab."""
-        available = self.conversation.retriever is not None
-        text = guidance_markdown(self.conversation.state.guidance, available)
-        self.query_one("#guidance", MarkdownTab).show(text)
-
-    def show_coverage(self) -> None:
-        """Redraw the Coverage tab."""
-        text = coverage_markdown(self.conversation.state.threat_model)
-        self.query_one("#coverage", MarkdownTab).show(text)
+        self.sub_title = subtitle(self.conversation)
+        self.side.show(self.conversation.state)
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -191,7 +163,7 @@ class MaestroApp(App[None]):
                 "Still working on the last step; Esc cancels it.", title="Busy", severity="warning"
             )
             return
-        if confirm_export(self, text):
+        if confirm_export(self, self.chat, text):
             return
         self.chat.input.value = ""
         self.submit(text)
@@ -259,19 +231,14 @@ class MaestroApp(App[None]):
         elif isinstance(update, Notice):
             self.notify(update.text, title=update.title, severity=update.severity)
         elif isinstance(update, FindingsAdded):
-            view = self.query_one(FindingsView)
-            if self._fresh_analysis:
-                self._fresh_analysis = False
-                view.clear_findings()
-                self.action_tab("findings", focus=False)
-            view.add(update.findings)
+            self.side.stream(update.findings, first=self._fresh_analysis)
+            self._fresh_analysis = False
         elif isinstance(update, Committed):
             await self._committed(update.events)
         elif isinstance(update, Reset):
             await self.redraw()
 
-    async def _committed(self, events: Iterable[Event]) -> None:
-        kinds = {type(e) for e in events}
+    async def _committed(self, events: Sequence[Event]) -> None:
         for event in events:
             if isinstance(event, MessageLogged) and event.role == "assistant":
                 await self.chat.finish_reply(event.text)
@@ -280,14 +247,8 @@ class MaestroApp(App[None]):
             elif isinstance(event, MessageLogged):
                 self.chat.confirm_user(event.text)
             elif isinstance(event, ModelChanged):
-                self.sub_title = subtitle(self)
-        if kinds & {SystemChanged, AnalysisRecorded, ReviewRecorded}:
-            self.show_system()
-        if kinds & {AnalysisRecorded, ReviewRecorded}:
-            self.show_findings()
-            self.show_coverage()
-        if GuidanceRecorded in kinds:
-            self.show_guidance()
+                self.sub_title = subtitle(self.conversation)
+        self.side.show(self.conversation.state, parts_for(events))
 
     async def on_step_failed(self, message: StepFailed) -> None:
         """Undo the step's echo and say in the transcript why, and what to do.
@@ -298,7 +259,8 @@ class MaestroApp(App[None]):
         if self._torn_down():
             return
         self._step_done()
-        self.show_findings()  # drop findings shown by an analysis that was not committed
+        # Drop findings shown by an analysis that was not committed.
+        self.side.show(self.conversation.state, ("findings",))
         await self.chat.discard_step()
         note = failure_note(
             message.text, message.message, title=message.title, cancelled=message.cancelled
@@ -353,11 +315,30 @@ class MaestroApp(App[None]):
                 message.action, message.finding_id, whole_layer=message.whole_layer
             )
 
+    @on(Reviewed)
+    def _reviewed(self, message: Reviewed) -> None:
+        self.chat.add_note(message.said)
+        self.side.show(self.conversation.state, REVIEWED)
+        self.notify(message.said, title="Review")
+
+    @on(ReviewRefused)
+    def _review_refused(self, message: ReviewRefused) -> None:
+        # In the transcript, not a pop-up: a decision that was not recorded must be seen.
+        self.chat.add_note(decision_note(message.message, message.title), error=True)
+
     # -- corrections -------------------------------------------------------------------------
 
     @on(CorrectionRequested)
     def _correction_requested(self, message: CorrectionRequested) -> None:
         self.corrector.request(message.action, message.kind, message.fact_id)
+
+    @on(LineChosen)
+    def _line_chosen(self, message: LineChosen) -> None:
+        self.submit(message.text)
+
+    @on(LineStarted)
+    def _line_started(self, message: LineStarted) -> None:
+        self.prefill(message.text)
 
     # -- actions and palette -------------------------------------------------------------------
 
@@ -372,11 +353,7 @@ class MaestroApp(App[None]):
 
     def action_tab(self, name: str, focus: bool = True) -> None:
         """Switch the side panel to a tab (and focus its content)."""
-        self.query_one(TabbedContent).active = f"tab-{name}"
-        if focus:
-            target = {"system": "#system-table", "findings": "#findings-table"}.get(name)
-            if target:
-                self.query_one(target).focus()
+        self.side.focus_tab(name, focus=focus)
 
     @on(TabbedContent.TabActivated, "#side")
     def _reviewing(self, event: TabbedContent.TabActivated) -> None:
@@ -388,7 +365,7 @@ class MaestroApp(App[None]):
         if self.screen.maximized is not None:
             self.screen.minimize()
         else:
-            self.screen.maximized = self.query_one("#side")
+            self.screen.maximized = self.side
 
     def action_focus_input(self) -> None:
         """Focus the chat input."""
@@ -409,101 +386,9 @@ class MaestroApp(App[None]):
 
     def action_open_session(self) -> None:
         """Choose a saved session and switch to it."""
-        from assistant.session.journal import list_sessions
-        from assistant.tui.screens.sessions import SessionsScreen
-
-        sessions, _ = list_sessions()
-
-        def chosen(session_id: str | None) -> None:
-            if session_id:
-                self.submit(f"/open {session_id}")
-
-        self.push_screen(SessionsScreen(sessions, self.conversation.state.id), chosen)
+        choose_session(self, self.conversation.state.id, self.submit)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: analyse, export, switch model, new and open session, then Textual's."""
-        yield SystemCommand(
-            "Analyse now",
-            "Analyse the system with what is known so far",
-            lambda: self.submit("/analyze"),
-        )
-        yield SystemCommand(
-            "Export threat model",
-            "Fill in /export: format md, json, otm or csv, then a path",
-            lambda: self.prefill("/export md threat-model.md"),
-        )
-        yield SystemCommand(
-            "Switch model",
-            "Fill in /model: a litellm model string, or rules",
-            lambda: self.prefill("/model "),
-        )
-        yield SystemCommand(
-            "New session", "Start a new session (this one stays saved)", lambda: self.submit("/new")
-        )
-        yield SystemCommand("Open session", "Continue a saved session", self.action_open_session)
-        yield SystemCommand(
-            "Show rejected proposals",
-            "What the validator refused, with its reasons",
-            lambda: self.submit("/rejected"),
-        )
-        yield SystemCommand(
-            "Show the system model",
-            "Every fact with its evidence and id, in the chat (/system)",
-            lambda: self.submit("/system"),
-        )
+        yield from palette_commands(self.submit, self.prefill, self.action_open_session)
         yield from super().get_system_commands(screen)
-
-
-def make_app(
-    settings: LLMSettings | None = None,
-    *,
-    chat_model: ChatModel | None = None,
-    catalogue: Catalogue | None = None,
-    retriever: Retrieval | None = None,
-    binding: ModelBinding | None = None,
-    binder: Binder | None = None,
-    resume: str | None = None,
-    resume_latest: bool = False,
-    session_id: str | None = None,
-) -> MaestroApp:
-    """Build the chat app: the CLI and the tests share this.
-
-    Args:
-        settings: Model settings; with no model in them the chat runs offline on the rules.
-        chat_model: A ready model (tests inject `ScriptedChatModel`); implies the hybrid engine.
-        catalogue: Default: the bundled catalogue.
-        retriever: Guidance search; None leaves the Guidance tab empty, with a note.
-        binding: A ready engine binding (overrides `settings` and `chat_model`).
-        binder: Builds the binding for `/model NAME` (default: the hybrid engine).
-        resume: A session id (or unique prefix) to continue.
-        resume_latest: Continue the most recent session.
-        session_id: The id of a new session (default: time-based).
-
-    Raises:
-        AssistantError: Bad settings, or the session to resume cannot be read.
-    """
-    from assistant.session.conversation import Conversation
-    from assistant.session.models import bind_model_name as bind_model
-
-    if catalogue is None:
-        from assistant.knowledge import default_catalogue
-
-        catalogue = default_catalogue()
-    if binding is None and chat_model is not None:
-        binding = bind_model(chat_model.model, chat_model=chat_model, retriever=retriever)
-    elif binding is None and settings is not None and settings.model:
-        binding = bind_model(settings.model, settings.api_base, retriever=retriever)
-    if binder is None:
-        api_base = settings.api_base if settings else None
-
-        def binder(name: str) -> ModelBinding:
-            # `--api-base` applies to whichever model `/model` picks.
-            return bind_model(name, api_base, retriever=retriever)
-
-    conversation = Conversation(catalogue, binding=binding, retriever=retriever, binder=binder)
-    notes: list[str] = []
-    if resume or resume_latest:
-        notes = conversation.open(resume)
-    else:
-        conversation.start_new(session_id)
-    return MaestroApp(conversation, notes=notes)

@@ -9,15 +9,19 @@ flow need a second id, so they fill in the command for the user to finish.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import CorrectionError
 from assistant.session.corrections import delete
 from assistant.session.facts import NOUNS, SECTIONS, Fact, FactKind, fact_markdown, find
+from assistant.tui.messages import LineChosen, LineStarted
 from assistant.tui.screens.facts import ConfirmScreen, FactScreen, NameScreen
 
 if TYPE_CHECKING:
-    from assistant.tui.app import MaestroApp
+    from textual.app import App
+
+    from assistant.session.conversation import Conversation
 
 NEXT_STATE = {True: "off", False: "unknown", None: "on"}
 """Space cycles a capability: on, off, unknown, on again."""
@@ -34,17 +38,25 @@ HINTS: dict[str, str] = {
 
 
 class Corrector:
-    """The System tab's correction dialogs, for one app."""
+    """The System tab's correction dialogs, for one conversation.
 
-    def __init__(self, app: MaestroApp) -> None:
+    Args:
+        conversation: Whose system model is corrected.
+        app: Shows the dialogs and receives the chosen command (`LineChosen`, `LineStarted`).
+        busy: Whether a step is running (no dialog opens then: its command would be refused).
+    """
+
+    def __init__(self, conversation: Conversation, app: App[Any], busy: Callable[[], bool]) -> None:
+        self.conversation = conversation
         self.app = app
+        self._busy = busy
 
     def request(self, action: str, kind: str, fact_id: str) -> None:
         """Carry out a correction asked for with a key (see `CorrectionRequested`)."""
         if action == "open":
             self.open(kind, fact_id)
             return
-        if self.app.running is not None:
+        if self._busy():
             self._say("Still working on the last step; Esc cancels it.")
             return
         fact = self._fact(kind, fact_id)
@@ -62,7 +74,10 @@ class Corrector:
     def _fact(self, kind: str, fact_id: str) -> Fact | None:
         if kind not in SECTIONS:
             return None
-        return find(self.app.conversation.state.system, kind, fact_id)
+        return find(self.conversation.state.system, kind, fact_id)
+
+    def _send(self, line: str) -> None:
+        self.app.post_message(LineChosen(line))
 
     def _say(self, text: str) -> None:
         self.app.notify(text, title="System", severity="warning")
@@ -72,7 +87,7 @@ class Corrector:
         fact = self._fact(kind, fact_id)
         if fact is None:
             return
-        text = fact_markdown(fact, self.app.conversation.catalogue.capabilities)
+        text = fact_markdown(fact, self.conversation.catalogue.capabilities)
 
         def chosen(action: str | None) -> None:
             if action:
@@ -85,7 +100,7 @@ class Corrector:
         if fact.kind != "capability":
             self._say("Space cycles a capability on, off and unknown; this row is not one.")
             return
-        self.app.submit(f"/set {fact.id} {NEXT_STATE[fact.state]}")
+        self._send(f"/set {fact.id} {NEXT_STATE[fact.state]}")
 
     def rename(self, fact: Fact) -> None:
         """Ask for a new name, then rename."""
@@ -95,7 +110,7 @@ class Corrector:
 
         def named(name: str | None) -> None:
             if name:
-                self.app.submit(f"/rename {fact.id} {name}")
+                self._send(f"/rename {fact.id} {name}")
 
         prompt = f"Rename {NOUNS[fact.kind]} {fact.id} (the id stays):"
         self.app.push_screen(NameScreen(prompt, fact.label), named)
@@ -106,14 +121,14 @@ class Corrector:
             self._say("A capability is not deleted: Space makes it unknown.")
             return
         try:
-            preview = delete(self.app.conversation.state.system, fact.id)
+            preview = delete(self.conversation.state.system, fact.id)
         except CorrectionError as exc:
             self._say(exc.message)
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.submit(f"/delete {fact.id}")
+                self._send(f"/delete {fact.id}")
 
         question = f"Delete {NOUNS[fact.kind]} {fact.id} ({fact.label})?"
         detail = f"If you go ahead: {preview.said.replace('`', '')}"
@@ -122,12 +137,12 @@ class Corrector:
     def merge(self, fact: Fact) -> None:
         """Fill in `/merge ID into ` for the user to name the component it duplicates."""
         if self._component(fact):
-            self.app.prefill(f"/merge {fact.id} into ")
+            self.app.post_message(LineStarted(f"/merge {fact.id} into "))
 
     def flow(self, fact: Fact) -> None:
         """Fill in `/flow ID -> ` for the user to name where the data goes."""
         if self._component(fact):
-            self.app.prefill(f"/flow {fact.id} -> ")
+            self.app.post_message(LineStarted(f"/flow {fact.id} -> "))
 
     def _component(self, fact: Fact) -> bool:
         kind: FactKind = fact.kind

@@ -9,13 +9,17 @@ never appended to a dead command.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.session.journal import READ_ONLY
+from assistant.tui.messages import LineChosen
 from assistant.tui.screens.facts import ConfirmScreen
 
 if TYPE_CHECKING:
-    from assistant.tui.app import MaestroApp
+    from textual.app import App
+
+    from assistant.session.conversation import Conversation
+    from assistant.tui.widgets.chat import ChatPane
 
 RETRY = "Press Up to bring the line back, fix it, and send it again."
 RELEASE = "Quit the other chat, then resume the session here to make changes."
@@ -36,14 +40,13 @@ def decision_note(message: str, title: str = "") -> str:
     return f"Not recorded: {message}{end} Nothing was changed.{hint}"
 
 
-def offer_unsaved(app: MaestroApp) -> None:
+def offer_unsaved(app: App[Any], conversation: Conversation, chat: ChatPane) -> None:
     """When this session cannot be saved, say so now and let the user choose.
 
     A session held by another process is shown read-only (the transcript says so). A new
     session in a home that cannot be written (read-only, full) would fail on every message, so
     the user is asked at once: continue without saving (clearly shown), or quit.
     """
-    conversation = app.conversation
     reason = conversation.read_only
     if reason is None:
         return
@@ -56,8 +59,8 @@ def offer_unsaved(app: MaestroApp) -> None:
             app.exit()
             return
         conversation.continue_unsaved()
-        app.sub_title = subtitle(app)
-        app.chat.add_note(
+        app.sub_title = subtitle(conversation)
+        chat.add_note(
             "Not saving: this session lives in memory only and is lost when you quit. "
             "`/export` still writes files."
         )
@@ -73,16 +76,15 @@ def offer_unsaved(app: MaestroApp) -> None:
     )
 
 
-def subtitle(app: MaestroApp) -> str:
+def subtitle(conversation: Conversation) -> str:
     """The header's subtitle: the engine, and whether this session is saved at all."""
-    conversation = app.conversation
     label = conversation.binding.label
     if conversation.unsaved:
         return f"{label} · NOT SAVED"
     return f"{label} · read-only" if conversation.read_only else label
 
 
-def confirm_export(app: MaestroApp, line: str) -> bool:
+def confirm_export(app: App[Any], chat: ChatPane, line: str) -> bool:
     """Ask before `/export` replaces an existing file; True when the line was taken care of.
 
     Yes sends the line again with `--replace`; no leaves the file alone and says so.
@@ -97,11 +99,11 @@ def confirm_export(app: MaestroApp, line: str) -> bool:
 
     def chosen(replace: bool | None) -> None:
         if replace:
-            app.submit(f"{line} --replace")
+            app.post_message(LineChosen(f"{line} --replace"))
         else:
-            app.chat.add_note(f"Not exported: `{request.path}` was left as it was.")
+            chat.add_note(f"Not exported: `{request.path}` was left as it was.")
 
-    app.chat.input.value = ""
+    chat.input.value = ""
     app.push_screen(
         ConfirmScreen(
             f"Replace {request.path.name}?",

@@ -75,3 +75,45 @@ class CorrectionRequested(Message):
         self.action = action
         self.kind = kind
         self.fact_id = fact_id
+
+
+class Reviewed(Message):
+    """A review decision or an edit was recorded.
+
+    Attributes:
+        said: The sentence the transcript keeps for it, e.g. `Accepted F-001.`.
+    """
+
+    def __init__(self, said: str) -> None:
+        super().__init__()
+        self.said = said
+
+
+class ReviewRefused(Message):
+    """A review decision or an edit could not be recorded; nothing was changed.
+
+    Attributes:
+        message: One sentence for the user.
+        title: The error's title (says, for one, that the session is read-only).
+    """
+
+    def __init__(self, message: str, title: str = "") -> None:
+        super().__init__()
+        self.message = message
+        self.title = title
+
+
+class LineChosen(Message):
+    """A dialog chose a command line: send it as if typed (a correction, `--replace`)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class LineStarted(Message):
+    """A dialog started a command line for the user to finish (`/merge ID into `)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -1,8 +1,9 @@
 """Review from the UI: open a finding, ask for a reason or an edit, apply the decision.
 
 The decisions themselves are the conversation's (`Conversation.review` and `.edit`); this only
-chooses the dialogs and refreshes the views afterwards. Review calls are quick and in memory (plus
-one fsync), so they run on the UI thread.
+chooses the dialogs, then reports the outcome to the app as a message (`Reviewed` or
+`ReviewRefused`), which redraws what changed. Review calls are quick and in memory (plus one
+fsync), so they run on the UI thread.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from assistant.errors import AssistantError
 from assistant.schema import Issue, Severity
 from assistant.session.events import ReviewAction
 from assistant.session.text import finding_markdown
-from assistant.tui.guards import decision_note
+from assistant.tui.messages import Reviewed, ReviewRefused
 from assistant.tui.screens.finding import EditScreen, FindingScreen, ReasonScreen
 
 if TYPE_CHECKING:
-    from assistant.tui.app import MaestroApp
+    from textual.app import App
+
+    from assistant.session.conversation import Conversation
 
 ACTIONS: dict[str, ReviewAction] = {
     "accept": "accept",
@@ -27,18 +30,24 @@ ACTIONS: dict[str, ReviewAction] = {
 
 
 class Reviewer:
-    """The review dialogs of one app."""
+    """The review dialogs for one conversation.
 
-    def __init__(self, app: MaestroApp) -> None:
+    Args:
+        conversation: Records the decisions.
+        app: Shows the dialogs and receives the outcome messages.
+    """
+
+    def __init__(self, conversation: Conversation, app: App[Any]) -> None:
+        self.conversation = conversation
         self.app = app
 
     def open(self, finding_id: str) -> None:
         """Show a finding in full, then apply the action chosen there."""
-        state = self.app.conversation.state
+        state = self.conversation.state
         finding = state.finding(finding_id)
         if finding is None:
             return
-        text = finding_markdown(finding, self.app.conversation.catalogue, state.system)
+        text = finding_markdown(finding, self.conversation.catalogue, state.system)
 
         def chosen(action: str | None) -> None:
             if action:
@@ -48,28 +57,12 @@ class Reviewer:
 
     def review(self, action: str, finding_id: str, *, whole_layer: bool = False) -> None:
         """Apply a review action, asking for a reason or an edit first where one is needed."""
-        conversation = self.app.conversation
-        finding = conversation.state.finding(finding_id)
+        finding = self.conversation.state.finding(finding_id)
         if finding is None:
             return
         target = finding.layer.value if whole_layer else finding.id
         if action == "edit":
-
-            def edited(saved: bool | None) -> None:
-                if saved:
-                    self._done(conversation.state.messages[-1].text)
-
-            def save(changes: dict[str, Any]) -> tuple[bool, list[Issue]]:
-                try:
-                    return conversation.edit(finding.id, changes)
-                except AssistantError as exc:
-                    self.app.chat.add_note(decision_note(exc.message, exc.title), error=True)
-                    return False, [
-                        Issue(code="not-saved", severity=Severity.ERROR, message=exc.message)
-                    ]
-
-            screen = EditScreen(finding, save)
-            self.app.push_screen(screen, edited)
+            self.edit(finding.id)
         elif action in ("reject", "needs-info"):
             what = f"every undecided finding at {target}" if whole_layer else target
             prompt = (
@@ -84,18 +77,30 @@ class Reviewer:
         elif action in ACTIONS:
             self._decide(action, target, "")
 
+    def edit(self, finding_id: str) -> None:
+        """Open the edit dialog; each save is re-validated and the dialog stays until one passes."""
+        finding = self.conversation.state.finding(finding_id)
+        if finding is None:
+            return
+
+        def save(changes: dict[str, Any]) -> tuple[bool, list[Issue]]:
+            try:
+                edited = self.conversation.edit(finding_id, changes)
+            except AssistantError as exc:
+                self.app.post_message(ReviewRefused(exc.message, exc.title))
+                return False, [
+                    Issue(code="not-saved", severity=Severity.ERROR, message=exc.message)
+                ]
+            if edited.saved:
+                self.app.post_message(Reviewed(edited.said))
+            return edited.saved, edited.issues
+
+        self.app.push_screen(EditScreen(finding, save))
+
     def _decide(self, action: str, target: str, note: str) -> None:
         try:
-            said = self.app.conversation.review(ACTIONS[action], [target], note)
+            said = self.conversation.review(ACTIONS[action], [target], note)
         except AssistantError as exc:
-            # In the transcript, not a pop-up: a decision that was not recorded must be seen.
-            self.app.chat.add_note(decision_note(exc.message, exc.title), error=True)
+            self.app.post_message(ReviewRefused(exc.message, exc.title))
             return
-        self._done(said)
-
-    def _done(self, said: str) -> None:
-        self.app.chat.add_note(said)
-        self.app.show_findings()
-        self.app.show_system()
-        self.app.show_coverage()
-        self.app.notify(said, title="Review")
+        self.app.post_message(Reviewed(said))

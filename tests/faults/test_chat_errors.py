@@ -10,7 +10,8 @@ from assistant.knowledge import Catalogue
 from assistant.schema import FindingStatus
 from assistant.session import Conversation
 from assistant.session.journal import journal_path, sessions_dir
-from assistant.tui.app import MaestroApp, make_app
+from assistant.tui.app import MaestroApp
+from assistant.tui.factory import make_app
 from assistant.tui.screens.facts import ConfirmScreen
 from assistant.tui.screens.finding import EditScreen, ReasonScreen
 from assistant.tui.widgets.chat import NoteMessage

@@ -87,7 +87,7 @@ def test_a_model_reply_is_cleaned_on_its_way_to_the_journal(catalogue: Catalogue
 
 
 async def test_the_tui_shows_no_control_characters(catalogue: Catalogue) -> None:
-    from assistant.tui.app import make_app
+    from assistant.tui.factory import make_app
     from assistant.tui.widgets.chat import UserMessage
     from assistant.tui.widgets.findings import FindingsTable
 

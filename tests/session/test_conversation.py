@@ -215,11 +215,13 @@ def test_edit_is_revalidated_and_recomputes_risk(analysed: Driver) -> None:
     conversation = analysed.conversation
     before = conversation.state.finding("F-001")
     assert before is not None
-    saved, issues = conversation.edit(
+    saved, issues, said = conversation.edit(
         "F-001",
         {"title": "Inconsistent approvals", "likelihood": "very-likely", "impact": "critical"},
     )
     assert saved and not [i for i in issues if i.severity == "error"]
+    assert said.startswith("Edited F-001; re-validated")
+    assert said == conversation.state.messages[-1].text  # what the transcript keeps
     after = conversation.state.finding("F-001")
     assert after is not None and after.title == "Inconsistent approvals"
     assert after.risk.value == "critical"
@@ -228,8 +230,8 @@ def test_edit_is_revalidated_and_recomputes_risk(analysed: Driver) -> None:
 
 def test_an_edit_that_fails_validation_is_not_saved(analysed: Driver) -> None:
     conversation = analysed.conversation
-    saved, issues = conversation.edit("F-001", {"title": "   "})
-    assert not saved
+    saved, issues, said = conversation.edit("F-001", {"title": "   "})
+    assert not saved and said == ""
     assert "empty-text" in {i.code for i in issues}
     assert conversation.state.finding("F-001").title.strip()  # type: ignore[union-attr]
     with pytest.raises(ReviewError, match="cannot edit"):

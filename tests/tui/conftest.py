@@ -9,7 +9,8 @@ import pytest
 from textual.pilot import Pilot
 
 from assistant.knowledge import Catalogue
-from assistant.tui.app import MaestroApp, make_app
+from assistant.tui.app import MaestroApp
+from assistant.tui.factory import make_app
 from assistant.tui.widgets.findings import BURST_SECONDS
 
 AppFactory = Callable[..., MaestroApp]

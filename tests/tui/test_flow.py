@@ -11,11 +11,12 @@ from textual.message import Message
 from assistant.errors import LLMConfigError
 from assistant.knowledge import Catalogue
 from assistant.llm import ScriptedChatModel
+from assistant.llm.config import LLMSettings
 from assistant.schema import Engine, Finding, FindingStatus, Layer, RejectedProposal, SystemModel
 from assistant.session import Conversation
-from assistant.session.models import ModelBinding
+from assistant.session.models import ModelBinding, bind_model
 from assistant.tui.app import MaestroApp
-from assistant.tui.messages import StepFailed, StepFinished
+from assistant.tui.messages import Reviewed, StepFailed, StepFinished
 from assistant.tui.screens.finding import EditScreen, FindingScreen, ReasonScreen
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.widgets.chat import AssistantMessage, NoteMessage, UserMessage
@@ -64,6 +65,9 @@ async def test_full_flow_offline(app_factory: AppFactory, tmp_path: Path) -> Non
     finished = [m for m in seen if isinstance(m, StepFinished)]
     assert [m.text for m in finished][:2] == [DESCRIPTION, "yes"]
     assert not [m for m in seen if isinstance(m, StepFailed)]
+    # Each decision made with a key reached the app as a message carrying what was recorded.
+    said = [m.said for m in seen if isinstance(m, Reviewed)]
+    assert said == [f"Accepted {findings[0].id}.", f"Rejected {findings[1].id}: not used here."]
 
 
 def _screen(app: MaestroApp) -> object:
@@ -122,7 +126,9 @@ async def test_full_flow_with_the_scripted_model(app_factory: AppFactory, tmp_pa
         },
     }
     model = ScriptedChatModel([json.dumps(delta), "{}", "{}"])
-    app = app_factory(chat_model=model, retriever=FakeRetriever())
+    retriever = FakeRetriever()
+    binding = bind_model(LLMSettings(model=model.model), chat_model=model, retriever=retriever)
+    app = app_factory(binding=binding, retriever=retriever)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.conversation.binding.engine == Engine.HYBRID
         assert "scripted/model" in app.sub_title
@@ -169,7 +175,7 @@ async def test_a_failure_says_why_in_the_transcript_and_up_recalls_it(
     catalogue: Catalogue, app_factory: AppFactory
 ) -> None:
     def binder(name: str) -> ModelBinding:
-        raise LLMConfigError(f"invalid --model: {name} is not a model string")
+        raise LLMConfigError(f"invalid --model: {name} is not a model string", "Model settings")
 
     seen: list[Message] = []
     app = app_factory(binder=binder)
@@ -180,6 +186,7 @@ async def test_a_failure_says_why_in_the_transcript_and_up_recalls_it(
         assert len(app.query(UserMessage)) == users  # the echo is gone
         (failed,) = [m for m in seen if isinstance(m, StepFailed)]
         assert "not a model string" in failed.message
+        assert failed.title == "Model settings"  # the error's own title, carried to the edge
         note = app.query(NoteMessage).last()
         assert note.has_class("-error")
         said = str(note.render())
@@ -234,8 +241,9 @@ async def test_escape_cancels_and_typing_stays_live(app_factory: AppFactory) -> 
 
 
 async def test_finding_modal_edit_and_needs_info(app_factory: AppFactory) -> None:
+    seen: list[Message] = []
     app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
         await send(pilot, DESCRIPTION)
         await send(pilot, "/analyze")
         await pilot.press("f3", "enter")
@@ -260,6 +268,9 @@ async def test_finding_modal_edit_and_needs_info(app_factory: AppFactory) -> Non
         await pilot.press("enter")  # a note is optional here
         await pilot.pause()
         assert app.conversation.state.finding("F-002").status == FindingStatus.NEEDS_INFO  # type: ignore[union-attr]
+    said = [m.said for m in seen if isinstance(m, Reviewed)]
+    assert said[0].startswith("Edited F-001; re-validated")  # only the save that passed
+    assert said[1:] == ["Marked as needing information F-002."]
 
 
 async def test_bulk_accept_a_layer(app_factory: AppFactory) -> None:
@@ -367,8 +378,19 @@ async def test_new_session_from_the_palette(app_factory: AppFactory) -> None:
         assert len(app.query("#transcript > *")) == 1
 
 
-def test_app_is_a_maestro_app(app_factory: AppFactory) -> None:
-    assert isinstance(app_factory(), MaestroApp)
+async def test_the_settings_start_the_model_and_model_keeps_them(app_factory: AppFactory) -> None:
+    # One set of settings, built by the caller, reaches both the first binding and `/model`:
+    # the endpoint given once is where the switched model's data goes too.
+    settings = LLMSettings(model="ollama/llama3", api_base="http://127.0.0.1:9")
+    app = app_factory(settings=settings)
+    assert app.conversation.binding.engine == Engine.HYBRID
+    assert app.conversation.binding.destination == "this machine (127.0.0.1:9)"
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.sub_title == "hybrid: ollama/llama3 -> this machine (127.0.0.1:9)"
+        await send(pilot, "/model ollama/mistral")
+        assert app.conversation.binding.model == "ollama/mistral"
+        assert app.conversation.binding.destination == "this machine (127.0.0.1:9)"
+        assert "ollama/mistral" in app.sub_title
 
 
 async def test_slash_from_the_table_starts_a_command(app_factory: AppFactory) -> None:
