@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The app never fetches litellm's price map; tests and tools get the same setting.
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 
-.PHONY: setup chat test check lint typecheck bench lock clean
+.PHONY: setup chat test check lint typecheck bench lock vectors clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ bench: setup
 	$(BIN)/python benchmarks/bench_extraction.py
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_tui.py --quick
+
+# Recompute the shipped passage vectors after editing knowledge/ (a test fails while they are stale).
+vectors: setup
+	$(BIN)/python -m assistant.retrieval.prebuilt
 
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).
 lock:

@@ -9,6 +9,7 @@ chromadb and the embedding model load inside the command bodies, so listing thes
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,28 @@ def _store_options(func: Any) -> Any:
     )(func)
 
 
+class _Progress:
+    """A progress bar on stderr while a build embeds passages (drawn only on a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=total,
+                label="maestro-tm: embedding passages",
+                file=sys.stderr,
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+        if done >= total:
+            self._bar.__exit__(None, None, None)
+            self._bar, self._done = None, 0
+
+
 def _index(chroma_url: str | None, embedder: str | None) -> GuidanceIndex:
     from assistant.knowledge import default_catalogue
     from assistant.retrieval.embedders import make_embedder
@@ -54,7 +77,11 @@ def _index(chroma_url: str | None, embedder: str | None) -> GuidanceIndex:
     from assistant.retrieval.store import chroma_url as resolve_url
 
     return GuidanceIndex(
-        default_catalogue(), make_embedder(embedder), url=resolve_url(chroma_url), notify=_say
+        default_catalogue(),
+        make_embedder(embedder),
+        url=resolve_url(chroma_url),
+        notify=_say,
+        progress=_Progress(),
     )
 
 

@@ -175,7 +175,10 @@ class Retriever:
             raise QueryError(f"k must be at least 1, not {k}")
         want_layers, want_kinds = _layers(layers), _kinds(kinds)
         pool = max(4 * k, 40)
-        dense = self._dense(texts, _where(want_layers, want_kinds), pool)
+        if self.index.prebuilt is not None:
+            dense = self._dense_memory(texts, want_layers, want_kinds, pool)
+        else:
+            dense = self._dense(texts, _where(want_layers, want_kinds), pool)
         if not self.hybrid:
             return [_one_per_entry(ranked, k) for ranked in dense]
         return [
@@ -212,17 +215,36 @@ class Retriever:
             for ids, distances in zip(result["ids"], result["distances"], strict=True)
         ]
 
+    def _dense_memory(
+        self, texts: list[str], layers: list[Layer], kinds: list[str], n: int
+    ) -> list[list[tuple[Passage, float]]]:
+        """`_dense` over the prebuilt vectors: one matrix product, no chromadb."""
+        import numpy as np
+
+        matrix = self.index.prebuilt
+        assert matrix is not None
+        passages = self.index.passages
+        keep = np.array([_allowed(p, layers, kinds) for p in passages], dtype=bool)
+        vectors = np.asarray(embed_queries(self.index.embedder, texts), dtype=np.float32)
+        out = []
+        for sims in vectors @ matrix.T:
+            sims = np.where(keep, sims, -np.inf)
+            top = np.argsort(-sims, kind="stable")[:n]
+            out.append([(passages[i], float(sims[i])) for i in top if np.isfinite(sims[i])])
+        return out
+
     def _bm25(self, text: str, layers: list[Layer], kinds: list[str], n: int) -> list[Passage]:
         passages = self.index.passages
         scores = self._lexical.scores(text)
-        keep = [
-            i
-            for i in scores
-            if (not kinds or passages[i].kind in kinds)
-            and (not layers or any(x in passages[i].layers for x in layers))
-        ]
+        keep = [i for i in scores if _allowed(passages[i], layers, kinds)]
         keep.sort(key=lambda i: (-scores[i], passages[i].id))
         return [passages[i] for i in keep[:n]]
+
+
+def _allowed(passage: Passage, layers: list[Layer], kinds: list[str]) -> bool:
+    return (not kinds or passage.kind in kinds) and (
+        not layers or any(x in passage.layers for x in layers)
+    )
 
 
 def _one_per_entry(ranked: Iterable[tuple[Passage, float]], k: int) -> list[Passage]:
