@@ -158,6 +158,7 @@ def _result_json(p: Passage) -> dict[str, Any]:
         "kind": p.kind,
         "layers": [layer.value for layer in p.layers],
         "text": p.text,
+        "also": list(p.also),
     }
 
 
@@ -169,6 +170,8 @@ def _print_results(results: list[Passage], width: int = 100) -> None:
         click.echo(f"{rank:>2}. {p.score:.3f}  {p.entry_id}  [{p.kind}; {layers}]")
         text = p.text if len(p.text) <= width else p.text[: width - 1].rstrip() + "…"
         click.echo(f"    {text}")
+        if p.also:
+            click.echo(f"    also: {', '.join(p.also)}")
 
 
 @click.command("search")

@@ -77,7 +77,7 @@ def test_search_json_shape(cli: Cli) -> None:
     assert data[0]["query"] == "memory poisoning"
     assert len(data[0]["results"]) == 3
     for result in data[0]["results"]:
-        assert set(result) == {"entry_id", "score", "kind", "layers", "text"}
+        assert set(result) == {"entry_id", "score", "kind", "layers", "text", "also"}
         assert isinstance(result["score"], float) and isinstance(result["layers"], list)
     assert data[0]["results"][0]["entry_id"] == "T1"
 
