@@ -194,8 +194,14 @@ class Retriever:
         return ranking.families(self.index.catalogue)
 
     @cached_property
-    def _groups(self) -> dict[str, str]:
+    def canonical_groups(self) -> dict[str, str]:
+        """Entry id to the core threat it is shown under (`ranking.canonical_groups`)."""
         return ranking.canonical_groups(self.index.catalogue)
+
+    def lexical_scores(self, text: str) -> dict[str, float]:
+        """Passage id to BM25 score, for passages sharing a word with `text`."""
+        passages = self.index.passages
+        return {passages[i].id: score for i, score in self._lexical.scores(text).items()}
 
     def _arrange(
         self,
@@ -214,7 +220,7 @@ class Retriever:
             for p in reversed(self.index.passages)  # reversed: the first facet wins
             if _allowed(p, layers, kinds)
         }
-        groups = {e: h for e, h in self._groups.items() if h in heads}
+        groups = {e: h for e, h in self.canonical_groups.items() if h in heads}
         return ranking.grouped(scored, groups, heads, k)
 
     def _fuse(
