@@ -42,7 +42,7 @@ _CONTROL_START = re.compile(
     r"run|sandbox|scan|separate|set|sign|stop|store|test|track|use|validate|verify)\b"
 )
 _CONTROL = re.compile(
-    r"\b(how (do|can|should) (we|i|you)|how to|should (we|be|have|prove|not)|we should|"
+    r"\b(how (do|can|should) (we|i|you)|how to|should|"
     r"mitigat\w*|countermeasures?|controls? (for|against)|defen[cs]e|protect against|"
     r"prevent\w*|guard against|best practice)\b"
 )
@@ -112,16 +112,20 @@ def grouped(
     """
     heads: dict[str, tuple[Passage, float]] = {}
     members: dict[str, list[str]] = {}
+    stand_ins: set[str] = set()  # heads shown with `head_passage` until their own one ranks
     for passage, score in ranked:
+        if len(heads) == k:
+            break  # what ranks below the last result shown is not listed, not even under it
         head = groups.get(passage.entry_id, passage.entry_id)
         if head not in heads:
-            if len(heads) == k:
-                continue  # later passages may still add equivalents to heads already shown
             shown = passage if head == passage.entry_id else head_passage.get(head, passage)
             heads[head] = (shown, score)
             members[head] = []
-        elif passage.entry_id == head and heads[head][0].entry_id != head:
-            heads[head] = (passage, heads[head][1])  # show the head's own words once found
+            if shown is not passage:
+                stand_ins.add(head)
+        elif passage.entry_id == head and head in stand_ins:
+            heads[head] = (passage, heads[head][1])  # the head's own best words, once found
+            stand_ins.discard(head)
         if passage.entry_id != head and passage.entry_id not in members[head]:
             members[head].append(passage.entry_id)
     return [
