@@ -224,6 +224,8 @@ class MitigationEntry(Entry):
     kind: Literal["mitigation"]
     type: Literal["preventive", "detective", "corrective", "deterrent"]
     threats: list[Text] = []
+    facets: list[Text] = []
+    """The control in a practitioner's words, as for threats; indexed for search only."""
 
 
 class FactorEntry(Entry):

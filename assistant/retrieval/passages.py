@@ -109,6 +109,8 @@ def _threat(e: ThreatEntry) -> Iterator[tuple[int, str]]:
 
 def _mitigation(e: MitigationEntry) -> Iterator[tuple[int, str]]:
     yield 1, f"{e.name} ({e.type} control). {e.summary}"
+    for number, facet in enumerate(e.facets, 10):
+        yield number, f"{e.name}: {facet}"
 
 
 def _layer(e: LayerEntry) -> Iterator[tuple[int, str]]:
