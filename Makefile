@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The app never fetches litellm's price map; tests and tools get the same setting.
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 
-.PHONY: setup chat test check lint typecheck bench lock vectors clean
+.PHONY: setup chat test check lint typecheck bench lock clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_tui.py --quick
 
 # Recompute the shipped passage vectors after editing knowledge/ (a test fails while they are stale).
+.PHONY: vectors
 vectors: setup
 	$(BIN)/python -m assistant.retrieval.prebuilt
 
