@@ -55,6 +55,11 @@ bench: setup
 	$(BIN)/python benchmarks/bench_tui.py --quick
 	$(BIN)/python benchmarks/bench_integrations.py
 
+# Recompute the shipped passage vectors after editing knowledge/ (a test fails while they are stale).
+.PHONY: vectors
+vectors: setup
+	$(BIN)/python -m assistant.retrieval.prebuilt
+
 # Regenerate the hash-pinned lock after editing pyproject.toml (needs `uv`: pip install uv).
 lock:
 	uv pip compile pyproject.toml --group test --group static --group build --generate-hashes \

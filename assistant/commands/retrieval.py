@@ -9,6 +9,7 @@ chromadb and the embedding model load inside the command bodies, so listing thes
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,28 @@ def _store_options(func: Any) -> Any:
     )(func)
 
 
+class _Progress:
+    """A progress bar on stderr while a build embeds passages (drawn only on a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=total,
+                label="maestro-tm: embedding passages",
+                file=sys.stderr,
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+        if done >= total:
+            self._bar.__exit__(None, None, None)
+            self._bar, self._done = None, 0
+
+
 def _index(chroma_url: str | None, embedder: str | None) -> GuidanceIndex:
     from assistant.knowledge import default_catalogue
     from assistant.retrieval.embedders import make_embedder
@@ -54,7 +77,11 @@ def _index(chroma_url: str | None, embedder: str | None) -> GuidanceIndex:
     from assistant.retrieval.store import chroma_url as resolve_url
 
     return GuidanceIndex(
-        default_catalogue(), make_embedder(embedder), url=resolve_url(chroma_url), notify=_say
+        default_catalogue(),
+        make_embedder(embedder),
+        url=resolve_url(chroma_url),
+        notify=_say,
+        progress=_Progress(),
     )
 
 
@@ -131,6 +158,7 @@ def _result_json(p: Passage) -> dict[str, Any]:
         "kind": p.kind,
         "layers": [layer.value for layer in p.layers],
         "text": p.text,
+        "also": list(p.also),
     }
 
 
@@ -142,6 +170,8 @@ def _print_results(results: list[Passage], width: int = 100) -> None:
         click.echo(f"{rank:>2}. {p.score:.3f}  {p.entry_id}  [{p.kind}; {layers}]")
         text = p.text if len(p.text) <= width else p.text[: width - 1].rstrip() + "…"
         click.echo(f"    {text}")
+        if p.also:
+            click.echo(f"    also: {', '.join(p.also)}")
 
 
 @click.command("search")
@@ -207,7 +237,15 @@ def search_command(
     "--queries",
     "queries_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Query set (default evals/retrieval/queries.yaml).",
+    help="Score this query set file instead of the named sets.",
+)
+@click.option(
+    "--set",
+    "sets",
+    type=click.Choice(["queries", "heldout"]),
+    multiple=True,
+    help="Score only this named set (repeatable; default: both, reported apart, when "
+    "evals/retrieval/heldout.yaml exists).",
 )
 @click.option(
     "--json",
@@ -221,35 +259,57 @@ def search_command(
 @_store_options
 def eval_retrieval(
     queries_path: Path | None,
+    sets: tuple[str, ...],
     json_out: Path | None,
     dense_only: bool,
     chroma_url: str | None,
     embedder: str | None,
 ) -> None:
-    """Score search on the retrieval eval: hit@1, hit@3 and MRR, overall and per kind."""
-    from assistant.retrieval.evaluate import default_queries_path, load_queries, run_eval
+    """Score search on the retrieval eval: hit@1, hit@3 and MRR, overall and per kind.
+
+    The development set (`queries`) is the one search is tuned on; the held-out set was written
+    independently and is never edited to fit, so it is reported on its own. In the JSON, the
+    first set's report is the top level and any further set sits under its name.
+    """
+    from assistant.retrieval.evaluate import default_sets, load_queries, run_eval, set_path
 
     retriever = _retriever(chroma_url, embedder, hybrid=not dense_only)
     catalogue = retriever.index.catalogue
-    path = queries_path or default_queries_path()
-    queries = load_queries(path, catalogue)
-    report = run_eval(queries, catalogue, lambda q, k: retriever.search(q, k=k))
-    report["embedder"] = retriever.index.embedder.id
-    report["mode"] = "dense" if dense_only else "hybrid"
-    report["queries_file"] = str(path)
+    named = (
+        [("file", queries_path)]
+        if queries_path
+        else [(name, set_path(name)) for name in (sets or default_sets())]
+    )
+    reports: list[dict[str, Any]] = []
+    for name, path in named:
+        report = run_eval(
+            load_queries(path, catalogue), catalogue, lambda q, k: retriever.search(q, k=k)
+        )
+        report["set"] = name
+        report["embedder"] = retriever.index.embedder.id
+        report["mode"] = "dense" if dense_only else "hybrid"
+        report["queries_file"] = str(path)
+        reports.append(report)
     if json_out is not None:
+        top = dict(reports[0], **{r["set"]: r for r in reports[1:]})
         with click.open_file(str(json_out), "w", encoding="utf-8") as out:
-            out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+            out.write(json.dumps(top, indent=2, ensure_ascii=False) + "\n")
         if str(json_out) == "-":
             return
-    _print_report(report)
+    for i, report in enumerate(reports):
+        if i:
+            click.echo()
+        _print_report(report)
 
 
 def _print_report(report: dict[str, Any]) -> None:
     def row(label: str, m: dict[str, Any]) -> str:
         return f"{label:<20} {m['queries']:>4}  {m['hit@1']:>6.3f}  {m['hit@3']:>6.3f}  {m['mrr']:>6.3f}"
 
-    click.echo(f"retrieval eval ({report['mode']}, {report['embedder']})")
+    click.echo(
+        f"retrieval eval: {report['set']} ({report['mode']}, {report['embedder']}; "
+        f"{report['queries_file']})"
+    )
     click.echo(f"{'':<20} {'n':>4}  {'hit@1':>6}  {'hit@3':>6}  {'MRR':>6}")
     click.echo(row("overall", report["overall"]))
     for kind, metrics in report["by_kind"].items():

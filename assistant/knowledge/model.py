@@ -198,6 +198,10 @@ class ThreatEntry(Entry):
     ] = []
     cwe: list[Annotated[str, StringConstraints(pattern=r"^CWE-\d+$")]] = []
     scenarios: list[Text] = []
+    facets: list[Text] = []
+    """The threat in a practitioner's words, one sentence each: its everyday names, how the
+    attack plays out, what it costs. Indexed for search only; written from this entry's own
+    summary, description and scenarios."""
     occurrences: list[Occurrence] = []
 
 
@@ -220,6 +224,8 @@ class MitigationEntry(Entry):
     kind: Literal["mitigation"]
     type: Literal["preventive", "detective", "corrective", "deterrent"]
     threats: list[Text] = []
+    facets: list[Text] = []
+    """The control in a practitioner's words, as for threats; indexed for search only."""
 
 
 class FactorEntry(Entry):

@@ -4,6 +4,7 @@ Importing this package loads neither chromadb nor the embedding model; both load
 """
 
 from assistant.retrieval.embedders import Embedder, LiteLLMEmbedder, MiniLMEmbedder, make_embedder
+from assistant.retrieval.guidance import passages_for
 from assistant.retrieval.index import GuidanceIndex
 from assistant.retrieval.passages import Passage, build_passages
 from assistant.retrieval.search import Retriever
@@ -19,4 +20,5 @@ __all__ = [
     "Retriever",
     "build_passages",
     "make_embedder",
+    "passages_for",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from importlib import metadata
@@ -71,6 +71,24 @@ def embed_queries(embedder: Embedder, texts: Sequence[str]) -> list[list[float]]
     return [embedder.embed_query(t) for t in texts]
 
 
+def embed_in_steps(
+    embedder: Embedder,
+    texts: Sequence[str],
+    progress: Callable[[int, int], None] | None = None,
+    step: int = 64,
+) -> list[list[float]]:
+    """`embed_documents` in steps of `step` texts, reporting `(done, total)` after each.
+
+    Steps also bound the memory one call needs: the model's activations grow with the batch.
+    """
+    out: list[list[float]] = []
+    for start in range(0, len(texts), step):
+        out.extend(embedder.embed_documents(texts[start : start + step]))
+        if progress is not None:
+            progress(len(out), len(texts))
+    return out
+
+
 def _normalise(vectors: npt.NDArray[np.float32]) -> list[list[float]]:
     import numpy as np
 
@@ -87,20 +105,21 @@ class MiniLMEmbedder:
 
     Args:
         workers: Single-threaded inference sessions that embed document batches side by side;
-            default: the CPU count, capped at 4 so a large machine is not monopolised.
-            Queries use one session. On 2 cores, two 1-thread sessions took about a quarter
-            less time and CPU than one 2-thread session (docs/RETRIEVAL.md).
-        batch_size: Texts per inference call when embedding documents.
+            default 1. Each session keeps its own memory arena, and a worker thread its own
+            allocator arena: two workers with batches of 32 peaked at 1.2 GB while embedding
+            the catalogue, one worker with batches of 8 at about 320 MB, for about 1.6x the
+            time (docs/PERFORMANCE.md). The bundled catalogue ships its vectors, so only a
+            custom catalogue pays for a build.
+        batch_size: Texts per inference call when embedding documents; activations grow with
+            the batch times the square of its longest text.
         max_tokens: Word pieces kept per text; the model was trained on 256.
     """
 
     dim = 384
     spec = DEFAULT_EMBEDDER
 
-    def __init__(
-        self, workers: int | None = None, batch_size: int = 32, max_tokens: int = 256
-    ) -> None:
-        self.workers = max(1, workers or min(4, os.cpu_count() or 1))
+    def __init__(self, workers: int = 1, batch_size: int = 8, max_tokens: int = 256) -> None:
+        self.workers = max(1, workers)
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self._sessions: list[Any] = []

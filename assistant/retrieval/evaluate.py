@@ -40,9 +40,24 @@ class EvalSet(BaseModel):
     queries: list[EvalQuery] = Field(min_length=1)
 
 
+SETS = ("queries", "heldout")
+"""The named query sets: `queries` (the development set, which the retriever was tuned on)
+and `heldout` (written independently, never tuned on, reported apart)."""
+
+
+def set_path(name: str) -> Path:
+    """`evals/retrieval/<name>.yaml` of the source checkout."""
+    return Path(__file__).resolve().parents[2] / "evals" / "retrieval" / f"{name}.yaml"
+
+
 def default_queries_path() -> Path:
     """`evals/retrieval/queries.yaml` of the source checkout."""
-    return Path(__file__).resolve().parents[2] / "evals" / "retrieval" / "queries.yaml"
+    return set_path("queries")
+
+
+def default_sets() -> list[str]:
+    """The named sets present in this checkout (the held-out set may not be)."""
+    return [name for name in SETS if name == "queries" or set_path(name).is_file()]
 
 
 def load_queries(path: Path, catalogue: Catalogue) -> EvalSet:
@@ -94,8 +109,13 @@ def run_eval(
     """
     rows: list[dict[str, Any]] = []
     for item in queries.queries:
-        found = [p.entry_id for p in search(item.query, DEPTH)]
-        rank = next((i + 1 for i, e in enumerate(found) if e in item.expect), None)
+        results = search(item.query, DEPTH)
+        found = [p.entry_id for p in results]
+        # A result counts with the equivalents shown under it (see `ranking.grouped`).
+        rank = next(
+            (i + 1 for i, p in enumerate(results) if {p.entry_id, *p.also} & set(item.expect)),
+            None,
+        )
         rows.append(
             {
                 "query": item.query,

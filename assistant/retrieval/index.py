@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -47,6 +47,10 @@ from assistant.retrieval.store import (
     write_manifest,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 INDEX_FORMAT = 1
 """Bump when the collection layout or metadata changes incompatibly."""
 COLLECTION = "maestro-guidance"
@@ -62,6 +66,7 @@ class GuidanceIndex:
         url: A Chroma server URL; None keeps the index on disk under `path`.
         path: The local index folder (default `home_dir()/index`).
         notify: Receives one-line messages about (re)builds; default logs them.
+        progress: Receives `(done, total)` passages while a build embeds them.
     """
 
     def __init__(
@@ -72,12 +77,14 @@ class GuidanceIndex:
         url: str | None = None,
         path: Path | None = None,
         notify: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.embedder = embedder
         self.url = url
         self.path = path or home_dir() / "index"
         self.notify = notify or _log.info
+        self.progress = progress
         self._collection: Any = None
         self._clients: list[Any] = []
 
@@ -85,6 +92,19 @@ class GuidanceIndex:
     def passages(self) -> list[Passage]:
         """The passages the current catalogue yields."""
         return build_passages(self.catalogue)
+
+    @cached_property
+    def prebuilt(self) -> npt.NDArray[np.float32] | None:
+        """The shipped passage vectors, when they fit this catalogue and embedder (local only).
+
+        With them, search needs neither chromadb nor a build: the bundled catalogue is ready
+        on first use. A Chroma server always gets its own collection.
+        """
+        if self.url:
+            return None
+        from assistant.retrieval import prebuilt
+
+        return prebuilt.load(self.passages, self.embedder.id, self.embedder.dim)
 
     def _manifest(self, database: str, *, dim: int, complete: bool = True) -> Manifest:
         return Manifest(
@@ -131,6 +151,17 @@ class GuidanceIndex:
 
     def status(self) -> IndexStatus:
         """Report on the stored index without building or changing anything."""
+        if self.prebuilt is not None:
+            from assistant.retrieval.prebuilt import VECTORS_PATH
+
+            return IndexStatus(
+                location=f"{VECTORS_PATH} (prebuilt)",
+                embedder_id=self.embedder.id,
+                catalogue_version=self.catalogue.version,
+                passages=len(self.passages),
+                built=None,
+                state=UP_TO_DATE,
+            )
         if self.url:
             _, built, problem = self._server_state()
         else:
@@ -182,7 +213,10 @@ class GuidanceIndex:
         return MaestroEmbeddingFunction(self.embedder)
 
     def _embed_all(self) -> tuple[list[list[float]], int]:
-        vectors = self.embedder.embed_documents([p.text for p in self.passages])
+        from assistant.retrieval.embedders import embed_in_steps
+
+        texts = [p.text for p in self.passages]
+        vectors = embed_in_steps(self.embedder, texts, self.progress)
         dims = {len(v) for v in vectors}
         if len(vectors) != len(self.passages) or len(dims) > 1 or 0 in dims:
             raise EmbedderError(

@@ -54,6 +54,8 @@ class Passage(BaseModel):
         text: What was embedded and what a reader sees.
         content_hash: First 16 hex digits of the SHA-256 of kind, layers and text.
         score: Relevance to the query, higher is better; None outside search results.
+        also: In search results, equivalent entries (CSA, MAS or cross-layer views of the same
+            core threat) that matched too and are shown under this one instead of separately.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,6 +68,7 @@ class Passage(BaseModel):
     text: str
     content_hash: str
     score: float | None = None
+    also: list[str] = []
 
     def metadata(self) -> dict[str, str | bool]:
         """Flat chromadb metadata; one boolean per layer so filters stay simple `where` clauses."""
@@ -98,10 +101,16 @@ def _threat(e: ThreatEntry) -> Iterator[tuple[int, str]]:
     )
     if e.description.strip():
         yield 2, f"{e.name}: {e.description}"
+    # One passage per facet: a short plain-language sentence sits closer to a short question
+    # than the long catalogue prose does. Numbered from 10 so they never collide with the above.
+    for number, facet in enumerate(e.facets, 10):
+        yield number, f"{e.name}: {facet}"
 
 
 def _mitigation(e: MitigationEntry) -> Iterator[tuple[int, str]]:
     yield 1, f"{e.name} ({e.type} control). {e.summary}"
+    for number, facet in enumerate(e.facets, 10):
+        yield number, f"{e.name}: {facet}"
 
 
 def _layer(e: LayerEntry) -> Iterator[tuple[int, str]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.errors import QueryError
 from assistant.knowledge import Catalogue
+from assistant.retrieval import ranking
 from assistant.retrieval.bm25 import BM25
 from assistant.retrieval.embedders import Embedder, embed_queries
 from assistant.retrieval.index import GuidanceIndex
@@ -151,7 +152,9 @@ class Retriever:
 
         Returns:
             Passages with `score` set: in hybrid mode the fused score scaled so that being first
-            in both rankings gives 1.0; otherwise the cosine similarity.
+            in both rankings gives 1.0, otherwise the cosine similarity; either times the kind
+            prior of the question's intent (`ranking.PRIORS`). One result per canonical entry:
+            equivalent threats are listed in `also` of their core threat.
 
         Raises:
             QueryError: Empty query, `k` below 1, or an unknown layer or kind.
@@ -175,24 +178,74 @@ class Retriever:
             raise QueryError(f"k must be at least 1, not {k}")
         want_layers, want_kinds = _layers(layers), _kinds(kinds)
         pool = max(4 * k, 40)
-        dense = self._dense(texts, _where(want_layers, want_kinds), pool)
-        if not self.hybrid:
-            return [_one_per_entry(ranked, k) for ranked in dense]
-        return [
-            self._fuse(ranked, self._bm25(text, want_layers, want_kinds, pool), k)
-            for text, ranked in zip(texts, dense, strict=True)
-        ]
+        if self.index.prebuilt is not None:
+            dense = self._dense_memory(texts, want_layers, want_kinds, pool)
+        else:
+            dense = self._dense(texts, _where(want_layers, want_kinds), pool)
+        out = []
+        for text, ranked in zip(texts, dense, strict=True):
+            if self.hybrid:
+                ranked = self._fuse(ranked, self._bm25(text, want_layers, want_kinds, pool))
+            out.append(self._arrange(text, ranked, want_layers, want_kinds, k))
+        return out
+
+    @cached_property
+    def _families(self) -> dict[str, str]:
+        return ranking.families(self.index.catalogue)
+
+    @cached_property
+    def canonical_groups(self) -> dict[str, str]:
+        """Entry id to the core threat it is shown under (`ranking.canonical_groups`)."""
+        return ranking.canonical_groups(self.index.catalogue)
+
+    def lexical_scores(self, text: str) -> dict[str, float]:
+        """Passage id to BM25 score, for passages sharing a word with `text`."""
+        passages = self.index.passages
+        return {passages[i].id: score for i, score in self._lexical.scores(text).items()}
+
+    def _arrange(
+        self,
+        text: str,
+        ranked: list[tuple[Passage, float]],
+        layers: list[Layer],
+        kinds: list[str],
+        k: int,
+    ) -> list[Passage]:
+        """Apply the question's kind priors, then group equivalents under their core threat."""
+        want = ranking.intent(text)
+        scored = [(p, s * ranking.prior(p, self._families, want)) for p, s in ranked]
+        scored.sort(key=lambda pair: (-pair[1], pair[0].id))
+        heads = {
+            p.entry_id: p
+            for p in reversed(self.index.passages)  # reversed: the first facet wins
+            if _allowed(p, layers, kinds)
+        }
+        groups = {e: h for e, h in self.canonical_groups.items() if h in heads}
+        return ranking.grouped(scored, groups, heads, k)
 
     def _fuse(
-        self, dense: list[tuple[Passage, float]], lexical: list[Passage], k: int
-    ) -> list[Passage]:
+        self, dense: list[tuple[Passage, float]], lexical: list[Passage]
+    ) -> list[tuple[Passage, float]]:
+        """Reciprocal-rank fusion by entry: an entry ranks by its best passage in each list.
+
+        Fusing entries rather than passages lets a threat whose description matches the
+        meaning and whose facet matches the words gain from both; fused by passage, the two
+        passages would each score once. The passage shown is the entry's best dense one.
+        """
         fused: dict[str, float] = {}
-        for ranking in ([p for p, _ in dense], lexical):
-            for rank, passage in enumerate(ranking):
-                fused[passage.id] = fused.get(passage.id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        shown: dict[str, Passage] = {}
+        for ranked in ([p for p, _ in dense], lexical):
+            seen: set[str] = set()
+            for passage in ranked:
+                if passage.entry_id in seen:
+                    continue
+                rank = len(seen)
+                seen.add(passage.entry_id)
+                fused[passage.entry_id] = fused.get(passage.entry_id, 0.0) + 1 / (RRF_K + rank + 1)
+                shown.setdefault(passage.entry_id, passage)
         best = 2.0 / (RRF_K + 1)
-        ordered = sorted(fused, key=lambda pid: (-fused[pid], pid))
-        return _one_per_entry(((self._by_id[pid], fused[pid] / best) for pid in ordered), k)
+        ordered = sorted(fused, key=lambda e: (-fused[e], e))
+        return [(shown[e], fused[e] / best) for e in ordered]
 
     def _dense(
         self, texts: list[str], where: dict[str, Any] | None, n: int
@@ -212,27 +265,33 @@ class Retriever:
             for ids, distances in zip(result["ids"], result["distances"], strict=True)
         ]
 
+    def _dense_memory(
+        self, texts: list[str], layers: list[Layer], kinds: list[str], n: int
+    ) -> list[list[tuple[Passage, float]]]:
+        """`_dense` over the prebuilt vectors: one matrix product, no chromadb."""
+        import numpy as np
+
+        matrix = self.index.prebuilt
+        assert matrix is not None
+        passages = self.index.passages
+        keep = np.array([_allowed(p, layers, kinds) for p in passages], dtype=bool)
+        vectors = np.asarray(embed_queries(self.index.embedder, texts), dtype=np.float32)
+        out = []
+        for sims in vectors @ matrix.T:
+            sims = np.where(keep, sims, -np.inf)
+            top = np.argsort(-sims, kind="stable")[:n]
+            out.append([(passages[i], float(sims[i])) for i in top if np.isfinite(sims[i])])
+        return out
+
     def _bm25(self, text: str, layers: list[Layer], kinds: list[str], n: int) -> list[Passage]:
         passages = self.index.passages
         scores = self._lexical.scores(text)
-        keep = [
-            i
-            for i in scores
-            if (not kinds or passages[i].kind in kinds)
-            and (not layers or any(x in passages[i].layers for x in layers))
-        ]
+        keep = [i for i in scores if _allowed(passages[i], layers, kinds)]
         keep.sort(key=lambda i: (-scores[i], passages[i].id))
         return [passages[i] for i in keep[:n]]
 
 
-def _one_per_entry(ranked: Iterable[tuple[Passage, float]], k: int) -> list[Passage]:
-    out: list[Passage] = []
-    seen: set[str] = set()
-    for passage, score in ranked:
-        if passage.entry_id in seen:
-            continue
-        seen.add(passage.entry_id)
-        out.append(passage.model_copy(update={"score": round(score, 4)}))
-        if len(out) == k:
-            break
-    return out
+def _allowed(passage: Passage, layers: list[Layer], kinds: list[str]) -> bool:
+    return (not kinds or passage.kind in kinds) and (
+        not layers or any(x in passage.layers for x in layers)
+    )

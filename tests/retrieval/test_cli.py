@@ -77,7 +77,7 @@ def test_search_json_shape(cli: Cli) -> None:
     assert data[0]["query"] == "memory poisoning"
     assert len(data[0]["results"]) == 3
     for result in data[0]["results"]:
-        assert set(result) == {"entry_id", "score", "kind", "layers", "text"}
+        assert set(result) == {"entry_id", "score", "kind", "layers", "text", "also"}
         assert isinstance(result["score"], float) and isinstance(result["layers"], list)
     assert data[0]["results"][0]["entry_id"] == "T1"
 
@@ -199,3 +199,29 @@ def test_cli_kind_choices_match_the_indexed_kinds() -> None:
     from assistant.retrieval.passages import RETRIEVABLE_KINDS
 
     assert tuple(KINDS) == RETRIEVABLE_KINDS
+
+
+def test_eval_retrieval_reports_both_named_sets_apart(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "queries.yaml").write_text(
+        "version: 1\nqueries:\n  - {query: fake rules planted in agent memory, expect: [T1]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(
+        "assistant.retrieval.evaluate.set_path", lambda name: tmp_path / f"{name}.yaml"
+    )
+    code, out, _ = cli("eval", "retrieval")
+    assert code == 0 and "retrieval eval: queries" in out and "heldout" not in out
+    (tmp_path / "heldout.yaml").write_text(
+        "version: 1\nqueries:\n"
+        "  - {query: trading loop repeats the order, expect: [MAS-RUNAWAY-AGENT]}\n"
+        "  - {query: cap the daily spend, expect: [L3-R3]}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = cli("eval", "retrieval", "--json", "-")
+    data = json.loads(out)
+    assert data["set"] == "queries" and data["overall"]["queries"] == 1
+    assert data["heldout"]["set"] == "heldout" and data["heldout"]["overall"]["queries"] == 2
+    code, out, _ = cli("eval", "retrieval", "--set", "heldout")
+    assert code == 0 and "retrieval eval: heldout" in out and "eval: queries" not in out

@@ -121,3 +121,17 @@ def test_batched_queries_match_single_queries() -> None:
         assert _cos(batched, embedder.embed_query(text)) > 0.999
     fake = FakeEmbedder()  # no batch method: falls back to one call per query
     assert embed_queries(fake, texts) == [fake.embed_query(t) for t in texts]
+
+
+def test_embed_in_steps_reports_progress_and_keeps_order() -> None:
+    from assistant.retrieval.embedders import embed_in_steps
+    from tests.retrieval.fakes import FakeEmbedder
+
+    embedder = FakeEmbedder()
+    texts = [f"passage number {i}" for i in range(10)]
+    seen: list[tuple[int, int]] = []
+    vectors = embed_in_steps(
+        embedder, texts, lambda done, total: seen.append((done, total)), step=4
+    )
+    assert seen == [(4, 10), (8, 10), (10, 10)]
+    assert vectors == embedder.embed_documents(texts)
