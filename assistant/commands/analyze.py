@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.commands.common import THREAT_MODEL_OUTPUT
 from assistant.errors import NothingDescribedError
 
 if TYPE_CHECKING:
@@ -30,14 +31,7 @@ if TYPE_CHECKING:
     "--model", help="litellm model string, e.g. openai/gpt-4o-mini (or MAESTRO_TM_MODEL)."
 )
 @click.option("--api-base", help="Base URL of the model endpoint.")
-@click.option(
-    "-o",
-    "--output",
-    # A str, not a Path: Path("out/") drops the slash the writer needs to see to refuse it.
-    type=click.Path(allow_dash=True),
-    default="-",
-    help="Where to write the threat model JSON (default: stdout); an existing file is replaced.",
-)
+@THREAT_MODEL_OUTPUT
 @click.option(
     "--keep-secrets",
     is_flag=True,

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+
 LAYER_CHOICES = ["L1", "L2", "L3", "L4", "L5", "L6", "L7", "CL"]
 """The MAESTRO layers as `--layer` accepts them (no pydantic import needed for `--help`)."""
+
+
+# A str, not a Path: Path("out/") drops the slash the writer needs to see to refuse it.
+THREAT_MODEL_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    default="-",
+    help="Where to write the threat model JSON (default: stdout); an existing file is replaced.",
+)
+"""The `-o/--output` option of the commands that write a threat model."""
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.commands.common import THREAT_MODEL_OUTPUT
+
 if TYPE_CHECKING:
     from assistant.integrations.mcp_config import ConfigFile
 
@@ -20,14 +22,7 @@ def import_group() -> None:
 
 @import_group.command("mcp")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    # A str, not a Path: Path("out/") drops the slash the writer needs to see to refuse it.
-    type=click.Path(allow_dash=True),
-    default="-",
-    help="Where to write the threat model JSON (default: stdout); an existing file is replaced.",
-)
+@THREAT_MODEL_OUTPUT
 @click.option(
     "--system-only",
     is_flag=True,
