@@ -25,7 +25,14 @@ from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.base import ChatModel, Usage
 from assistant.llm.prompts import RenderedPrompt, load_prompt
 from assistant.llm.structured import extract_json
-from assistant.schema import LAYER_NAMES, EvidenceKind, Layer, SystemDelta, SystemModel
+from assistant.schema import (
+    LAYER_NAMES,
+    Evidence,
+    EvidenceKind,
+    Layer,
+    SystemDelta,
+    SystemModel,
+)
 
 
 def _json(model: BaseModel) -> str:
@@ -149,31 +156,62 @@ def _salvage_delta(exc: OutputValidationError) -> SystemDelta:
 def _with_rules(
     delta: SystemDelta, rules: SystemDelta, system: SystemModel, vocabulary: Mapping[str, str]
 ) -> SystemDelta:
-    """The grounded model delta with the rules' reading filling its gaps.
+    """The grounded model delta merged with the rules' reading by evidence, never over it.
 
-    Open questions grounding recorded for a capability that is now settled (by the rules here,
-    or earlier in the system model) are resolved rather than asked.
+    Both readings are grounded in the user's words by now. Where they agree, or only one
+    speaks, the fact is kept; a capability they settle differently keeps the rules' value and
+    becomes an open question. Rules components stay unless the model's reading has the same id
+    or rests on the same words: a model component never displaces one by its kind. Open
+    questions grounding recorded for a capability that is now settled (by the rules here, or
+    earlier in the system model) are resolved rather than asked.
     """
-    capabilities = {**rules.capabilities, **delta.capabilities}
-    evidence = {
-        name: found
-        for name in capabilities
-        if (found := (delta if name in delta.capabilities else rules).capability_evidence.get(name))
-    }
+    capabilities, evidence, conflicts = _merge_capabilities(delta, rules, vocabulary)
     settled = set(capabilities) | set(system.capabilities)
     stale = {capability_question(n, vocabulary.get(n, "")) for n in settled}
     ids = {c.id for c in delta.components}
-    kinds = {c.kind for c in delta.components}
+    spans = [e for c in delta.components for e in c.evidence]
     return delta.model_copy(
         update={
             "capabilities": capabilities,
             "capability_evidence": evidence,
             "components": delta.components
-            + [c for c in rules.components if c.id not in ids and c.kind not in kinds],
+            + [
+                c
+                for c in rules.components
+                if c.id not in ids and not any(_overlap(e, m) for e in c.evidence for m in spans)
+            ],
             "agentic_factors": delta.agentic_factors
             + [f for f in rules.agentic_factors if f not in delta.agentic_factors],
-            "unknowns": [u for u in delta.unknowns if u not in stale],
+            "unknowns": [u for u in delta.unknowns if u not in stale] + conflicts,
             "resolved": delta.resolved
             + [u for u in system.unknowns if u in stale and u not in delta.resolved],
         }
     )
+
+
+def _merge_capabilities(
+    delta: SystemDelta, rules: SystemDelta, vocabulary: Mapping[str, str]
+) -> tuple[dict[str, bool], dict[str, list[Evidence]], list[str]]:
+    """Capabilities by evidence: the rules' value stands in a conflict, which is asked about."""
+    capabilities = dict(rules.capabilities)
+    evidence = {n: list(rules.capability_evidence.get(n, [])) for n in capabilities}
+    conflicts: list[str] = []
+    for name, value in delta.capabilities.items():
+        found = delta.capability_evidence.get(name, [])
+        if name not in capabilities or (capabilities[name] == value and not evidence[name]):
+            capabilities[name], evidence[name] = value, list(found)
+        elif capabilities[name] != value:
+            meaning = vocabulary.get(name, name)
+            said = "; ".join(f'"{e.quote}"' for e in (found + evidence[name])[:2])
+            conflicts.append(
+                f"Is this so: {meaning[:1].lower()}{meaning[1:].rstrip('.')}? ({name}: the "
+                f"model and the rules read the description differently: {said})"
+            )
+    return capabilities, {n: e for n, e in evidence.items() if e}, conflicts
+
+
+def _overlap(a: Evidence, b: Evidence) -> bool:
+    """Whether two quotes rest on the same words of the description."""
+    if None in (a.start, a.end, b.start, b.end):
+        return False
+    return bool(a.start < b.end and b.start < a.end)  # type: ignore[operator]

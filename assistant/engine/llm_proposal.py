@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
+from assistant.engine.hybrid import key_of, sort_verdicts
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
 from assistant.errors import OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
@@ -211,15 +212,9 @@ class _Run:
         self.admit(reply.findings if reply else [], prompt, "CL-")
 
     def safety_net(self) -> None:
+        # Only accepted findings address a rules candidate: a rejected proposal proves nothing.
         addressed = {(f.threat_id, f.layer.value) for f in self.findings}
-        addressed |= {
-            (str(r.proposal.get("threat_id")), str(r.proposal.get("layer"))) for r in self.rejected
-        }
-        open_ = [
-            p
-            for p in propose(self.system, self.catalogue)
-            if (p["threat_id"], p["layer"]) not in addressed
-        ]
+        open_ = [p for p in propose(self.system, self.catalogue) if key_of(p) not in addressed]
         # A needs-info proposal waits on a question only the user can answer: it is not put to
         # the model (whose prompt says every candidate's preconditions hold) and stands as is.
         waiting = [p for p in open_ if p.get("status") == FindingStatus.NEEDS_INFO.value]
@@ -241,38 +236,22 @@ class _Run:
             rubric=RUBRIC,
         )
         reply = self.ask(prompt, SafetyNetReply, "SN-")
-        confirmed = reply.findings if reply else []
-        self.admit(confirmed, prompt, "SN-")
-        self.settle(open_, confirmed, reply.ruled_out if reply else [])
+        self.admit(reply.findings if reply else [], prompt, "SN-")
+        self.settle(open_, reply.ruled_out if reply else [])
 
-    def settle(
-        self,
-        open_: Sequence[dict[str, Any]],
-        confirmed: Sequence[ProposedFinding],
-        ruled_out: Sequence[RuledOutThreat],
-    ) -> None:
-        """Record the model's verdict on the rules candidates it was shown."""
-        reasons = {(r.threat_id, r.layer.value): r.reason for r in ruled_out}
-        decided = {(f.threat_id, f.layer.value) for f in confirmed} | set(reasons)
-        for proposal in open_:
-            key = (proposal["threat_id"], proposal["layer"])
-            if key in reasons:
-                issue = Issue(
-                    code="ruled-out", severity=Severity.WARNING, message=f"model: {reasons[key]}"
-                )
-                self.rejected.append(
-                    RejectedProposal(
-                        proposal=proposal,
-                        issues=[issue],
-                        provenance=Provenance(engine=Engine.RULES),
-                    )
-                )
-            elif key not in decided:
-                # Neither confirmed nor ruled out: the deterministic finding stands.
-                self.keep_rules([proposal])
+    def settle(self, open_: Sequence[dict[str, Any]], ruled_out: Sequence[RuledOutThreat]) -> None:
+        """Apply the hybrid contract to the rules candidates the model was shown.
 
-    def keep_rules(self, proposals: list[dict[str, Any]]) -> None:
-        """Gate rules-engine proposals as they are (no model involved)."""
+        A candidate leaves only by a ruling the validator accepts; the others stay, noted.
+        """
+        accepted = [(f.threat_id, f.layer.value) for f in self.findings]
+        verdicts = sort_verdicts(open_, accepted, ruled_out, self.system)
+        self.rejected += verdicts.refuted
+        for proposal, note in verdicts.unconfirmed:
+            self.keep_rules([proposal], note)
+
+    def keep_rules(self, proposals: list[dict[str, Any]], note: Issue | None = None) -> None:
+        """Gate rules-engine proposals as they are (no model involved), with `note` if given."""
         found, refused = gate(
             proposals,
             self.system,
@@ -280,6 +259,10 @@ class _Run:
             accepted=self.findings,
             provenance=Provenance(engine=Engine.RULES),
         )
+        if note is not None:
+            found = [
+                f.model_copy(update={"validator_notes": [*f.validator_notes, note]}) for f in found
+            ]
         self.findings += found
         self.rejected += refused
 
