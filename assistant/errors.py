@@ -207,6 +207,10 @@ class OutputValidationError(LLMError):
         self.usage = usage
 
 
+class RulesLossError(LLMError):
+    """A hybrid run under `--strict` lost more of the rules engine's findings than allowed."""
+
+
 class LLMCancelledError(LLMError):
     """The caller cancelled a model call."""
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from assistant.commands.common import limit_flags, model_limit_options
 from assistant.errors import NothingDescribedError
 
 if TYPE_CHECKING:
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 
     from assistant.knowledge import Catalogue
     from assistant.llm.config import LLMSettings
-    from assistant.schema import SystemModel
+    from assistant.schema import SystemModel, ThreatModel
 
 
 @click.command("analyze")
@@ -44,6 +46,13 @@ if TYPE_CHECKING:
     help="Keep secrets found in the description (local use only): by default they are "
     "replaced with placeholders before anything is analysed, sent or written.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, the model still written) when a hybrid run loses more than a fifth "
+    "of the rules engine's findings.",
+)
+@model_limit_options
 def analyze_command(
     file: Path,
     engine: str | None,
@@ -51,17 +60,21 @@ def analyze_command(
     api_base: str | None,
     output: str,
     keep_secrets: bool,
+    strict: bool,
+    max_tokens: int | None,
+    max_cost: float | None,
+    local_only: bool,
 ) -> None:
     """Analyse a system into a threat model.
 
     FILE is a description (Markdown or text; - for stdin) or a system file (.yaml, .yml or
     .json; see docs/SYSTEM-FILES.md). Secrets in it (API keys, passwords in URLs, private
     keys) are redacted before anything else, as in the chat. Exit 2 when FILE is unreadable,
-    invalid, or describes nothing.
+    invalid, or describes nothing; exit 3, with what was validated so far written, when a model
+    budget runs out.
     """
     from assistant.engine.analyze import analyze, system_from_description
     from assistant.knowledge import default_catalogue
-    from assistant.model_io import dump_threat_model, write_threat_model
     from assistant.system_file import is_system_file
 
     def progress(line: str) -> None:
@@ -70,31 +83,84 @@ def analyze_command(
     catalogue = default_catalogue()
     structured = str(file) != "-" and is_system_file(file)
     description, given = _read_input(file, structured, catalogue, keep_secrets, progress)
-    chosen, settings = _choose_engine(engine, model, api_base)
+    flags = {"model": model, "api_base": api_base, **limit_flags(max_tokens, max_cost, local_only)}
+    chosen, settings = _choose_engine(engine, flags)
+    rules_system = given or system_from_description(description)
     if chosen == "rules":
         progress("engine: rules (offline, no model)")
-        system = given or _require_something(system_from_description(description), file, False)
-        result = analyze(description, catalogue, system=system, progress=progress)
-    else:
-        from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
-        from assistant.schema import Engine
+        _require_something(rules_system, file, False)
+        result = analyze(description, catalogue, system=rules_system, progress=progress)
+        _write(result, output, progress)
+        return
+    _analyze_with_model(
+        _ModelRun(description, file, given, rules_system, catalogue, chosen, settings, strict),
+        output,
+        progress,
+    )
 
-        kind, proposer, model_name = make_proposer(Engine(chosen), settings, progress=progress)
-        progress(f"engine: {kind.value} ({model_name})")
-        extractor = LLMExtractor(proposer.chat_model, catalogue, progress=progress)
-        system = given or _require_something(
-            system_from_description(description, extractor), file, False
-        )
-        result = analyze(
-            description,
-            catalogue,
-            engine=kind,
-            proposer=proposer,
-            system=system,
-            model_name=model_name,
-            progress=progress,
-        )
-        progress(describe_usage(proposer.usage + extractor.usage))
+
+@dataclass(frozen=True)
+class _ModelRun:
+    """What a model-backed `analyze` needs: the input, its rules reading and the settings."""
+
+    description: str
+    file: Path
+    given: SystemModel | None
+    rules_system: SystemModel
+    catalogue: Catalogue
+    engine: str
+    settings: LLMSettings | None
+    strict: bool
+
+
+def _analyze_with_model(run: _ModelRun, output: str, progress: Callable[[str], None]) -> None:
+    """The llm or hybrid engine: write what was validated, then report budget or loss.
+
+    Raises:
+        BudgetExceededError: A budget stopped the model (the partial model is written first).
+        RulesLossError: Under --strict, a hybrid run lost too many rules findings.
+    """
+    from assistant.engine.analyze import analyze, system_from_description
+    from assistant.engine.llm_mode import (
+        LLMExtractor,
+        check_rules_loss,
+        describe_usage,
+        make_proposer,
+        mark_partial,
+    )
+    from assistant.schema import Engine
+
+    kind, proposer, model_name = make_proposer(Engine(run.engine), run.settings, progress=progress)
+    progress(f"engine: {kind.value} ({model_name})")
+    extractor = LLMExtractor(proposer.chat_model, run.catalogue, progress=progress)
+    system = run.given or _require_something(
+        system_from_description(run.description, extractor), run.file, False
+    )
+    result = analyze(
+        run.description,
+        run.catalogue,
+        engine=kind,
+        proposer=proposer,
+        system=system,
+        model_name=model_name,
+        progress=progress,
+    )
+    progress(describe_usage(proposer.usage + extractor.usage))
+    stopped = proposer.stopped or extractor.stopped
+    if proposer.unreached:
+        result = mark_partial(result, proposer.unreached)
+        progress(f"partial analysis: the model did not reach {', '.join(proposer.unreached)}")
+    _write(result, output, progress)
+    if stopped is not None:
+        raise stopped
+    if kind == Engine.HYBRID:
+        rules = analyze(run.description, run.catalogue, system=run.rules_system)
+        check_rules_loss(result, rules, strict=run.strict, progress=progress)
+
+
+def _write(result: ThreatModel, output: str, progress: Callable[[str], None]) -> None:
+    from assistant.model_io import dump_threat_model, write_threat_model
+
     if output == "-":
         sys.stdout.write(dump_threat_model(result))
     else:
@@ -161,9 +227,7 @@ def _nothing(file: Path, structured: bool) -> str:
     )
 
 
-def _choose_engine(
-    engine: str | None, model: str | None, api_base: str | None
-) -> tuple[str, LLMSettings | None]:
+def _choose_engine(engine: str | None, flags: dict[str, object]) -> tuple[str, LLMSettings | None]:
     """The engine to run (as asked, else hybrid when a model is configured, else rules).
 
     Returns:
@@ -174,5 +238,5 @@ def _choose_engine(
         return engine, None
     from assistant.llm import load_settings
 
-    settings = load_settings({"model": model, "api_base": api_base})
+    settings = load_settings(flags)
     return engine or ("hybrid" if settings.model else "rules"), settings

@@ -20,7 +20,7 @@ from assistant.engine.grounding import (
     sources_for,
     summary,
 )
-from assistant.errors import OutputValidationError
+from assistant.errors import BudgetExceededError, OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.base import ChatModel, Usage
 from assistant.llm.prompts import RenderedPrompt, load_prompt
@@ -75,6 +75,8 @@ class LLMExtractor:
         self.usage = Usage()
         self.last_dropped: tuple[Dropped, ...] = ()
         """What grounding dropped from the last extraction."""
+        self.stopped: BudgetExceededError | None = None
+        """The budget error that stopped an extraction (the rules' reading stood in)."""
 
     def extract(
         self, text: str, system: SystemModel, question: str = "", question_id: str = ""
@@ -119,6 +121,10 @@ class LLMExtractor:
 
         try:
             delta, usage = self.chat_model.complete(prompt.messages, SystemDelta, check=check)
+        except BudgetExceededError as exc:
+            self.stopped = exc
+            self.progress("model budget reached during extraction: using the rules' reading")
+            delta = SystemDelta()
         except OutputValidationError as exc:
             self.usage += exc.usage if isinstance(exc.usage, Usage) else Usage()
             delta = _salvage_delta(exc)

@@ -8,8 +8,9 @@ was wrong) and again through the gate; whatever is rejected is kept with its rea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -18,7 +19,7 @@ from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
 from assistant.engine.hybrid import key_of, sort_verdicts
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
-from assistant.errors import OutputValidationError
+from assistant.errors import BudgetExceededError, OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import (
     ChainEntry,
@@ -48,7 +49,7 @@ from assistant.schema import (
     SystemModel,
 )
 from assistant.schema import RuledOut as RuledOutThreat
-from assistant.validator import check_proposal
+from assistant.validator import Code, check_proposal
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -97,16 +98,38 @@ class LLMProposer:
     retriever: GuidanceSource | None = None
     usage: Usage = field(default_factory=Usage)
 
+    stopped: BudgetExceededError | None = None
+    """The budget error that ended the last run early, if any (its work is kept)."""
+    unreached: list[str] = field(default_factory=list)
+    """The passes (layers, `CL`, `safety net`) the last run did not reach."""
+
     def run(
         self, system: SystemModel, catalogue: Catalogue, progress: Progress
     ) -> tuple[list[Finding], list[RejectedProposal]]:
-        """Propose, validate and return accepted findings and rejected proposals."""
+        """Propose, validate and return accepted findings and rejected proposals.
+
+        When a token or cost budget stops the model, what was validated so far is returned,
+        the hybrid engine keeps the rules candidates the model had not addressed (noted), and
+        `stopped` and `unreached` say what happened.
+        """
         run = _Run(self, system, catalogue, progress)
-        for layer in sorted(system.layers_present(), key=list(Layer).index):
-            run.layer_pass(layer)
-        run.cross_layer_pass()
+        layers = sorted(system.layers_present(), key=list(Layer).index)
+        passes: list[tuple[str, Callable[[], None]]] = [
+            (layer.value, partial(run.layer_pass, layer)) for layer in layers
+        ]
+        passes.append(("CL", run.cross_layer_pass))
         if self.hybrid:
-            run.safety_net()
+            passes.append(("safety net", run.safety_net))
+        self.stopped, self.unreached = None, []
+        for n, (name, step) in enumerate(passes):
+            try:
+                step()
+            except BudgetExceededError as exc:
+                self.stopped, self.unreached = exc, [p for p, _ in passes[n:]]
+                progress(f"model budget reached at {name}: keeping what was validated so far")
+                if self.hybrid:
+                    run.keep_unaddressed("the model's budget ran out before it reviewed it")
+                break
         return run.findings, run.rejected
 
 
@@ -249,6 +272,19 @@ class _Run:
         self.rejected += verdicts.refuted
         for proposal, note in verdicts.unconfirmed:
             self.keep_rules([proposal], note)
+
+    def keep_unaddressed(self, why: str) -> None:
+        """Keep every rules candidate no accepted finding addresses, noted with `why`."""
+        addressed = {(f.threat_id, f.layer.value) for f in self.findings}
+        open_ = [p for p in propose(self.system, self.catalogue) if key_of(p) not in addressed]
+        note = Issue(
+            code=Code.MODEL_DID_NOT_CONFIRM.value,
+            severity=Severity.WARNING,
+            message=f"model did not confirm this rules finding: {why}",
+        )
+        for proposal in open_:
+            needs_info = proposal.get("status") == FindingStatus.NEEDS_INFO.value
+            self.keep_rules([proposal], None if needs_info else note)
 
     def keep_rules(self, proposals: list[dict[str, Any]], note: Issue | None = None) -> None:
         """Gate rules-engine proposals as they are (no model involved), with `note` if given."""
