@@ -95,9 +95,13 @@ def sort_verdicts(
 
 
 def rules_loss(rules: Sequence[Finding], hybrid: Sequence[Finding]) -> list[Finding]:
-    """The rules engine's findings with no finding on the same threat and layer in `hybrid`."""
-    kept = {(f.threat_id, f.layer.value) for f in hybrid}
-    return [f for f in rules if (f.threat_id, f.layer.value) not in kept]
+    """The rules engine's findings whose threat `hybrid` has at no layer.
+
+    By threat, not layer: the model's reading of a component may place a threat at another
+    layer (an agent read as L3 rather than L1) without losing it.
+    """
+    kept = {f.threat_id for f in hybrid}
+    return [f for f in rules if f.threat_id not in kept]
 
 
 def loss_warning(lost: Sequence[Finding], total: int) -> str | None:

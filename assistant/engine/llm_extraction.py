@@ -27,6 +27,7 @@ from assistant.llm.prompts import RenderedPrompt, load_prompt
 from assistant.llm.structured import extract_json
 from assistant.schema import (
     LAYER_NAMES,
+    Component,
     Evidence,
     EvidenceKind,
     Layer,
@@ -167,25 +168,19 @@ def _with_rules(
     Both readings are grounded in the user's words by now. Where they agree, or only one
     speaks, the fact is kept; a capability they settle differently keeps the rules' value and
     becomes an open question. Rules components stay unless the model's reading has the same id
-    or rests on the same words: a model component never displaces one by its kind. Open
+    or names it (same kind, its name among the model's words): never by its kind alone. Open
     questions grounding recorded for a capability that is now settled (by the rules here, or
     earlier in the system model) are resolved rather than asked.
     """
     capabilities, evidence, conflicts = _merge_capabilities(delta, rules, vocabulary)
     settled = set(capabilities) | set(system.capabilities)
     stale = {capability_question(n, vocabulary.get(n, "")) for n in settled}
-    ids = {c.id for c in delta.components}
-    spans = [e for c in delta.components for e in c.evidence]
     return delta.model_copy(
         update={
             "capabilities": capabilities,
             "capability_evidence": evidence,
             "components": delta.components
-            + [
-                c
-                for c in rules.components
-                if c.id not in ids and not any(_overlap(e, m) for e in c.evidence for m in spans)
-            ],
+            + [c for c in rules.components if not any(_same(c, m) for m in delta.components)],
             "agentic_factors": delta.agentic_factors
             + [f for f in rules.agentic_factors if f not in delta.agentic_factors],
             "unknowns": [u for u in delta.unknowns if u not in stale] + conflicts,
@@ -216,8 +211,14 @@ def _merge_capabilities(
     return capabilities, {n: e for n, e in evidence.items() if e}, conflicts
 
 
-def _overlap(a: Evidence, b: Evidence) -> bool:
-    """Whether two quotes rest on the same words of the description."""
-    if None in (a.start, a.end, b.start, b.end):
-        return False
-    return bool(a.start < b.end and b.start < a.end)  # type: ignore[operator]
+def _same(rules: Component, model: Component) -> bool:
+    """Whether a rules component is one the model read too.
+
+    The same id, or the same kind with the rules component's name among the model component's
+    own words (its name or a quote).
+    """
+    if rules.id == model.id:
+        return True
+    name = " ".join(rules.name.split()).casefold()
+    words = [model.name, *(e.quote for e in model.evidence)]
+    return rules.kind == model.kind and any(name in " ".join(w.split()).casefold() for w in words)

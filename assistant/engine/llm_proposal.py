@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
 from assistant.engine.hybrid import key_of, sort_verdicts
+from assistant.engine.rejections import MAX_ITEMS, MAX_STORED, bounded, digest, excerpt, identity
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
 from assistant.errors import BudgetExceededError, OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
@@ -130,6 +131,8 @@ class LLMProposer:
                 if self.hybrid:
                     run.keep_unaddressed("the model's budget ran out before it reviewed it")
                 break
+        if run.dropped:
+            progress(f"{run.dropped} more rejected proposals were counted but not stored")
         return run.findings, run.rejected
 
 
@@ -144,6 +147,8 @@ class _Run:
     retrieved: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     rejected: list[RejectedProposal] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    dropped: int = 0
 
     @property
     def engine(self) -> Engine:
@@ -342,13 +347,8 @@ class _Run:
                 severity=Severity.ERROR,
                 message="; ".join(exc.errors)[:1000] or exc.message,
             )
-            self.rejected.append(
-                RejectedProposal(
-                    proposal={"reply": exc.last_output[:4000]},
-                    issues=[issue],
-                    provenance=provenance,
-                )
-            )
+            reply = {"reply": exc.last_output, "reply_sha256": digest(exc.last_output)}
+            self.keep_rejected(reply, [issue], provenance)
             return None
 
     def admit(
@@ -372,10 +372,18 @@ class _Run:
     def keep_rejected(
         self, raw: dict[str, Any], issues: list[Issue], provenance: Provenance
     ) -> None:
-        if not any(r.proposal == raw for r in self.rejected):
-            self.rejected.append(
-                RejectedProposal(proposal=raw, issues=issues, provenance=provenance)
-            )
+        """Keep a rejection once, bounded (see `assistant.engine.rejections`)."""
+        ident = identity(raw)
+        if ident in self.seen:
+            return
+        self.seen.add(ident)
+        if len(self.rejected) >= MAX_STORED:
+            self.dropped += 1
+            return
+        issues = [i.model_copy(update={"message": excerpt(i.message)}) for i in issues[:MAX_ITEMS]]
+        self.rejected.append(
+            RejectedProposal(proposal=bounded(raw), issues=issues, provenance=provenance)
+        )
 
     def raw(self, proposed: ProposedFinding, ident: str, provenance: Provenance) -> dict[str, Any]:
         data = proposed.model_dump(mode="json")
