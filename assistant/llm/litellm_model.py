@@ -258,8 +258,10 @@ class LiteLLMChatModel(GatewayModel):
             "max_retries": 0,
             "num_retries": 0,
         }
-        if model == self.model and self.settings.api_base:
-            kwargs["api_base"] = self.settings.api_base
+        # Always the endpoint the local-only check resolved: litellm then reads no variable.
+        endpoint = self._endpoint(model)
+        if endpoint:
+            kwargs["api_base"] = endpoint
         key = self._api_key(model)
         if key:
             kwargs["api_key"] = key
