@@ -62,6 +62,8 @@ class LLMSettings(BaseModel):
     """Seconds to wait for a connection."""
     read_timeout: float = Field(120.0, gt=0)
     """Seconds to wait for the reply (between streamed chunks when streaming)."""
+    call_timeout: float = Field(300.0, gt=0)
+    """Seconds one call may take in all, retries included, however the server trickles."""
     retries: int = Field(3, ge=0, le=10)
     """Retries after the first attempt on 429, 5xx, timeouts and connection errors."""
     retry_base_delay: float = Field(1.0, ge=0)
