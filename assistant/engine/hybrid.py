@@ -61,7 +61,7 @@ def sort_verdicts(
     confirmed = set(accepted)
     rulings = {(r.threat_id, r.layer.value): r for r in ruled_out}
     refuted: list[RejectedProposal] = []
-    unconfirmed: list[tuple[dict[str, Any], Issue]] = []
+    kept: list[tuple[dict[str, Any], Issue]] = []
     for proposal in open_:
         key = key_of(proposal)
         if key in confirmed:
@@ -85,13 +85,17 @@ def sort_verdicts(
             if ruling is not None
             else "it neither confirmed it with a valid finding nor ruled it out"
         )
-        note = Issue(
-            code=Code.MODEL_DID_NOT_CONFIRM.value,
-            severity=Severity.WARNING,
-            message=f"model did not confirm this rules finding: {why}",
-        )
-        unconfirmed.append((proposal, note))
-    return Verdicts(refuted, unconfirmed)
+        kept.append((proposal, unconfirmed(why)))
+    return Verdicts(refuted, kept)
+
+
+def unconfirmed(why: str) -> Issue:
+    """The note on a rules finding the model did not confirm (it stays in the output)."""
+    return Issue(
+        code=Code.MODEL_DID_NOT_CONFIRM.value,
+        severity=Severity.WARNING,
+        message=f"model did not confirm this rules finding: {why}",
+    )
 
 
 def rules_loss(rules: Sequence[Finding], hybrid: Sequence[Finding]) -> list[Finding]:

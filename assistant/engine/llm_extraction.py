@@ -6,6 +6,7 @@ quotes); the deterministic reading fills what the model left out.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ValidationError
@@ -76,6 +77,8 @@ class LLMExtractor:
         self.usage = Usage()
         self.last_dropped: tuple[Dropped, ...] = ()
         """What grounding dropped from the last extraction."""
+        self.cancel: threading.Event | None = None
+        """Set to stop an extraction: passed to the model call (Esc in the chat)."""
         self.stopped: BudgetExceededError | None = None
         """The budget error that stopped an extraction (the rules' reading stood in)."""
 
@@ -121,7 +124,9 @@ class LLMExtractor:
             return problems
 
         try:
-            delta, usage = self.chat_model.complete(prompt.messages, SystemDelta, check=check)
+            delta, usage = self.chat_model.complete(
+                prompt.messages, SystemDelta, check=check, cancel=self.cancel
+            )
         except BudgetExceededError as exc:
             self.stopped = exc
             self.progress("model budget reached during extraction: using the rules' reading")

@@ -8,6 +8,7 @@ was wrong) and again through the gate; whatever is rejected is kept with its rea
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
-from assistant.engine.hybrid import key_of, sort_verdicts
+from assistant.engine.hybrid import key_of, sort_verdicts, unconfirmed
 from assistant.engine.rejections import MAX_ITEMS, MAX_STORED, bounded, digest, excerpt, identity
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
 from assistant.errors import BudgetExceededError, OutputValidationError
@@ -50,7 +51,7 @@ from assistant.schema import (
     SystemModel,
 )
 from assistant.schema import RuledOut as RuledOutThreat
-from assistant.validator import Code, check_proposal
+from assistant.validator import check_proposal
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -92,17 +93,19 @@ class LLMProposer:
         hybrid: Hand the rules engine's unaddressed candidates back to the model.
         retriever: Guidance search; without it the model gets the catalogue slice only.
         usage: Tokens and cost of every call so far.
+        cancel: Set to stop the run; every model call gets it.
+        stopped: The budget error that ended the last run early (its work is kept).
+        unreached: The passes (L1.., CL, safety net) the last run did not reach.
     """
 
     chat_model: ChatModel
     hybrid: bool = True
     retriever: GuidanceSource | None = None
     usage: Usage = field(default_factory=Usage)
+    cancel: threading.Event | None = None
 
     stopped: BudgetExceededError | None = None
-    """The budget error that ended the last run early, if any (its work is kept)."""
     unreached: list[str] = field(default_factory=list)
-    """The passes (layers, `CL`, `safety net`) the last run did not reach."""
 
     def run(
         self, system: SystemModel, catalogue: Catalogue, progress: Progress
@@ -132,7 +135,7 @@ class LLMProposer:
                     run.keep_unaddressed("the model's budget ran out before it reviewed it")
                 break
         if run.dropped:
-            progress(f"{run.dropped} more rejected proposals were counted but not stored")
+            progress(f"{run.dropped} more rejected proposals counted, not stored")
         return run.findings, run.rejected
 
 
@@ -282,11 +285,7 @@ class _Run:
         """Keep every rules candidate no accepted finding addresses, noted with `why`."""
         addressed = {(f.threat_id, f.layer.value) for f in self.findings}
         open_ = [p for p in propose(self.system, self.catalogue) if key_of(p) not in addressed]
-        note = Issue(
-            code=Code.MODEL_DID_NOT_CONFIRM.value,
-            severity=Severity.WARNING,
-            message=f"model did not confirm this rules finding: {why}",
-        )
+        note = unconfirmed(why)
         for proposal in open_:
             needs_info = proposal.get("status") == FindingStatus.NEEDS_INFO.value
             self.keep_rules([proposal], None if needs_info else note)
@@ -326,7 +325,9 @@ class _Run:
             return problems
 
         try:
-            reply, usage = self.proposer.chat_model.complete(prompt.messages, shape, check=check)
+            reply, usage = self.proposer.chat_model.complete(
+                prompt.messages, shape, check=check, cancel=self.proposer.cancel
+            )
         except OutputValidationError as exc:
             self.proposer.usage += exc.usage if isinstance(exc.usage, Usage) else Usage()
             self.progress(

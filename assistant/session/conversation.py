@@ -228,6 +228,10 @@ class Conversation:
             found = "; ".join(f"{r.label} {r.preview} as {r.placeholder}" for r in fresh)
             emit(Notice(f"Replaced before storing or sending: {found}", "Redacted", "warning"))
         step = Step(MessageLogged(role="user", text=clean), emit, cancel, self._commit)
+        with self.binding.cancellable(cancel):  # Esc reaches every model call of the step
+            self._dispatch(step, clean)
+
+    def _dispatch(self, step: Step, clean: str) -> None:
         if clean.startswith("/"):
             run_command(self, step, clean)
         elif clean.lower().strip(" .!") in _ANALYSE_WORDS:

@@ -190,3 +190,23 @@ def test_a_budget_stop_keeps_what_was_validated(catalogue: Catalogue) -> None:
     assert partial.coverage[Layer.L2].status.value == "unknown"
     assert "budget ran out" in partial.coverage[Layer.L2].question
     assert any("model budget reached at L2" in line for line in lines)
+
+
+def test_the_chats_cancel_event_reaches_every_model_call(catalogue: Catalogue) -> None:
+    import threading
+
+    from assistant.engine.llm_mode import LLMExtractor, make_proposer
+    from assistant.session.models import ModelBinding
+    from tests.adversarial.hostile import NoGuidance
+
+    model = HostileModel({"extract": GOOD_DELTA})
+    _, proposer, _ = make_proposer(Engine.HYBRID, chat_model=model, retriever=NoGuidance())
+    extractor = LLMExtractor(model, catalogue)
+    binding = ModelBinding(engine=Engine.HYBRID, proposer=proposer, extractor=extractor)
+    cancel = threading.Event()
+    with binding.cancellable(cancel):
+        system = system_from_description(DESCRIPTION, extractor)
+        analyze(DESCRIPTION, catalogue, engine=Engine.HYBRID, proposer=proposer, system=system)
+    assert len(model.cancels) >= 4
+    assert all(c is cancel for c in model.cancels)
+    assert proposer.cancel is None and extractor.cancel is None  # released after the step
