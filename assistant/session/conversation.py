@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import safe_text
 from assistant.engine.interview import Interview, Question
-from assistant.errors import SessionError
+from assistant.errors import LLMCancelledError, SessionError, StepCancelledError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.redact import Redactor
 from assistant.schema import Issue, Layer, ThreatModel
@@ -214,6 +214,11 @@ class Conversation:
             raise SessionError("still working on the previous step (Esc cancels it)", title="Busy")
         try:
             self._send(text, emit, cancel)
+        except LLMCancelledError:
+            # Esc reached a model call: the same outcome as a cancel between calls.
+            raise StepCancelledError(
+                "cancelled; nothing from this step was kept", title="Cancelled"
+            ) from None
         finally:
             self._busy.release()
 
