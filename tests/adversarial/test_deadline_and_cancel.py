@@ -87,3 +87,22 @@ def test_cancel_stops_a_structured_call_within_a_second() -> None:
             chat.complete(MESSAGES, Answer, cancel=cancel)
         elapsed = time.monotonic() - started
     assert elapsed < 1.2, elapsed
+
+
+def test_a_repair_after_a_huge_reply_still_carries_the_request() -> None:
+    from pydantic import BaseModel
+
+    from assistant.llm import ScriptedChatModel, system
+
+    class Answer(BaseModel):
+        answer: str
+
+    prompt = [system("Layer L3 prompt: " + "candidate threats " * 400), user("Answer for L3.")]
+    model = ScriptedChatModel(['{"wrong": "' + "x" * 2_000_000 + '"}', '{"answer": "ok"}'])
+    reply, _ = model.complete(prompt, Answer)
+
+    assert reply.answer == "ok"
+    repair = model.history[1]
+    assert repair[0].content.startswith("Layer L3 prompt")
+    assert any(m.content == "Answer for L3." for m in repair)
+    assert sum(len(m.content) for m in repair) < 100_000
