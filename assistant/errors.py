@@ -6,6 +6,8 @@ exit code. Each carries one human sentence, already fit to show a user.
 
 from __future__ import annotations
 
+import re
+
 
 class AssistantError(Exception):
     """Base class for every error the product reports to a user.
@@ -20,7 +22,14 @@ class AssistantError(Exception):
     def __init__(self, message: str, title: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.title = title or type(self).__name__
+        self.title = title or _heading(type(self).__name__)
+
+
+def _heading(name: str) -> str:
+    """A class name as words for a heading: `LLMCancelledError` -> `Model call cancelled`."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]+", name.removesuffix("Error"))
+    text = " ".join(w if w.isupper() else w.lower() for w in words).replace("LLM", "model call")
+    return (text[:1].upper() + text[1:]) or "Error"
 
 
 class CatalogueError(AssistantError):
@@ -212,6 +221,10 @@ class OutputValidationError(LLMError):
         self.last_output = last_output
         self.errors = errors
         self.usage = usage
+
+
+class RulesLossError(LLMError):
+    """A hybrid run under `--strict` lost more of the rules engine's findings than allowed."""
 
 
 class LLMCancelledError(LLMError):

@@ -785,6 +785,11 @@ class RuledOut(Record):
     """The candidate's layer."""
     reason: str = Field(min_length=1)
     """Why it does not apply to this system."""
+    fact: str = ""
+    """The id of the system-model fact that rules it out: a component, control, data flow,
+    trust boundary, asset or entry point id, or a capability the system does not have."""
+    quote: str = ""
+    """The user's words recorded as that fact's evidence, copied exactly."""
 
 
 class SafetyNetReply(Record):

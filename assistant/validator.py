@@ -23,6 +23,8 @@ from assistant.knowledge.model import ThreatEntry
 from assistant.knowledge.preconditions import Precondition, RuledOut, Unknown, check
 from assistant.schema import (
     CoverageStatus,
+    Evidence,
+    EvidenceKind,
     Finding,
     FindingStatus,
     Issue,
@@ -70,6 +72,8 @@ class Code(StrEnum):
     OVERSIZED_TEXT = "oversized-text"
     NOT_APPLICABLE_WITHOUT_REASON = "not-applicable-without-reason"
     COVERED_WITHOUT_FINDINGS = "covered-without-findings"
+    UNSUPPORTED_RULING = "unsupported-ruling"
+    MODEL_DID_NOT_CONFIRM = "model-did-not-confirm"
 
 
 def _error(code: Code, message: str) -> Issue:
@@ -400,3 +404,57 @@ def _component_issues(f: Finding, known: set[str]) -> Iterator[Issue]:
         )
     elif not f.components and known:
         yield _warning(Code.NO_COMPONENTS, "names no affected component of this system")
+
+
+MIN_RULING_QUOTE = 8
+"""Shortest evidence span a ruling may cite: a word or two proves nothing."""
+
+
+def _facts(system: SystemModel) -> dict[str, list[Evidence]]:
+    """Every fact a ruling may cite, by id, with its evidence.
+
+    Components, controls, flows, boundaries, assets and entry points, and the capabilities the
+    system rules out (a capability that is present rules nothing out).
+    """
+    facts: dict[str, list[Evidence]] = {}
+    for group in (
+        system.components,
+        system.controls,
+        system.data_flows,
+        system.trust_boundaries,
+        system.assets,
+        system.entry_points,
+    ):
+        for fact in group:
+            facts.setdefault(fact.id, []).extend(fact.evidence)
+    for name, present in system.capabilities.items():
+        if not present:
+            facts.setdefault(name, []).extend(system.capability_evidence.get(name, []))
+    return facts
+
+
+def check_ruling(fact: str, quote: str, system: SystemModel) -> list[Issue]:
+    """Whether a model's "ruled out" cites a system-model fact and one of its evidence spans.
+
+    A rules finding leaves a hybrid analysis only through a ruling with no issue here: `fact`
+    is the id of a component, control, flow, boundary, asset or entry point, or a capability
+    the system rules out; `quote` is (part of) the user's words recorded as that fact's
+    evidence, and for a description quote the span still reads so in the description.
+    """
+    evidence = _facts(system).get(fact.strip())
+    if evidence is None:
+        return [
+            _error(Code.UNSUPPORTED_RULING, f"cites {fact.strip()!r}, no fact of the system model")
+        ]
+    needle = " ".join(quote.split()).casefold()
+    if sum(c.isalnum() for c in needle) < MIN_RULING_QUOTE:
+        return [_error(Code.UNSUPPORTED_RULING, f"cites {fact} without the words that settle it")]
+    for item in evidence:
+        said = " ".join(item.quote.split()).casefold()
+        if needle not in said:
+            continue
+        if item.kind != EvidenceKind.QUOTE or item.start is None or item.end is None:
+            return []
+        if " ".join(system.description[item.start : item.end].split()).casefold() == said:
+            return []
+    return [_error(Code.UNSUPPORTED_RULING, f"the words quoted are not the evidence of {fact}")]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.commands.common import THREAT_MODEL_OUTPUT
+from assistant.commands.common import THREAT_MODEL_OUTPUT, limit_flags, model_limit_options
 from assistant.errors import NothingDescribedError
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from assistant.knowledge import Catalogue
     from assistant.llm.config import LLMSettings
-    from assistant.schema import SystemModel
+    from assistant.schema import SystemModel, ThreatModel
 
 
 @click.command("analyze")
@@ -38,6 +38,13 @@ if TYPE_CHECKING:
     help="Keep secrets found in the description (local use only): by default they are "
     "replaced with placeholders before anything is analysed, sent or written.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, the model still written) when a hybrid run loses more than a fifth "
+    "of the rules engine's findings.",
+)
+@model_limit_options
 def analyze_command(
     file: Path,
     engine: str | None,
@@ -45,17 +52,21 @@ def analyze_command(
     api_base: str | None,
     output: str,
     keep_secrets: bool,
+    strict: bool,
+    max_tokens: int | None,
+    max_cost: float | None,
+    local_only: bool,
 ) -> None:
     """Analyse a system into a threat model.
 
     FILE is a description (Markdown or text; - for stdin) or a system file (.yaml, .yml or
     .json; see docs/SYSTEM-FILES.md). Secrets in it (API keys, passwords in URLs, private
     keys) are redacted before anything else, as in the chat. Exit 2 when FILE is unreadable,
-    invalid, or describes nothing.
+    invalid, or describes nothing; exit 3, with what was validated so far written, when a model
+    budget runs out.
     """
     from assistant.engine.run import run_engine
     from assistant.knowledge import default_catalogue
-    from assistant.model_io import dump_threat_model, write_threat_model
     from assistant.system_file import is_system_file
 
     def progress(line: str) -> None:
@@ -64,12 +75,25 @@ def analyze_command(
     catalogue = default_catalogue()
     structured = str(file) != "-" and is_system_file(file)
     description, given = _read_input(file, structured, catalogue, keep_secrets, progress)
-    chosen, settings = _choose_engine(engine, model, api_base)
+    flags = {"model": model, "api_base": api_base, **limit_flags(max_tokens, max_cost, local_only)}
+    chosen, settings = _choose_engine(engine, flags)
 
     def require(system: SystemModel) -> SystemModel:
         return _require_something(system, file, False)
 
-    result = run_engine(description, catalogue, chosen, settings, given, require, progress)
+    run = run_engine(description, catalogue, chosen, settings, given, require, progress)
+    _write(run.result, output, progress)  # what was validated is kept, whatever happens next
+    if run.stopped is not None:
+        raise run.stopped
+    if run.rules is not None:
+        from assistant.engine.llm_mode import check_rules_loss
+
+        check_rules_loss(run.result, run.rules, strict=strict, progress=progress)
+
+
+def _write(result: ThreatModel, output: str, progress: Callable[[str], None]) -> None:
+    from assistant.model_io import dump_threat_model, write_threat_model
+
     if output == "-":
         sys.stdout.write(dump_threat_model(result))
     else:
@@ -136,9 +160,7 @@ def _nothing(file: Path, structured: bool) -> str:
     )
 
 
-def _choose_engine(
-    engine: str | None, model: str | None, api_base: str | None
-) -> tuple[str, LLMSettings | None]:
+def _choose_engine(engine: str | None, flags: dict[str, object]) -> tuple[str, LLMSettings | None]:
     """The engine to run (as asked, else hybrid when a model is configured, else rules).
 
     Returns:
@@ -149,5 +171,5 @@ def _choose_engine(
         return engine, None
     from assistant.llm import load_settings
 
-    settings = load_settings({"model": model, "api_base": api_base})
+    settings = load_settings(flags)
     return engine or ("hybrid" if settings.model else "rules"), settings

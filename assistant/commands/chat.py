@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from assistant.commands.common import limit_flags, model_limit_options
+
 
 @click.command("chat")
 @click.option(
@@ -23,8 +25,15 @@ import click
     help="Continue a saved session: an id, a unique prefix, or nothing for the most recent.",
 )
 @click.option("--no-guidance", is_flag=True, help="Do not search the guidance index.")
+@model_limit_options
 def chat_command(
-    model: str | None, api_base: str | None, resume: str | None, no_guidance: bool
+    model: str | None,
+    api_base: str | None,
+    resume: str | None,
+    no_guidance: bool,
+    max_tokens: int | None,
+    max_cost: float | None,
+    local_only: bool,
 ) -> None:
     """Open the terminal assistant: describe a system, answer questions, review findings.
 
@@ -35,7 +44,8 @@ def chat_command(
     from assistant.session.models import default_retriever
     from assistant.tui.factory import make_app
 
-    settings = load_settings({"model": model, "api_base": api_base})
+    flags = {"model": model, "api_base": api_base, **limit_flags(max_tokens, max_cost, local_only)}
+    settings = load_settings(flags)
     app = make_app(
         settings,
         retriever=None if no_guidance else default_retriever(),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.commands.common import write_text_atomic
+from assistant.commands.common import limit_flags, model_limit_options, write_text_atomic
 from assistant.commands.eval_extraction import eval_extraction
 from assistant.commands.retrieval import eval_retrieval
 
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the Markdown scorecard to OUT.",
 )
+@model_limit_options
 @click.pass_context
 def eval_group(
     ctx: click.Context,
@@ -86,6 +87,9 @@ def eval_group(
     concurrency: int,
     json_out: Path | None,
     md_out: Path | None,
+    max_tokens: int | None,
+    max_cost: float | None,
+    local_only: bool,
 ) -> None:
     """Score an engine or models against the reference threat models in evals/cases/.
 
@@ -110,7 +114,14 @@ def eval_group(
         if engine == "rules":
             runner, name, parallel = rules_runner(catalogue), None, 1
         else:
-            runner, name = model_runner(catalogue, Engine(engine), model, api_base, progress=_say)
+            runner, name = model_runner(
+                catalogue,
+                Engine(engine),
+                model,
+                api_base,
+                limits=limit_flags(max_tokens, max_cost, local_only),
+                progress=_say,
+            )
             parallel = concurrency
         run = _Eval(cases, catalogue, engine, runs, _shown(where), json_out)
         report = run.scored(runner, name, parallel, reports)

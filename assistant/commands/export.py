@@ -101,11 +101,20 @@ def export_command(model_file: Path, fmt: str | None, out: str | None) -> None:
     type=click.Choice(LEVEL_CHOICES),
     help="Exit 1 if a new or worsened finding reaches this risk level.",
 )
-def diff_command(old_file: Path, new_file: Path, as_json: bool, fail_on: str | None) -> None:
+@click.option(
+    "--fail-on-removed/--no-fail-on-removed",
+    default=True,
+    show_default=True,
+    help="With --fail-on, also exit 1 when a finding at that level or above was removed.",
+)
+def diff_command(
+    old_file: Path, new_file: Path, as_json: bool, fail_on: str | None, fail_on_removed: bool
+) -> None:
     """Compare two threat models: findings added, removed, and changed in risk or status.
 
-    Findings match on (threat id, layer, components). Exit 0, or 1 when --fail-on trips;
-    2 when a file cannot be read or is not a threat model.
+    Findings match on (threat id, layer, components). Exit 0, or 1 when --fail-on trips (a new
+    or worsened finding at the level, or, unless --no-fail-on-removed, one removed); 2 when a
+    file cannot be read or is not a threat model.
     """
     import json
 
@@ -123,8 +132,9 @@ def diff_command(old_file: Path, new_file: Path, as_json: bool, fail_on: str | N
     level = RiskLevel(fail_on) if fail_on else None
     d = diff_models(old, new, default_catalogue())
     if as_json:
-        click.echo(json.dumps(diff_json(d, str(old_file), str(new_file), level), indent=2))
+        shape = diff_json(d, str(old_file), str(new_file), level, removed=fail_on_removed)
+        click.echo(json.dumps(shape, indent=2))
     else:
-        click.echo(diff_text(d, str(old_file), str(new_file), level))
-    if level and d.gating(level):
+        click.echo(diff_text(d, str(old_file), str(new_file), level, removed=fail_on_removed))
+    if level and (d.gating(level) or (fail_on_removed and d.removed_gating(level))):
         raise SystemExit(1)

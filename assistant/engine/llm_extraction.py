@@ -6,6 +6,7 @@ quotes); the deterministic reading fills what the model left out.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ValidationError
@@ -20,12 +21,20 @@ from assistant.engine.grounding import (
     sources_for,
     summary,
 )
-from assistant.errors import OutputValidationError
+from assistant.errors import BudgetExceededError, OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.base import ChatModel, Usage
 from assistant.llm.prompts import RenderedPrompt, load_prompt
 from assistant.llm.structured import extract_json
-from assistant.schema import LAYER_NAMES, EvidenceKind, Layer, SystemDelta, SystemModel
+from assistant.schema import (
+    LAYER_NAMES,
+    Component,
+    Evidence,
+    EvidenceKind,
+    Layer,
+    SystemDelta,
+    SystemModel,
+)
 
 
 def _json(model: BaseModel) -> str:
@@ -68,6 +77,10 @@ class LLMExtractor:
         self.usage = Usage()
         self.last_dropped: tuple[Dropped, ...] = ()
         """What grounding dropped from the last extraction."""
+        self.cancel: threading.Event | None = None
+        """Set to stop an extraction: passed to the model call (Esc in the chat)."""
+        self.stopped: BudgetExceededError | None = None
+        """The budget error that stopped an extraction (the rules' reading stood in)."""
 
     def extract(
         self, text: str, system: SystemModel, question: str = "", question_id: str = ""
@@ -111,7 +124,13 @@ class LLMExtractor:
             return problems
 
         try:
-            delta, usage = self.chat_model.complete(prompt.messages, SystemDelta, check=check)
+            delta, usage = self.chat_model.complete(
+                prompt.messages, SystemDelta, check=check, cancel=self.cancel
+            )
+        except BudgetExceededError as exc:
+            self.stopped = exc
+            self.progress("model budget reached during extraction: using the rules' reading")
+            delta = SystemDelta()
         except OutputValidationError as exc:
             self.usage += exc.usage if isinstance(exc.usage, Usage) else Usage()
             delta = _salvage_delta(exc)
@@ -149,31 +168,62 @@ def _salvage_delta(exc: OutputValidationError) -> SystemDelta:
 def _with_rules(
     delta: SystemDelta, rules: SystemDelta, system: SystemModel, vocabulary: Mapping[str, str]
 ) -> SystemDelta:
-    """The grounded model delta with the rules' reading filling its gaps.
+    """The grounded model delta merged with the rules' reading by evidence, never over it.
 
-    Open questions grounding recorded for a capability that is now settled (by the rules here,
-    or earlier in the system model) are resolved rather than asked.
+    Both readings are grounded in the user's words by now. Where they agree, or only one
+    speaks, the fact is kept; a capability they settle differently keeps the rules' value and
+    becomes an open question. Rules components stay unless the model's reading has the same id
+    or names it (same kind, its name among the model's words): never by its kind alone. Open
+    questions grounding recorded for a capability that is now settled (by the rules here, or
+    earlier in the system model) are resolved rather than asked.
     """
-    capabilities = {**rules.capabilities, **delta.capabilities}
-    evidence = {
-        name: found
-        for name in capabilities
-        if (found := (delta if name in delta.capabilities else rules).capability_evidence.get(name))
-    }
+    capabilities, evidence, conflicts = _merge_capabilities(delta, rules, vocabulary)
     settled = set(capabilities) | set(system.capabilities)
     stale = {capability_question(n, vocabulary.get(n, "")) for n in settled}
-    ids = {c.id for c in delta.components}
-    kinds = {c.kind for c in delta.components}
     return delta.model_copy(
         update={
             "capabilities": capabilities,
             "capability_evidence": evidence,
             "components": delta.components
-            + [c for c in rules.components if c.id not in ids and c.kind not in kinds],
+            + [c for c in rules.components if not any(_same(c, m) for m in delta.components)],
             "agentic_factors": delta.agentic_factors
             + [f for f in rules.agentic_factors if f not in delta.agentic_factors],
-            "unknowns": [u for u in delta.unknowns if u not in stale],
+            "unknowns": [u for u in delta.unknowns if u not in stale] + conflicts,
             "resolved": delta.resolved
             + [u for u in system.unknowns if u in stale and u not in delta.resolved],
         }
     )
+
+
+def _merge_capabilities(
+    delta: SystemDelta, rules: SystemDelta, vocabulary: Mapping[str, str]
+) -> tuple[dict[str, bool], dict[str, list[Evidence]], list[str]]:
+    """Capabilities by evidence: the rules' value stands in a conflict, which is asked about."""
+    capabilities = dict(rules.capabilities)
+    evidence = {n: list(rules.capability_evidence.get(n, [])) for n in capabilities}
+    conflicts: list[str] = []
+    for name, value in delta.capabilities.items():
+        found = delta.capability_evidence.get(name, [])
+        if name not in capabilities or (capabilities[name] == value and not evidence[name]):
+            capabilities[name], evidence[name] = value, list(found)
+        elif capabilities[name] != value:
+            meaning = vocabulary.get(name, name)
+            said = "; ".join(f'"{e.quote}"' for e in (found + evidence[name])[:2])
+            conflicts.append(
+                f"Is this so: {meaning[:1].lower()}{meaning[1:].rstrip('.')}? ({name}: the "
+                f"model and the rules read the description differently: {said})"
+            )
+    return capabilities, {n: e for n, e in evidence.items() if e}, conflicts
+
+
+def _same(rules: Component, model: Component) -> bool:
+    """Whether a rules component is one the model read too.
+
+    The same id, or the same kind with the rules component's name among the model component's
+    own words (its name or a quote).
+    """
+    if rules.id == model.id:
+        return True
+    name = " ".join(rules.name.split()).casefold()
+    words = [model.name, *(e.quote for e in model.evidence)]
+    return rules.kind == model.kind and any(name in " ".join(w.split()).casefold() for w in words)

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assistant.engine.analyze import GuidanceSource
+from assistant.engine.hybrid import loss_warning, rules_loss
 from assistant.engine.llm_extraction import LLMExtractor
 from assistant.engine.llm_proposal import LLMProposer
+from assistant.errors import RulesLossError
 from assistant.llm.base import ChatModel, Usage
-from assistant.schema import Engine
+from assistant.schema import CoverageStatus, Engine, Layer, LayerCoverage, ThreatModel
 
 if TYPE_CHECKING:
     from assistant.llm.config import LLMSettings
@@ -68,4 +70,51 @@ def describe_usage(usage: Usage) -> str:
     return f"model usage: {usage.calls} calls, {usage.summary()}"
 
 
-__all__ = ["LLMExtractor", "LLMProposer", "describe_usage", "make_proposer"]
+def check_rules_loss(
+    result: ThreatModel, rules: ThreatModel, *, strict: bool, progress: Callable[[str], None]
+) -> None:
+    """Warn loudly when a hybrid run lost too many of the rules engine's findings.
+
+    Args:
+        result: The hybrid threat model.
+        rules: The rules engine's threat model of the same input.
+        strict: Make the loss an error.
+        progress: Receives the warning.
+
+    Raises:
+        RulesLossError: Under `strict`, when the loss is over `hybrid.MAX_RULES_LOSS`.
+    """
+    lost = rules_loss(rules.findings, result.findings)
+    warning = loss_warning(lost, len(rules.findings))
+    if warning is None:
+        return
+    progress(warning)
+    if strict:
+        raise RulesLossError(
+            f"the model removed {len(lost)} of {len(rules.findings)} rules findings (--strict)"
+        )
+
+
+def mark_partial(result: ThreatModel, unreached: list[str]) -> ThreatModel:
+    """The threat model with every layer the model did not reach marked unknown, and why."""
+    layers = [Layer(name) for name in unreached if name in Layer.__members__.values()]
+    coverage = dict(result.coverage)
+    for layer in layers:
+        coverage[layer] = LayerCoverage(
+            status=CoverageStatus.UNKNOWN,
+            question=(
+                f"Partial analysis: the model's budget ran out before {layer.value} "
+                f"(not reached: {', '.join(unreached)}); run again with a larger budget."
+            ),
+        )
+    return result.model_copy(update={"coverage": coverage})
+
+
+__all__ = [
+    "LLMExtractor",
+    "LLMProposer",
+    "check_rules_loss",
+    "describe_usage",
+    "make_proposer",
+    "mark_partial",
+]

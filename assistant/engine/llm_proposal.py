@@ -8,16 +8,20 @@ was wrong) and again through the gate; whatever is rejected is kept with its rea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
+from assistant.engine.hybrid import key_of, sort_verdicts, unconfirmed
+from assistant.engine.rejections import MAX_ITEMS, MAX_STORED, bounded, digest, excerpt, identity
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
-from assistant.errors import OutputValidationError
+from assistant.errors import BudgetExceededError, OutputValidationError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import (
     ChainEntry,
@@ -89,23 +93,49 @@ class LLMProposer:
         hybrid: Hand the rules engine's unaddressed candidates back to the model.
         retriever: Guidance search; without it the model gets the catalogue slice only.
         usage: Tokens and cost of every call so far.
+        cancel: Set to stop the run; every model call gets it.
+        stopped: The budget error that ended the last run early (its work is kept).
+        unreached: The passes (L1.., CL, safety net) the last run did not reach.
     """
 
     chat_model: ChatModel
     hybrid: bool = True
     retriever: GuidanceSource | None = None
     usage: Usage = field(default_factory=Usage)
+    cancel: threading.Event | None = None
+
+    stopped: BudgetExceededError | None = None
+    unreached: list[str] = field(default_factory=list)
 
     def run(
         self, system: SystemModel, catalogue: Catalogue, progress: Progress
     ) -> tuple[list[Finding], list[RejectedProposal]]:
-        """Propose, validate and return accepted findings and rejected proposals."""
+        """Propose, validate and return accepted findings and rejected proposals.
+
+        When a token or cost budget stops the model, what was validated so far is returned,
+        the hybrid engine keeps the rules candidates the model had not addressed (noted), and
+        `stopped` and `unreached` say what happened.
+        """
         run = _Run(self, system, catalogue, progress)
-        for layer in sorted(system.layers_present(), key=list(Layer).index):
-            run.layer_pass(layer)
-        run.cross_layer_pass()
+        layers = sorted(system.layers_present(), key=list(Layer).index)
+        passes: list[tuple[str, Callable[[], None]]] = [
+            (layer.value, partial(run.layer_pass, layer)) for layer in layers
+        ]
+        passes.append(("CL", run.cross_layer_pass))
         if self.hybrid:
-            run.safety_net()
+            passes.append(("safety net", run.safety_net))
+        self.stopped, self.unreached = None, []
+        for n, (name, step) in enumerate(passes):
+            try:
+                step()
+            except BudgetExceededError as exc:
+                self.stopped, self.unreached = exc, [p for p, _ in passes[n:]]
+                progress(f"model budget reached at {name}: keeping what was validated so far")
+                if self.hybrid:
+                    run.keep_unaddressed("the model's budget ran out before it reviewed it")
+                break
+        if run.dropped:
+            progress(f"{run.dropped} more rejected proposals counted, not stored")
         return run.findings, run.rejected
 
 
@@ -120,6 +150,8 @@ class _Run:
     retrieved: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     rejected: list[RejectedProposal] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    dropped: int = 0
 
     @property
     def engine(self) -> Engine:
@@ -211,15 +243,9 @@ class _Run:
         self.admit(reply.findings if reply else [], prompt, "CL-")
 
     def safety_net(self) -> None:
+        # Only accepted findings address a rules candidate: a rejected proposal proves nothing.
         addressed = {(f.threat_id, f.layer.value) for f in self.findings}
-        addressed |= {
-            (str(r.proposal.get("threat_id")), str(r.proposal.get("layer"))) for r in self.rejected
-        }
-        open_ = [
-            p
-            for p in propose(self.system, self.catalogue)
-            if (p["threat_id"], p["layer"]) not in addressed
-        ]
+        open_ = [p for p in propose(self.system, self.catalogue) if key_of(p) not in addressed]
         # A needs-info proposal waits on a question only the user can answer: it is not put to
         # the model (whose prompt says every candidate's preconditions hold) and stands as is.
         waiting = [p for p in open_ if p.get("status") == FindingStatus.NEEDS_INFO.value]
@@ -241,38 +267,31 @@ class _Run:
             rubric=RUBRIC,
         )
         reply = self.ask(prompt, SafetyNetReply, "SN-")
-        confirmed = reply.findings if reply else []
-        self.admit(confirmed, prompt, "SN-")
-        self.settle(open_, confirmed, reply.ruled_out if reply else [])
+        self.admit(reply.findings if reply else [], prompt, "SN-")
+        self.settle(open_, reply.ruled_out if reply else [])
 
-    def settle(
-        self,
-        open_: Sequence[dict[str, Any]],
-        confirmed: Sequence[ProposedFinding],
-        ruled_out: Sequence[RuledOutThreat],
-    ) -> None:
-        """Record the model's verdict on the rules candidates it was shown."""
-        reasons = {(r.threat_id, r.layer.value): r.reason for r in ruled_out}
-        decided = {(f.threat_id, f.layer.value) for f in confirmed} | set(reasons)
+    def settle(self, open_: Sequence[dict[str, Any]], ruled_out: Sequence[RuledOutThreat]) -> None:
+        """Apply the hybrid contract to the rules candidates the model was shown.
+
+        A candidate leaves only by a ruling the validator accepts; the others stay, noted.
+        """
+        accepted = [(f.threat_id, f.layer.value) for f in self.findings]
+        verdicts = sort_verdicts(open_, accepted, ruled_out, self.system)
+        self.rejected += verdicts.refuted
+        for proposal, note in verdicts.unconfirmed:
+            self.keep_rules([proposal], note)
+
+    def keep_unaddressed(self, why: str) -> None:
+        """Keep every rules candidate no accepted finding addresses, noted with `why`."""
+        addressed = {(f.threat_id, f.layer.value) for f in self.findings}
+        open_ = [p for p in propose(self.system, self.catalogue) if key_of(p) not in addressed]
+        note = unconfirmed(why)
         for proposal in open_:
-            key = (proposal["threat_id"], proposal["layer"])
-            if key in reasons:
-                issue = Issue(
-                    code="ruled-out", severity=Severity.WARNING, message=f"model: {reasons[key]}"
-                )
-                self.rejected.append(
-                    RejectedProposal(
-                        proposal=proposal,
-                        issues=[issue],
-                        provenance=Provenance(engine=Engine.RULES),
-                    )
-                )
-            elif key not in decided:
-                # Neither confirmed nor ruled out: the deterministic finding stands.
-                self.keep_rules([proposal])
+            needs_info = proposal.get("status") == FindingStatus.NEEDS_INFO.value
+            self.keep_rules([proposal], None if needs_info else note)
 
-    def keep_rules(self, proposals: list[dict[str, Any]]) -> None:
-        """Gate rules-engine proposals as they are (no model involved)."""
+    def keep_rules(self, proposals: list[dict[str, Any]], note: Issue | None = None) -> None:
+        """Gate rules-engine proposals as they are (no model involved), with `note` if given."""
         found, refused = gate(
             proposals,
             self.system,
@@ -280,6 +299,10 @@ class _Run:
             accepted=self.findings,
             provenance=Provenance(engine=Engine.RULES),
         )
+        if note is not None:
+            found = [
+                f.model_copy(update={"validator_notes": [*f.validator_notes, note]}) for f in found
+            ]
         self.findings += found
         self.rejected += refused
 
@@ -302,7 +325,9 @@ class _Run:
             return problems
 
         try:
-            reply, usage = self.proposer.chat_model.complete(prompt.messages, shape, check=check)
+            reply, usage = self.proposer.chat_model.complete(
+                prompt.messages, shape, check=check, cancel=self.proposer.cancel
+            )
         except OutputValidationError as exc:
             self.proposer.usage += exc.usage if isinstance(exc.usage, Usage) else Usage()
             self.progress(
@@ -323,13 +348,8 @@ class _Run:
                 severity=Severity.ERROR,
                 message="; ".join(exc.errors)[:1000] or exc.message,
             )
-            self.rejected.append(
-                RejectedProposal(
-                    proposal={"reply": exc.last_output[:4000]},
-                    issues=[issue],
-                    provenance=provenance,
-                )
-            )
+            reply = {"reply": exc.last_output, "reply_sha256": digest(exc.last_output)}
+            self.keep_rejected(reply, [issue], provenance)
             return None
 
     def admit(
@@ -353,10 +373,18 @@ class _Run:
     def keep_rejected(
         self, raw: dict[str, Any], issues: list[Issue], provenance: Provenance
     ) -> None:
-        if not any(r.proposal == raw for r in self.rejected):
-            self.rejected.append(
-                RejectedProposal(proposal=raw, issues=issues, provenance=provenance)
-            )
+        """Keep a rejection once, bounded (see `assistant.engine.rejections`)."""
+        ident = identity(raw)
+        if ident in self.seen:
+            return
+        self.seen.add(ident)
+        if len(self.rejected) >= MAX_STORED:
+            self.dropped += 1
+            return
+        issues = [i.model_copy(update={"message": excerpt(i.message)}) for i in issues[:MAX_ITEMS]]
+        self.rejected.append(
+            RejectedProposal(proposal=bounded(raw), issues=issues, provenance=provenance)
+        )
 
     def raw(self, proposed: ProposedFinding, ident: str, provenance: Provenance) -> dict[str, Any]:
         data = proposed.model_dump(mode="json")

@@ -1,20 +1,41 @@
 """One analysis from a description to a validated threat model, on the engine chosen.
 
 Shared by `maestro-tm analyze` and the MCP server's `analyze_system`, so the two run the same
-steps: read the system (or take the system file's), then propose and validate findings.
+steps: read the system (or take the system file's), then propose and validate findings. A
+model-backed run that a budget stops keeps what was validated: the result is marked partial and
+the stop is returned for the caller to report, never raised before the work is handed back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.engine.analyze import analyze, system_from_description
 
 if TYPE_CHECKING:
+    from assistant.errors import AssistantError
     from assistant.knowledge import Catalogue
     from assistant.llm.config import LLMSettings
     from assistant.schema import SystemModel, ThreatModel
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    """What one analysis produced.
+
+    Attributes:
+        result: The validated threat model (partial when a budget stopped the model).
+        stopped: The budget error that stopped the model, for the caller to report after it has
+            kept the result; None when the run finished.
+        rules: For a hybrid run, what the rules engine alone finds (to measure what the model
+            took away); None otherwise.
+    """
+
+    result: ThreatModel
+    stopped: AssistantError | None = None
+    rules: ThreatModel | None = None
 
 
 def run_engine(
@@ -25,7 +46,7 @@ def run_engine(
     given: SystemModel | None,
     require: Callable[[SystemModel], SystemModel],
     progress: Callable[[str], None],
-) -> ThreatModel:
+) -> EngineRun:
     """Analyse a (redacted) description into a validated threat model.
 
     Args:
@@ -41,8 +62,8 @@ def run_engine(
     if engine == "rules":
         progress("engine: rules (offline, no model)")
         system = given or require(system_from_description(description))
-        return analyze(description, catalogue, system=system, progress=progress)
-    from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer
+        return EngineRun(analyze(description, catalogue, system=system, progress=progress))
+    from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer, mark_partial
     from assistant.schema import Engine
 
     kind, proposer, model_name = make_proposer(Engine(engine), settings, progress=progress)
@@ -59,4 +80,11 @@ def run_engine(
         progress=progress,
     )
     progress(describe_usage(proposer.usage + extractor.usage))
-    return result
+    if proposer.unreached:
+        result = mark_partial(result, proposer.unreached)
+        progress(f"partial analysis: the model did not reach {', '.join(proposer.unreached)}")
+    rules = None
+    if kind == Engine.HYBRID:  # what the model must not take away without evidence
+        rules_system = given or system_from_description(description)
+        rules = analyze(description, catalogue, system=rules_system)
+    return EngineRun(result, proposer.stopped or extractor.stopped, rules)

@@ -10,7 +10,7 @@ are done, so an interrupted eval keeps everything finished before the interrupti
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from datetime import datetime
 from pathlib import Path
@@ -73,6 +73,7 @@ def model_runner(
     *,
     chat_model: Callable[[], ChatModel] | None = None,
     retriever: GuidanceSource | None = None,
+    limits: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Runner, str]:
     """The llm or hybrid engine as a runner, and the name of the model it uses.
@@ -88,6 +89,7 @@ def model_runner(
         chat_model: Builds the chat model for a run (tests: a scripted model); default: from
             the settings, as `maestro-tm analyze` does.
         retriever: Guidance search shared by every run; default: the local index.
+        limits: More settings flags (`max_tokens`, `max_cost`, `local_only`; None: not given).
         progress: Receives index build messages.
 
     Raises:
@@ -97,7 +99,8 @@ def model_runner(
     from assistant.engine.llm_mode import LLMExtractor, make_proposer
     from assistant.llm import load_settings
 
-    settings = None if chat_model else load_settings({"model": model, "api_base": api_base})
+    flags = {"model": model, "api_base": api_base, **(limits or {})}
+    settings = None if chat_model else load_settings(flags)
 
     def build(shared: GuidanceSource | None) -> tuple[Engine, LLMProposer, str]:
         own = chat_model() if chat_model else None  # else one per run, from the settings

@@ -97,6 +97,20 @@ class ModelDiff(BaseModel):
         """The added or changed findings that trip a `--fail-on level` gate."""
         return [c for c in (*self.added, *self.changed) if c.reaches(level)]
 
+    def removed_gating(self, level: RiskLevel) -> list[Change]:
+        """The removed findings that were at `level` or above (`--fail-on-removed`).
+
+        A finding that vanishes is as much a change as one that appears: a model that drops
+        findings must not pass the gate. One a reviewer had rejected has no risk to lose.
+        """
+        return [
+            c
+            for c in self.removed
+            if c.old is not None
+            and (rank := c.old.live_risk()) is not None
+            and rank >= risk_rank(level)
+        ]
+
 
 def _key(f: Finding, cat: Catalogue) -> Key:
     return (canonical_id(cat, f.threat_id), f.layer, tuple(sorted(set(f.components))))
@@ -152,9 +166,12 @@ def diff_models(old: ThreatModel, new: ThreatModel, cat: Catalogue) -> ModelDiff
     )
 
 
-def diff_json(d: ModelDiff, old: str, new: str, fail_on: RiskLevel | None) -> dict[str, Any]:
-    """The JSON shape printed by `maestro-tm diff --json`."""
+def diff_json(
+    d: ModelDiff, old: str, new: str, fail_on: RiskLevel | None, *, removed: bool = False
+) -> dict[str, Any]:
+    """The JSON shape printed by `maestro-tm diff --json` (`removed`: gate removals too)."""
     gate = d.gating(fail_on) if fail_on else []
+    lost = d.removed_gating(fail_on) if fail_on and removed else []
     return {
         "old": old,
         "new": new,
@@ -167,8 +184,10 @@ def diff_json(d: ModelDiff, old: str, new: str, fail_on: RiskLevel | None) -> di
         **d.model_dump(mode="json", include={"added", "removed", "changed"}),
         "gate": {
             "fail_on": fail_on.value if fail_on else None,
-            "failed": bool(gate),
+            "fail_on_removed": removed,
+            "failed": bool(gate or lost),
             "findings": [c.new.id for c in gate if c.new],
+            "removed": [c.old.id for c in lost if c.old],
         },
     }
 
@@ -180,7 +199,9 @@ def _describe(c: Change) -> str:
     return one_line(f"{side.id} {c.layer.value} {c.threat_id} [{components}]: {side.title}")
 
 
-def diff_text(d: ModelDiff, old: str, new: str, fail_on: RiskLevel | None) -> str:
+def diff_text(
+    d: ModelDiff, old: str, new: str, fail_on: RiskLevel | None, *, removed: bool = False
+) -> str:
     """Human-readable diff for a terminal (all model text made single-line and control-free)."""
     lines = [one_line(f"{old} -> {new}")]
     for sign, label, changes in (("+", "added", d.added), ("-", "removed", d.removed)):
@@ -217,4 +238,12 @@ def diff_text(d: ModelDiff, old: str, new: str, fail_on: RiskLevel | None) -> st
             )
         else:
             lines.append(f"fail-on {fail_on.value}: no new or worsened finding reaches it")
+        lost = d.removed_gating(fail_on) if removed else []
+        if lost:
+            ids = ", ".join(one_line(c.old.id) for c in lost[:_LISTED] if c.old)
+            ids += f" and {len(lost) - _LISTED} more" if len(lost) > _LISTED else ""
+            lines.append(
+                f"fail-on {fail_on.value}: {len(lost)} finding(s) at {fail_on.value} or above "
+                f"removed: {ids}"
+            )
     return "\n".join(lines)

@@ -31,6 +31,17 @@ LOCAL_PROVIDERS: dict[str, tuple[str, str]] = {
     "lm_studio": ("LM_STUDIO_API_BASE", "http://localhost:1234/v1"),
     "llamafile": ("LLAMAFILE_API_BASE", "http://127.0.0.1:8080/v1"),
 }
+BASE_VARIABLES: dict[str, tuple[str, ...]] = {
+    "openai": ("OPENAI_BASE_URL", "OPENAI_API_BASE"),
+    "anthropic": ("ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"),
+    "gemini": ("GEMINI_API_BASE",),
+    "azure": ("AZURE_API_BASE",),
+    "litellm_proxy": ("LITELLM_PROXY_API_BASE",),
+    "hosted_vllm": ("HOSTED_VLLM_API_BASE",),
+}
+"""The environment variables litellm reads for a provider's endpoint, in litellm's order (other
+providers: `<PROVIDER>_API_BASE`, then `<PROVIDER>_BASE_URL`). The resolved endpoint is always
+passed to litellm as `api_base`, so the local-only check and the request see the same one."""
 _SECRET_KEYS = {"api_key", "key", "token", "secret", "password"}
 
 
@@ -51,6 +62,8 @@ class LLMSettings(BaseModel):
     """Seconds to wait for a connection."""
     read_timeout: float = Field(120.0, gt=0)
     """Seconds to wait for the reply (between streamed chunks when streaming)."""
+    call_timeout: float = Field(300.0, gt=0)
+    """Seconds one call may take in all, retries included, however the server trickles."""
     retries: int = Field(3, ge=0, le=10)
     """Retries after the first attempt on 429, 5xx, timeouts and connection errors."""
     retry_base_delay: float = Field(1.0, ge=0)
@@ -203,7 +216,18 @@ def endpoint_of(
     if provider in LOCAL_PROVIDERS:
         variable, default = LOCAL_PROVIDERS[provider]
         return environ.get(variable) or default
-    return environ.get(f"{provider.upper()}_API_BASE") or None
+    for variable in base_variables(provider):
+        if environ.get(variable):
+            return environ[variable]
+    return None
+
+
+def base_variables(provider: str) -> tuple[str, ...]:
+    """The environment variables that may set `provider`'s endpoint, in litellm's order."""
+    if provider in LOCAL_PROVIDERS:
+        return (LOCAL_PROVIDERS[provider][0],)
+    upper = provider.upper()
+    return BASE_VARIABLES.get(provider, (f"{upper}_API_BASE", f"{upper}_BASE_URL"))
 
 
 def check_local_only(settings: LLMSettings, environ: Mapping[str, str] | None = None) -> None:
@@ -226,3 +250,12 @@ def check_local_only(settings: LLMSettings, environ: Mapping[str, str] | None = 
                 f"--local-only refuses {model} at {endpoint}: not a loopback address; "
                 "run the model on this machine or drop --local-only"
             )
+        if index > 0 or not settings.api_base:
+            # Belt and braces: every variable that could name the endpoint must be local too.
+            env = os.environ if environ is None else environ
+            for variable in base_variables(provider_of(model)):
+                if env.get(variable) and not is_loopback_url(env[variable]):
+                    raise LocalOnlyError(
+                        f"--local-only refuses {model}: {variable} points at {env[variable]}, "
+                        "not a loopback address"
+                    )

@@ -10,6 +10,7 @@ model.
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class CallParams:
     max_tokens: int | None = None
     response_format: dict[str, Any] | None = None
     temperature: float | None = None
+    deadline: float | None = None
+    """`time.monotonic()` value past which the call is stopped (from `call_timeout`)."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,11 @@ class GatewayModel(ABC):
         cap, kind = self.session.budget.completion_cap(
             prompt_tokens, info, self.settings.max_output_tokens
         )
-        params = CallParams(cap, response_format, self.settings.temperature)
+        if cap is None or cap > reserve:
+            # Every request is bounded: without a budget, the completion gets what was reserved.
+            cap, kind = reserve, None
+        deadline = time.monotonic() + self.settings.call_timeout
+        params = CallParams(cap, response_format, self.settings.temperature, deadline)
         return _Prepared(fitted, prompt_tokens, params, kind, info, counter)
 
     def _models(self) -> list[str]:

@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from assistant.errors import LLMCancelledError, LLMConfigError, ProviderError
@@ -27,6 +27,7 @@ from assistant.llm.config import (
     is_loopback_url,
     provider_of,
 )
+from assistant.llm.deadline import Guard
 from assistant.llm.gateway import CallParams, GatewayModel, Session, StreamPiece
 from assistant.llm.redact import Redactor
 from assistant.llm.resilience import (
@@ -146,31 +147,6 @@ def translate(
     )
 
 
-def _run(call: Callable[[], R], cancel: threading.Event | None) -> R:
-    """Run a blocking call; with a cancel event, return as soon as it is set."""
-    if cancel is None:
-        return call()
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-        finally:
-            done.set()
-
-    # A daemon thread: an abandoned request finishes (or times out) in the background.
-    threading.Thread(target=work, daemon=True, name="llm-call").start()
-    while not done.wait(0.05):
-        if cancel.is_set():
-            raise LLMCancelledError("cancelled")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
-
-
 class LiteLLMChatModel(GatewayModel):
     """A `ChatModel` for any model litellm supports.
 
@@ -253,13 +229,16 @@ class LiteLLMChatModel(GatewayModel):
             "model": model,
             "messages": [m.model_dump() for m in messages],
             "timeout": httpx.Timeout(
-                self.settings.read_timeout, connect=self.settings.connect_timeout
+                min(self.settings.read_timeout, self.settings.call_timeout),
+                connect=self.settings.connect_timeout,
             ),
             "max_retries": 0,
             "num_retries": 0,
         }
-        if model == self.model and self.settings.api_base:
-            kwargs["api_base"] = self.settings.api_base
+        # Always the endpoint the local-only check resolved: litellm then reads no variable.
+        endpoint = self._endpoint(model)
+        if endpoint:
+            kwargs["api_base"] = endpoint
         key = self._api_key(model)
         if key:
             kwargs["api_key"] = key
@@ -285,8 +264,8 @@ class LiteLLMChatModel(GatewayModel):
         litellm = _litellm()
         kwargs = self._kwargs(model, messages, params)
         try:
-            response = _run(lambda: litellm.completion(**kwargs), cancel)
-        except LLMCancelledError:
+            response = self._guard(model, params, cancel).run(lambda: litellm.completion(**kwargs))
+        except (LLMCancelledError, ProviderError):
             raise
         except Exception as exc:
             raise self._error(exc, model) from None
@@ -313,17 +292,27 @@ class LiteLLMChatModel(GatewayModel):
         litellm = _litellm()
         kwargs = self._kwargs(model, messages, params)
         kwargs.update(stream=True, stream_options={"include_usage": True})
+        guard = self._guard(model, params, cancel)
         try:
-            stream = _run(lambda: litellm.completion(**kwargs), cancel)
-        except LLMCancelledError:
+            stream = guard.run(lambda: litellm.completion(**kwargs))
+        except (LLMCancelledError, ProviderError):
             raise
         except Exception as exc:
             raise self._error(exc, model) from None
-        return self._pieces(stream, model)
+        return self._pieces(stream, model, guard)
 
-    def _pieces(self, stream: Any, model: str) -> Iterator[StreamPiece]:
+    def _guard(self, model: str, params: CallParams, cancel: threading.Event | None) -> Guard:
+        return Guard(
+            cancel,
+            params.deadline,
+            seconds=self.settings.call_timeout,
+            provider=provider_of(model),
+            model=model,
+        )
+
+    def _pieces(self, stream: Any, model: str, guard: Guard) -> Iterator[StreamPiece]:
         try:
-            for chunk in stream:
+            for chunk in guard.iterate(stream, stream.close):
                 usage = getattr(chunk, "usage", None)
                 choice = chunk.choices[0] if chunk.choices else None
                 text = (choice.delta.content or "") if choice is not None else ""
@@ -337,10 +326,10 @@ class LiteLLMChatModel(GatewayModel):
                     else None,
                     finish_reason=choice.finish_reason if choice is not None else None,
                 )
+        except (LLMCancelledError, ProviderError):
+            raise
         except Exception as exc:
             raise self._error(exc, model) from None
-        finally:
-            stream.close()
 
 
 def litellm_embed(

@@ -126,7 +126,7 @@ _PATTERNS: list[tuple[str, str, str, tuple[str, ...]]] = [
     (
         "url-password",
         "password in a URL",
-        r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@\[\]]+:(?P<s>[^\s@/?#\[\]]+)@",
+        r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@\[\]]*:(?P<s>[^\s@/?#\[\]]+)@",
         ("://",),
     ),
     (

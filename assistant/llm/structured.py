@@ -148,6 +148,16 @@ def parse_reply(
     return (None, problems) if problems else (parsed, [])
 
 
+MAX_ECHO = 12_000
+"""Characters of a bad reply sent back with a repair request."""
+
+
+def _echo(text: str) -> str:
+    if len(text) <= MAX_ECHO:
+        return text
+    return f"{text[:MAX_ECHO]}\n[... reply cut here: {len(text):,} characters in all ...]"
+
+
 def repair_prompt(errors: Sequence[str], cut_off: bool) -> str:
     """The message that sends a reply's problems back to the model."""
     lines = "\n".join(f"- {e}" for e in errors)
@@ -194,7 +204,8 @@ def complete_structured(
     target = envelope(response_model) if allow_clarification else response_model
     schema = target.model_json_schema()
     fmt = response_format(mode, supports_schema, schema, response_model.__name__)
-    conversation = _with_instructions(messages, instructions(schema, allow_clarification))
+    asked = _with_instructions(messages, instructions(schema, allow_clarification))
+    conversation = asked
     usage = Usage()
     errors: list[str] = []
     text = ""
@@ -216,9 +227,13 @@ def complete_structured(
         parsed, errors = parse_reply(text, response_model, allow_clarification, check)
         if parsed is not None:
             return parsed, usage
-        conversation += [
-            assistant(text),
-            user(repair_prompt(errors, reply.finish_reason == "length")),
+        # The original request, the last reply (excerpted) and what was wrong with it: earlier
+        # attempts are not resent, so a huge reply cannot push the request's prompt out of the
+        # window (trimming drops the oldest turns first).
+        conversation = [
+            *asked,
+            assistant(_echo(text)),
+            user(repair_prompt(errors[:_MAX_ERRORS], reply.finish_reason == "length")),
         ]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     raise OutputValidationError(

@@ -44,7 +44,10 @@ def run_analysis(
         _require_something(system)
         return system
 
-    return run_engine(description, catalogue, chosen, settings, given, require, notes.append)
+    run = run_engine(description, catalogue, chosen, settings, given, require, notes.append)
+    if run.stopped is not None:  # a budget ran out: what was validated is still the answer
+        notes.append(f"stopped early: {run.stopped.message}")
+    return run.result
 
 
 def _choose(engine: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import safe_text
 from assistant.engine.interview import Interview, Question
-from assistant.errors import SessionError
+from assistant.errors import LLMCancelledError, SessionError, StepCancelledError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.redact import Redactor
 from assistant.schema import Layer, ThreatModel
@@ -214,6 +214,11 @@ class Conversation:
             raise SessionError("still working on the previous step (Esc cancels it)", title="Busy")
         try:
             self._send(text, emit, cancel)
+        except LLMCancelledError:
+            # Esc reached a model call: the same outcome as a cancel between calls.
+            raise StepCancelledError(
+                "cancelled; nothing from this step was kept", title="Cancelled"
+            ) from None
         finally:
             self._busy.release()
 
@@ -228,6 +233,10 @@ class Conversation:
             found = "; ".join(f"{r.label} {r.preview} as {r.placeholder}" for r in fresh)
             emit(Notice(f"Replaced before storing or sending: {found}", "Redacted", "warning"))
         step = Step(MessageLogged(role="user", text=clean), emit, cancel, self._commit)
+        with self.binding.cancellable(cancel):  # Esc reaches every model call of the step
+            self._dispatch(step, clean)
+
+    def _dispatch(self, step: Step, clean: str) -> None:
         if clean.startswith("/"):
             run_command(self, step, clean)
         elif clean.lower().strip(" .!") in _ANALYSE_WORDS:

@@ -9,7 +9,8 @@ binding as an injected dependency, so tests, the CLI and `/model` switch engines
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -129,6 +130,23 @@ class ModelBinding:
     def read(self, text: str, system: SystemModel) -> SystemDelta:
         """What a message (not an interview answer) says about `system`."""
         return (self.extractor or RulesExtractor()).extract(text, system)
+
+    @contextmanager
+    def cancellable(self, cancel: threading.Event | None) -> Iterator[None]:
+        """Route `cancel` to every model call the proposer and extractor make inside."""
+        from assistant.engine.llm_extraction import LLMExtractor
+        from assistant.engine.llm_proposal import LLMProposer
+
+        targets = [
+            x for x in (self.proposer, self.extractor) if isinstance(x, LLMProposer | LLMExtractor)
+        ]
+        for target in targets:
+            target.cancel = cancel
+        try:
+            yield
+        finally:
+            for target in targets:
+                target.cancel = None
 
     def dropped_facts(self) -> str:
         """What grounding dropped from the model's last extraction, as one line ("" if none)."""

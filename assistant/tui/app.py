@@ -74,6 +74,7 @@ class MaestroApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("escape", "cancel_step", "Cancel step", show=False),
+        Binding("ctrl+c", "interrupt", "Cancel step", show=False, priority=True),
         Binding("f2", "tab('system')", "System"),
         Binding("f3", "tab('findings')", "Findings"),
         Binding("f4", "tab('guidance')", "Guidance"),
@@ -295,6 +296,13 @@ class MaestroApp(App[None]):
         self.running = None
         self._cancel = None
         self.chat.hide_progress()
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: cancel the running step, or say how to quit (it never kills the chat)."""
+        if self._cancel is not None:
+            self.action_cancel_step()
+        else:
+            self.chat.add_note("Nothing is running. Ctrl+Q quits; Esc or Ctrl+C cancels a step.")
 
     def action_cancel_step(self) -> None:
         """Cancel the running step (it stops at its next checkpoint)."""

@@ -116,7 +116,13 @@ def replies() -> list[str]:
             {
                 "findings": [],
                 "ruled_out": [
-                    {"threat_id": "T5", "layer": "L1", "reason": "answers are checked by a human"}
+                    {
+                        "threat_id": "T5",
+                        "layer": "L1",
+                        "reason": "the agent works alone",
+                        "fact": "multi-agent",
+                        "quote": "no other agents",
+                    }
                 ],
             }
         ),
@@ -155,7 +161,14 @@ def test_hybrid_analysis_end_to_end(catalogue: Catalogue) -> None:
     # The safety net: T5 ruled out with the model's reason; other rules candidates kept.
     ruled = [r for r in result.rejected if r.issues[0].code == "ruled-out"]
     assert [r.proposal["threat_id"] for r in ruled] == ["T5"]
-    assert any(f.provenance.engine == Engine.RULES for f in result.findings)
+    kept = [f for f in result.findings if f.provenance.engine == Engine.RULES]
+    assert kept
+    # Every rules finding the model neither confirmed nor refuted says so.
+    assert all(
+        "model-did-not-confirm" in {n.code for n in f.validator_notes}
+        for f in kept
+        if f.status.value == "draft"
+    )
     # No multi-agent threats: the model's extraction ruled multi-agent out.
     assert not {"T12", "T13", "T14"} & {f.threat_id for f in result.findings}
     # Evidence cites only what was retrieved; every layer call searched guidance.

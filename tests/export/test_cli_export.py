@@ -109,8 +109,14 @@ def test_diff_of_before_and_after_adding_a_tool(cli: Run, tmp_path: Path) -> Non
     code, out, _ = cli("diff", str(a), str(b), "--json", "--fail-on", "medium")
     data = json.loads(out)
     assert code == 1 and data["gate"]["findings"] == ["F-9", "F-10"]
+    # Removals trip the gate too (on by default with --fail-on), unless turned off.
     code, out, _ = cli("diff", str(b), str(a), "--fail-on", "low")
+    assert code == 1 and "0 added, 2 removed" in out
+    assert "fail-on low: 2 finding(s) at low or above removed: F-9, F-10" in out
+    code, out, _ = cli("diff", str(b), str(a), "--fail-on", "low", "--no-fail-on-removed")
     assert code == 0 and "0 added, 2 removed" in out
+    code, out, _ = cli("diff", str(b), str(a), "--json", "--fail-on", "low")
+    assert code == 1 and json.loads(out)["gate"]["removed"] == ["F-9", "F-10"]
 
 
 def test_diff_of_identical_models_passes_every_gate(cli: Run) -> None:

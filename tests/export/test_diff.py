@@ -149,7 +149,13 @@ def test_json_shape(catalogue: Catalogue) -> None:
     old, new = before_and_after_adding_a_tool()
     data = diff_json(diff_models(old, new, catalogue), "a.json", "b.json", RiskLevel.HIGH)
     assert data["summary"] == {"added": 2, "removed": 0, "changed": 0, "unchanged": 2}
-    assert data["gate"] == {"fail_on": "high", "failed": True, "findings": ["F-9"]}
+    assert data["gate"] == {
+        "fail_on": "high",
+        "fail_on_removed": False,
+        "failed": True,
+        "findings": ["F-9"],
+        "removed": [],
+    }
     assert data["added"][0]["new"]["risk"] == "high"
     assert data["added"][0]["layer"] == "L3"
 

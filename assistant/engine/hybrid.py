@@ -1,0 +1,120 @@
+"""The hybrid contract: a model can add and confirm findings, never silently take rules ones away.
+
+A rules-engine finding leaves a hybrid analysis only through a ruling the validator accepts:
+one that cites the system-model fact ruling the threat out and that fact's evidence
+(`assistant.validator.check_ruling`). Every other rules finding stays, with a
+`model-did-not-confirm` note saying why (no verdict, an unsupported ruling, a rejected
+confirmation). `rules_loss` measures what a run lost against the rules engine alone, for the
+loud warning and `--strict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.schema import (
+    Engine,
+    Finding,
+    Issue,
+    Provenance,
+    RejectedProposal,
+    Severity,
+    SystemModel,
+)
+from assistant.schema import RuledOut as RuledOutThreat
+from assistant.validator import Code, check_ruling
+
+MAX_RULES_LOSS = 0.2
+"""Share of the rules engine's findings a hybrid run may lose (each through a validated
+ruling) before it warns loudly, and fails under `--strict`."""
+
+Key = tuple[str, str]
+
+
+def key_of(proposal: Mapping[str, Any]) -> Key:
+    """The (threat id, layer) a proposal or finding is about."""
+    return str(proposal.get("threat_id")), str(proposal.get("layer"))
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """The model's safety-net verdicts, sorted by what the hybrid contract makes of them.
+
+    Attributes:
+        refuted: Rules proposals ruled out with validated evidence, kept as rejected proposals.
+        unconfirmed: Rules proposals that stay, each with the note saying why.
+    """
+
+    refuted: list[RejectedProposal]
+    unconfirmed: list[tuple[dict[str, Any], Issue]]
+
+
+def sort_verdicts(
+    open_: Sequence[dict[str, Any]],
+    accepted: Iterable[Key],
+    ruled_out: Sequence[RuledOutThreat],
+    system: SystemModel,
+) -> Verdicts:
+    """Decide each open rules proposal: confirmed (accepted), refuted, or kept unconfirmed."""
+    confirmed = set(accepted)
+    rulings = {(r.threat_id, r.layer.value): r for r in ruled_out}
+    refuted: list[RejectedProposal] = []
+    kept: list[tuple[dict[str, Any], Issue]] = []
+    for proposal in open_:
+        key = key_of(proposal)
+        if key in confirmed:
+            continue
+        ruling = rulings.get(key)
+        problems = check_ruling(ruling.fact, ruling.quote, system) if ruling else []
+        if ruling is not None and not problems:
+            issue = Issue(
+                code="ruled-out",
+                severity=Severity.WARNING,
+                message=f'model: {ruling.reason} ({ruling.fact}: "{ruling.quote}")',
+            )
+            refuted.append(
+                RejectedProposal(
+                    proposal=proposal, issues=[issue], provenance=Provenance(engine=Engine.RULES)
+                )
+            )
+            continue
+        why = (
+            f"its ruling was refused ({problems[0].message}): {ruling.reason}"[:300]
+            if ruling is not None
+            else "it neither confirmed it with a valid finding nor ruled it out"
+        )
+        kept.append((proposal, unconfirmed(why)))
+    return Verdicts(refuted, kept)
+
+
+def unconfirmed(why: str) -> Issue:
+    """The note on a rules finding the model did not confirm (it stays in the output)."""
+    return Issue(
+        code=Code.MODEL_DID_NOT_CONFIRM.value,
+        severity=Severity.WARNING,
+        message=f"model did not confirm this rules finding: {why}",
+    )
+
+
+def rules_loss(rules: Sequence[Finding], hybrid: Sequence[Finding]) -> list[Finding]:
+    """The rules engine's findings whose threat `hybrid` has at no layer.
+
+    By threat, not layer: the model's reading of a component may place a threat at another
+    layer (an agent read as L3 rather than L1) without losing it.
+    """
+    kept = {f.threat_id for f in hybrid}
+    return [f for f in rules if f.threat_id not in kept]
+
+
+def loss_warning(lost: Sequence[Finding], total: int) -> str | None:
+    """The loud line for a run that lost more than `MAX_RULES_LOSS` of the rules findings."""
+    if total == 0 or len(lost) / total <= MAX_RULES_LOSS:
+        return None
+    ids = ", ".join(sorted({f"{f.threat_id}@{f.layer.value}" for f in lost})[:12])
+    return (
+        f"WARNING: the model removed {len(lost)} of the rules engine's {total} findings "
+        f"(more than {MAX_RULES_LOSS:.0%}), each by a ruling citing the system model: {ids}. "
+        "Check the rejected proposals; --strict makes this an error."
+    )
