@@ -299,10 +299,9 @@ class MaestroApp(App[None]):
 
     def action_interrupt(self) -> None:
         """Ctrl+C: cancel the running step, or say how to quit (it never kills the chat)."""
-        if self._cancel is not None:
-            self.action_cancel_step()
-        else:
+        if self._cancel is None:
             self.chat.add_note("Nothing is running. Ctrl+Q quits; Esc or Ctrl+C cancels a step.")
+        self.action_cancel_step()
 
     def action_cancel_step(self) -> None:
         """Cancel the running step (it stops at its next checkpoint)."""
