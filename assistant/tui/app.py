@@ -311,7 +311,7 @@ class MaestroApp(App[None]):
             self._cancel.set()
             self.chat.show_progress("cancelling", None)
 
-    # -- review ------------------------------------------------------------------------------
+    # -- review and corrections --------------------------------------------------------------
 
     @on(ReviewRequested)
     def _review_requested(self, message: ReviewRequested) -> None:
@@ -332,8 +332,6 @@ class MaestroApp(App[None]):
     def _review_refused(self, message: ReviewRefused) -> None:
         # In the transcript, not a pop-up: a decision that was not recorded must be seen.
         self.chat.add_note(decision_note(message.message, message.title), error=True)
-
-    # -- corrections -------------------------------------------------------------------------
 
     @on(CorrectionRequested)
     def _correction_requested(self, message: CorrectionRequested) -> None:
