@@ -63,7 +63,7 @@ KEYS: list[tuple[str, str]] = [
         "Enter shows the evidence; Space cycles a capability on, off, unknown; "
         "r rename, d delete, m merge, f add a flow from the fact",
     ),
-    ("Ctrl+Q", "quit (the session is saved as you go)"),
+    ("Ctrl+Q, /quit", "quit (the session is saved as you go)"),
 ]
 
 

@@ -40,6 +40,7 @@ from assistant.tui.guards import (
     decision_note,
     failure_note,
     offer_unsaved,
+    quit_line,
     subtitle,
 )
 from assistant.tui.messages import (
@@ -164,7 +165,7 @@ class MaestroApp(App[None]):
                 "Still working on the last step; Esc cancels it.", title="Busy", severity="warning"
             )
             return
-        if confirm_export(self, self.chat, text):
+        if quit_line(self, text) or confirm_export(self, self.chat, text):
             return
         self.chat.input.value = ""
         self.submit(text)

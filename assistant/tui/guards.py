@@ -84,6 +84,18 @@ def subtitle(conversation: Conversation) -> str:
     return f"{label} · read-only" if conversation.read_only else label
 
 
+QUIT_LINES = frozenset({"/quit", "/exit", "/q"})
+"""Lines that leave the chat, as Ctrl+Q does (the session is saved as it goes)."""
+
+
+def quit_line(app: App[Any], line: str) -> bool:
+    """Leave the chat on `/quit` (or `/exit`); True when the line was taken care of."""
+    if line.strip().lower() not in QUIT_LINES:
+        return False
+    app.exit()
+    return True
+
+
 def confirm_export(app: App[Any], chat: ChatPane, line: str) -> bool:
     """Ask before `/export` replaces an existing file; True when the line was taken care of.
 

@@ -39,3 +39,21 @@ async def test_ctrl_c_with_nothing_running_says_how_to_quit(app_factory: AppFact
         await settle(pilot)
         assert "Ctrl+Q quits" in str(app.query(NoteMessage).last().render())
         assert app.is_running
+
+
+async def test_slash_quit_leaves_the_chat(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, DESCRIPTION)
+        app.chat.input.value = "/quit"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.is_running
+
+
+async def test_a_line_that_only_mentions_quitting_is_sent(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "/quit now please")
+        await settle(pilot)
+        assert app.is_running
