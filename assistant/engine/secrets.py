@@ -23,13 +23,14 @@ class RedactedInput:
     system: SystemModel | None = None
     redactions: list[Redaction] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """One line for stderr, empty when nothing was redacted."""
+    def summary(self, opt_out: bool = True) -> str:
+        """One line, empty when nothing was redacted; `opt_out` names `--keep-secrets`."""
         n = len(self.redactions)
         if not n:
             return ""
         noun = "secret" if n == 1 else "secrets"
-        return f"redacted {n} {noun} from the description (use --keep-secrets to keep them)"
+        hint = " (use --keep-secrets to keep them)" if opt_out else ""
+        return f"redacted {n} {noun} from the description{hint}"
 
 
 def redact_input(description: str, system: SystemModel | None = None) -> RedactedInput:

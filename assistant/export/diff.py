@@ -230,8 +230,7 @@ def diff_text(
     if fail_on:
         gate = d.gating(fail_on)
         if gate:
-            ids = ", ".join(one_line(c.new.id) for c in gate[:_LISTED] if c.new)
-            ids += f" and {len(gate) - _LISTED} more" if len(gate) > _LISTED else ""
+            ids = _listed([c.new.id for c in gate if c.new])
             lines.append(
                 f"fail-on {fail_on.value}: {len(gate)} new or worsened finding(s) at "
                 f"{fail_on.value} or above: {ids}"
@@ -240,10 +239,15 @@ def diff_text(
             lines.append(f"fail-on {fail_on.value}: no new or worsened finding reaches it")
         lost = d.removed_gating(fail_on) if removed else []
         if lost:
-            ids = ", ".join(one_line(c.old.id) for c in lost[:_LISTED] if c.old)
-            ids += f" and {len(lost) - _LISTED} more" if len(lost) > _LISTED else ""
+            ids = _listed([c.old.id for c in lost if c.old])
             lines.append(
                 f"fail-on {fail_on.value}: {len(lost)} finding(s) at {fail_on.value} or above "
                 f"removed: {ids}"
             )
     return "\n".join(lines)
+
+
+def _listed(ids: list[str]) -> str:
+    """Finding ids for a gate line: the first `_LISTED`, then how many more."""
+    shown = ", ".join(one_line(i) for i in ids[:_LISTED])
+    return shown + (f" and {len(ids) - _LISTED} more" if len(ids) > _LISTED else "")

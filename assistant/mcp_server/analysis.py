@@ -36,7 +36,7 @@ def run_analysis(
     redacted = redact_input(description, given)
     description, given = redacted.description, redacted.system
     if redacted.redactions:
-        notes.append(redacted.summary().replace(" (use --keep-secrets to keep them)", ""))
+        notes.append(redacted.summary(opt_out=False))  # the server has no such flag
     chosen = _choose(engine)
     settings = None if chosen == "rules" else load_settings({})
 

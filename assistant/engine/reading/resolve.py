@@ -8,8 +8,10 @@ from assistant.engine.reading.state import Reading
 from assistant.engine.reading.text import sentences
 from assistant.schema import (
     Component,
+    Control,
     ControlKind,
     EntryKind,
+    EntryPoint,
     Evidence,
     SystemDelta,
     distinct,
@@ -127,24 +129,19 @@ def _implied(
             capabilities[name] = value
             evidence[name] = evidence[because][:1]
 
-    users = [e for e in reading.entries.values() if e.kind in _PEOPLE]
-    if users and "human-users" not in capabilities:
-        capabilities["human-users"] = True
-        evidence["human-users"] = users[0].evidence[:1]
+    def shown(name: str, facts: list[EntryPoint] | list[Control]) -> None:
+        """A capability present because a fact shows it (an entry point, a control)."""
+        if facts and name not in capabilities:
+            capabilities[name] = True
+            evidence[name] = facts[0].evidence[:1]
+
+    entries = list(reading.entries.values())
+    shown("human-users", [e for e in entries if e.kind in _PEOPLE])
     if capabilities.get("human-in-loop"):
         imply("human-users", True, "human-in-loop")  # approvers act on the agent's output
-    signs_in = [
-        c
-        for c in reading.controls
-        if c.present and c.kind in (ControlKind.AUTHENTICATION, ControlKind.AUTHORISATION)
-    ]
-    if signs_in and "authentication" not in capabilities:
-        capabilities["authentication"] = True
-        evidence["authentication"] = signs_in[0].evidence[:1]
-    outside = [e for e in reading.entries.values() if e.kind in _OUTSIDE]
-    if outside and "external-facing" not in capabilities:
-        capabilities["external-facing"] = True
-        evidence["external-facing"] = outside[0].evidence[:1]
+    signing_in = (ControlKind.AUTHENTICATION, ControlKind.AUTHORISATION)
+    shown("authentication", [c for c in reading.controls if c.present and c.kind in signing_in])
+    shown("external-facing", [e for e in entries if e.kind in _OUTSIDE])
     if capabilities.get("multi-agent") is False and capabilities.get("mcp") is not True:
         imply("agent-protocol", False, "multi-agent")
     if capabilities.get("tools") is False:
