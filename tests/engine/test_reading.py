@@ -256,6 +256,30 @@ def test_a_keyed_negative_value_rules_out_its_key() -> None:
     assert not [c for c in delta.components if c.kind == "vector-store"]
 
 
+def test_a_false_keyed_tool_names_no_tool_even_with_a_comment() -> None:
+    text = "name: helper\nassistant:\n  model: local\n  tools:\n    archive_ticket: false  # since May\n"
+    delta = read(text + "    close_ticket: true\n")
+    assert "archive-ticket" not in _ids(delta)
+    assert "close-ticket" in _ids(delta)  # near miss: a true value still names its tool
+
+
+def test_a_false_value_rules_out_its_own_key_not_the_key_above() -> None:
+    head = "name: helper\nbot:\n  model: local\n"
+    delta = read(head + "  permissions:\n    delete_rows: false\n")
+    assert delta.capabilities.get("authentication") is not False
+    # Near miss: the key itself said to be absent is ruled out.
+    assert read(head + "  authentication: none\n").capabilities.get("authentication") is False
+
+
+def test_a_remark_after_a_negative_value_names_no_component() -> None:
+    head = "name: helper\nbot:\n  model: local\n"
+    delta = read(head + "  invoices: not handled, the accounting team's SAP does that\n")
+    assert not [c for c in delta.components if "sap" in c.id]
+    # Near miss: an exception after the negative names what is there.
+    delta = read(head + "  integrations: none, except the Stripe API\n")
+    assert [c for c in delta.components if "stripe" in c.id]
+
+
 def test_tools_and_stores_named_by_their_nouns() -> None:
     delta = read("The scheduler bot uses the calendar API and keeps a booking ledger.")
     kinds = {c.name: c.kind for c in delta.components}

@@ -70,7 +70,7 @@ def approvals(reading: Reading, clause: Clause) -> None:
     first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':"))
     context, whole = clause.seg.context, re.match(r".*", clause.text)
     assert whole is not None  # ".*" matches any string
-    negative = clause.scope.negative_value or bool(_OPENS_NEGATIVE.match(clause.text))
+    negative = clause.scope.negative_value or bool(lx.OPENS_NEGATIVE.match(clause.text))
     if lx.APPROVAL_KEY.search(context) and negative:
         _control(reading, clause, whole, False, "")  # `approval: none (below 50 EUR)`
     elif lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:
@@ -78,10 +78,6 @@ def approvals(reading: Reading, clause: Clause) -> None:
     elif lx.APPROVAL_KEY.search(context) and not clause.scope.negated and first:
         actor = _actor(reading, clause, lx.HUMAN.search(clause.text))
         _control(reading, clause, whole, True, actor)
-
-
-# A value that opens with a negative: `approval: none for catalogue packages`.
-_OPENS_NEGATIVE = lx.rx(r"(?:none|no|never|nobody|no one|not (?:needed|required)|n/a)\b")
 
 
 def _stated(reading: Reading, clause: Clause) -> bool:

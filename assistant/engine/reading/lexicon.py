@@ -44,6 +44,11 @@ NEGATIVE_VALUE = re.compile(
     r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"
     r"not available|not supported|never|nope|nothing|-)\s*$"
 )
+# A value that opens with a negative: `approval: none for catalogue packages`, `refunds: not
+# handled, ...`.
+OPENS_NEGATIVE = rx(
+    r"(?:none|no|never|nobody|no one|not (?:needed|required|handled|used|done)|n/a)\b"
+)
 # Hypothetical or future: facts in such a clause are not settled either way.
 HYPOTHETICAL = rx(
     r"plan(?:s|ned|ning)? to|will (?:later|soon|eventually)|in (?:the )?future|on the roadmap|"

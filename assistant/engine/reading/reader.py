@@ -62,13 +62,17 @@ def read(text: str) -> SystemDelta:
         n = clause.seg.sentence
         s, e = reading.sentence_spans.get(n, (clause.seg.start, clause.seg.end))
         reading.sentence_spans[n] = (min(s, clause.seg.start), max(e, clause.seg.end))
+    ruled_out = _under_negative_values(text, clauses)
     for clause in clauses:
         if clause.scope.hypothetical and not clause.scope.negated:
             continue
-        _terms(reading, clause)
+        opening, remark = ruled_out.get(id(clause), (False, False))
+        if not remark:
+            _terms(reading, clause)
         _phrase_negations(reading, clause)
-        named_nouns(reading, clause)
-        tools(reading, clause)
+        if not (opening or remark):
+            named_nouns(reading, clause)
+            tools(reading, clause)
         entries(reading, clause)
         assets(reading, clause)
         people(reading, clause)
@@ -83,6 +87,40 @@ def read(text: str) -> SystemDelta:
     for clause in clauses:
         approvals(reading, clause)
     return delta(reading)
+
+
+def _under_negative_values(source: str, clauses: list[Clause]) -> dict[int, tuple[bool, bool]]:
+    """Clauses of keyed values that open with a negative, by `id`: (opening, remark).
+
+    `merge: false` rules the key out, so it names no tool; in `payments: not handled, the
+    finance team's ERP` the rest of the value only says where the thing lives instead, so
+    nothing named there is part of this system. Controls and approvals still read these
+    clauses: `approval: none, but the lead can veto` names who steps in.
+    """
+    found: dict[int, tuple[bool, bool]] = {}
+    negative_keys: set[tuple[int, int]] = set()
+    last_end: dict[tuple[int, int], int] = {}
+    for clause in clauses:
+        key = clause.seg.key
+        if key is None:
+            continue
+        if key not in last_end:
+            # Only a value that is wholly a negative: `tools: none but search` names one.
+            short = len(clause.text.split()) <= 3
+            if clause.scope.negative_value or (short and lx.OPENS_NEGATIVE.match(clause.text)):
+                negative_keys.add(key)
+                found[id(clause)] = (True, False)
+        elif key in negative_keys:
+            # The words that joined it to the value may sit between the clauses ("except").
+            joined = source[last_end[key] : clause.seg.start].strip(" ,;:-") + " " + clause.text
+            if not _EXCEPTION.match(joined.lower().strip()):
+                found[id(clause)] = (False, True)
+        last_end[key] = clause.seg.end
+    return found
+
+
+# A remark after a negative value that names what *is* there: `tools: none, except search`.
+_EXCEPTION = lx.rx(r"but|except|only|apart from|other than|save for|besides|however")
 
 
 def _terms(reading: Reading, clause: Clause) -> None:
@@ -103,8 +141,11 @@ def _terms(reading: Reading, clause: Clause) -> None:
             negated = clause.scope.covers(match.start(), match.end())
             if by_key:
                 # `memory: none` or `memory: not kept` rule memory out; `- no second check`, a
-                # list item under `tools:`, says something about one tool, not about tools.
-                negated = clause.scope.negative_value or (negated and not clause.seg.item)
+                # list item under `tools:`, says something about one tool, not about tools;
+                # and `merge: false` under `permissions:` rules out merging, not permissions.
+                negated = (clause.scope.negative_value and _own_key(reading, clause, pattern)) or (
+                    negated and not clause.seg.item
+                )
             evidence = clause_evidence(reading, clause, match.start(), match.end())
             if negated:
                 # Capability-only words ("payments", "customers") are too broad to rule a
@@ -131,6 +172,12 @@ def _terms(reading: Reading, clause: Clause) -> None:
             if term.generic or term.kind in ("", "llm"):
                 break  # one generic component per term per clause
             # Products are named one by one: "tickets in Zendesk and accounts in Salesforce".
+
+
+def _own_key(reading: Reading, clause: Clause, pattern: re.Pattern[str]) -> bool:
+    """Whether the term is in the value's own key, not only in a key above it."""
+    key = clause.seg.key
+    return key is None or bool(pattern.search(normalise(reading.source, *key).text))
 
 
 # Words between a negation and "tools" that leave the tools unqualified: "no tools", "does not

@@ -40,6 +40,7 @@ class Scope:
         return any(s <= start < e for s, e in self.negated)
 
 
+_COMMENT = re.compile(r"\s+#\s")
 _LIST_GO_ON = {"no", "nor", "or", "and", "not", "never", "neither", "without", "nothing", "none"}
 # A new subject and its verb after the cue: "when it cannot solve it, it escalates to a human".
 _NEW_SUBJECT = re.compile(r"(?<= )(?:it|they|we|he|she|which|who) (?!not\b|never\b|n't)[a-z]+s?\b")
@@ -108,7 +109,8 @@ def scope(clause: str, keyed: bool = False) -> Scope:
     post = POST_NEGATION.search(clause)
     if post:
         spans.append((0, post.start()))
-    value = NEGATIVE_VALUE.search(clause) if keyed else None
+    # A trailing comment is not the value: `merge: false  # cannot merge` is `false`.
+    value = NEGATIVE_VALUE.search(_COMMENT.split(clause, maxsplit=1)[0]) if keyed else None
     if value and value.start() > 0:
         spans.append((0, value.start() + 1))
     whole = bool(value and value.start() == 0)
