@@ -355,7 +355,11 @@ def test_every_sign_names_a_known_component_kind(catalogue: Catalogue) -> None:
     kinds = {
         k
         for t in catalogue.of_type(ThreatEntry)
-        for signs in [*t.shown_by.values(), *([t.requires_signs] if t.requires_signs else [])]
+        for signs in [
+            *t.shown_by.values(),
+            *([t.requires_signs] if t.requires_signs else []),
+            *([t.specific_when] if t.specific_when else []),
+        ]
         for need in signs.components
         for k in need.kinds
     }
@@ -370,6 +374,25 @@ def test_a_sign_for_a_capability_the_threat_does_not_need_is_refused(tmp_path: P
         "      rag: {components: [{kinds: [vector-store]}]}\n",
     )
     assert any("entry T1: shown_by: rag is not a capability" in p for p in problems)
+
+
+def test_specific_when_names_known_capabilities_and_only_it_takes_them(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path,
+        "threats/core.yaml",
+        "      capabilities: [plugins, mcp, self-hosted-model, fine-tuning]\n",
+        "      capabilities: [plugins, mcp, self-hosted-modle, fine-tuning]\n",
+    )
+    assert any(
+        "entry T17: specific_when: unknown capability self-hosted-modle" in p for p in problems
+    )
+    problems = _broken(
+        tmp_path / "second",
+        "threats/core.yaml",
+        "      memory: {components: [{kinds: [memory, shared-memory]}]}\n",
+        "      memory: {capabilities: [rag]}\n",
+    )
+    assert any("capabilities as signs belong in specific_when only" in p for p in problems)
 
 
 def test_possible_with_needs_requires_any(tmp_path: Path) -> None:

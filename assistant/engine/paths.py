@@ -67,7 +67,11 @@ def _protocol(c: Component) -> bool:
 
 
 def _supply(c: Component) -> bool:
-    return c.kind in ("plugin", "mcp-server", "agent-framework", "model-server", "llm")
+    # A model behind a provider's API is the provider's supply chain; weights the team runs
+    # itself, and code it loads (plugins, MCP servers, frameworks), are its own.
+    return c.kind in ("plugin", "mcp-server", "agent-framework", "model-server") or (
+        c.kind == "llm" and c.hosting == "self-hosted"
+    )
 
 
 def _money(c: Component) -> bool:

@@ -22,7 +22,15 @@ from assistant.engine.risk import rate
 from assistant.engine.scenario import scenario
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ChainEntry, ThreatEntry, ThreatFamily
-from assistant.knowledge.preconditions import Applies, Fact, Precondition, Unknown, check
+from assistant.knowledge.preconditions import (
+    Applies,
+    Fact,
+    Precondition,
+    Unknown,
+    check,
+    components_shown,
+    signs_in,
+)
 from assistant.retrieval.passages import entry_passages
 from assistant.schema import (
     BaselineControl,
@@ -130,10 +138,11 @@ def _needs_info(
 def _for_threat(
     threat: ThreatEntry, system: SystemModel, held: Sequence[Fact] = ()
 ) -> Iterator[dict[str, Any]]:
-    if threat.baseline:
+    if _hygiene(threat, system):
         return  # listed once per layer as a baseline control (`baseline_controls`)
     path = path_for(threat.id, system)
-    placed = _placement(threat, system, path)
+    specific = components_shown(threat.specific_when, system) if threat.specific_when else []
+    placed = _placement(threat, system, path, specific)
     if placed is None:
         return
     layer, why = placed
@@ -142,14 +151,19 @@ def _for_threat(
 
 
 def _placement(
-    threat: ThreatEntry, system: SystemModel, path: AttackPath | None
+    threat: ThreatEntry,
+    system: SystemModel,
+    path: AttackPath | None,
+    specific: Sequence[Component] = (),
 ) -> tuple[Layer, str] | None:
     """The layer a finding sits at, and why: where the component that embodies it lives.
 
     The component where the threat does its harm decides (the tool it acts through, the store
-    it poisons); else the first of the threat's layers the path passes through; else the first
-    the system describes. A core threat with none of these still sits at its home layer: every
-    agent has a model, infrastructure and logs even when the user did not describe them.
+    it poisons); else a component that makes it specific to this system (`specific_when`: the
+    plugin behind a supply-chain finding); else the first of the threat's layers the path
+    passes through; else the first the system describes. A core threat with none of these still
+    sits at its home layer: every agent has a model, infrastructure and logs even when the user
+    did not describe them.
     """
     layers = [layer for layer in threat.layers if layer != Layer.CL]
     sink = path.sink if path else None
@@ -157,6 +171,10 @@ def _placement(
         here = [layer for layer in layers if layer in sink.layers]
         if here:
             return here[0], f"{here[0].value}: {sink.name} ({sink.kind}) is where it does harm"
+    for shown in specific:
+        here = [layer for layer in layers if layer in shown.layers]
+        if here:
+            return here[0], f"{here[0].value}: {shown.name} ({shown.kind}) makes it apply"
     on_path = [system.component(i) for i in (path.component_ids if path else [])]
     for layer in layers:
         for component in on_path:
@@ -178,9 +196,12 @@ def baseline_controls(system: SystemModel, catalogue: Catalogue) -> list[Baselin
     present = system.layers_present()
     found: list[BaselineControl] = []
     for threat in catalogue.of_type(ThreatEntry):
-        if not threat.baseline or not isinstance(check(threat, system, catalogue), Applies):
+        if not _hygiene(threat, system) or not isinstance(
+            check(threat, system, catalogue), Applies
+        ):
             continue
-        layers = [layer for layer in threat.layers if layer in present] or threat.layers[:1]
+        homes = [layer for layer in threat.layers if layer in present and layer != Layer.CL]
+        layers = homes or threat.layers[:1]
         found.append(
             BaselineControl(
                 threat_id=threat.id,
@@ -190,6 +211,13 @@ def baseline_controls(system: SystemModel, catalogue: Catalogue) -> list[Baselin
             )
         )
     return found
+
+
+def _hygiene(threat: ThreatEntry, system: SystemModel) -> bool:
+    """Whether a threat is a baseline control here rather than a finding (see `specific_when`)."""
+    if threat.baseline:
+        return True
+    return threat.specific_when is not None and not signs_in(threat.specific_when, system)
 
 
 def _for_chain(

@@ -256,6 +256,13 @@ def _threat_problems(cat: Catalogue, e: ThreatEntry) -> Iterator[str]:
             yield f"requires: unknown capability {cap}"
     for cap in sorted(set(e.shown_by) - {*e.requires, *e.requires_any}):
         yield f"shown_by: {cap} is not a capability of requires or requires_any"
+    signed = [*(s.capabilities for s in e.shown_by.values())]
+    signed += [e.requires_signs.capabilities] if e.requires_signs else []
+    if any(signed):
+        yield "capabilities as signs belong in specific_when only: a capability cannot show one"
+    for cap in e.specific_when.capabilities if e.specific_when else []:
+        if cap not in cat.capabilities:
+            yield f"specific_when: unknown capability {cap}"
     yield from _refs(cat, e.factors, "factor", "factors")
     yield from _refs(
         cat, [e.decision_step] if e.decision_step else [], "decision-step", "decision_step"

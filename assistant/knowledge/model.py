@@ -131,6 +131,9 @@ class Signs(Strict):
     """Kinds of untrusted entry point that show it, e.g. `other-agents` for multi-agent."""
     controls: list[ControlKind] = []
     """Kinds of control that show it when stated present, e.g. `human-approval`."""
+    capabilities: list[Text] = []
+    """Capabilities that show it when stated present, e.g. `self-hosted-model` (only in
+    `specific_when`: a capability cannot show another one)."""
 
     def label(self) -> str:
         """The signs in words, e.g. `2 components of kind agent, or an other-agents entry`."""
@@ -138,6 +141,7 @@ class Signs(Strict):
             [n.label() for n in self.components]
             + [f"an untrusted entry point of kind {k.value}" for k in self.entry_points]
             + [f"a control of kind {k.value}" for k in self.controls]
+            + [f"the capability {c}" for c in self.capabilities]
         )
 
 
@@ -182,6 +186,12 @@ class ThreatEntry(Entry):
     baseline: bool = False
     """A hygiene threat every LLM system faces whatever its facts (model inconsistency, generic
     logging): reported once per layer as a baseline control, never as a finding."""
+    specific_when: Signs | None = None
+    """Facts that make a threat particular to one system. Without any of them it is hygiene
+    that every system meeting its preconditions faces the same way (resource exhaustion with
+    no outsider to drive load; dependency risk with no plugin, MCP server or self-hosted
+    model), so it is listed as a baseline control at its home layer, not drafted as a finding;
+    with one, it is a finding placed where that fact lives."""
     decision_step: Text | None = None
     mitigations: list[Text] = []
     asi_top10: list[Text] = []

@@ -172,7 +172,7 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
             absent += denied
             unsettled += [(c, c) for c, (state, _) in states.items() if state is None]
     if threat.requires_signs is not None:
-        shown = _signs(threat.requires_signs, system)
+        shown = signs_in(threat.requires_signs, system)
         if shown:
             held += shown
         else:
@@ -237,12 +237,12 @@ def _capability(
     if value is not None:
         return value, (_flag(system, capability),)
     signs = threat.shown_by.get(capability)
-    shown = _signs(signs, system) if signs is not None else []
+    shown = signs_in(signs, system) if signs is not None else []
     return (True, tuple(shown)) if shown else (None, ())
 
 
-def _signs(signs: Signs, system: SystemModel) -> list[Fact]:
-    """The facts of the system model that match a capability's signs."""
+def signs_in(signs: Signs, system: SystemModel) -> list[Fact]:
+    """The facts of the system model that match a set of signs (none: an empty list)."""
     facts: list[Fact] = []
     for need in signs.components:
         matching = [c for c in system.components if _matches(c, need)]
@@ -260,6 +260,9 @@ def _signs(signs: Signs, system: SystemModel) -> list[Fact]:
                     f"untrusted entry point {entry.id} ({entry.kind.value})", tuple(entry.evidence)
                 )
             )
+    for capability in signs.capabilities:
+        if system.capabilities.get(capability) is True:
+            facts.append(_flag(system, capability))
     for control in system.controls:
         if control.present and control.kind in signs.controls:
             facts.append(
@@ -269,6 +272,11 @@ def _signs(signs: Signs, system: SystemModel) -> list[Fact]:
                 )
             )
     return facts
+
+
+def components_shown(signs: Signs, system: SystemModel) -> list[Component]:
+    """The components of the system model that match any of the signs' component needs."""
+    return [c for c in system.components if any(_matches(c, n) for n in signs.components)]
 
 
 def _matches(component: Component, need: ComponentNeed) -> bool:

@@ -118,7 +118,7 @@ def replies() -> list[str]:
                 "ruled_out": [
                     {
                         "threat_id": "T5",
-                        "layer": "L1",
+                        "layer": "L3",
                         "reason": "the agent works alone",
                         "fact": "multi-agent",
                         "quote": "no other agents",

@@ -207,6 +207,14 @@ def test_entry_points_need_their_channel_to_carry_content_in() -> None:
     }
 
 
+def test_third_party_code_the_system_loads_is_an_entry_point() -> None:
+    kinds = {e.kind for e in read("The agent embeds a third-party charting library.").entry_points}
+    assert EntryKind.THIRD_PARTY_EXTENSIONS in kinds
+    # Near misses: code the team wrote or works on brings nothing in from outside.
+    for text in ("The agent embeds our own charting library.", "It fixes our open-source library."):
+        assert EntryKind.THIRD_PARTY_EXTENSIONS not in {e.kind for e in read(text).entry_points}
+
+
 def test_asset_classes_are_read() -> None:
     delta = read("It reads lab results and can unlock the ward doors.")
     assert {a.data_class for a in delta.assets} >= {DataClass.PHI, DataClass.PHYSICAL_ACTUATION}

@@ -26,6 +26,11 @@ CONCENTRATED = {
         "a drafting tool with no tools, memory or users outside: its four findings are all of "
         "medium impact (a wrong or steered draft that a person reads), in two likelihood cells"
     ),
+    "own-faq-bot": (
+        "an anonymous FAQ bot over public data with a vendor's widget in the page: whatever "
+        "reaches it is very likely, and little is at stake, so three of its four findings are "
+        "very-likely x low, rightly"
+    ),
     "new-printer-support-rag-bot": (
         "an anonymous public bot whose index takes anyone's forum posts: nearly every finding "
         "is very likely, and what is at stake is customers' names and countries (medium); the "

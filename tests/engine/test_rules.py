@@ -10,6 +10,8 @@ from assistant.knowledge.preconditions import Applies, Fact, Precondition, Ruled
 from assistant.schema import (
     Component,
     CoverageStatus,
+    EntryKind,
+    EntryPoint,
     Finding,
     FindingStatus,
     Layer,
@@ -191,6 +193,8 @@ def test_a_system_with_no_agent_gets_findings_about_its_application(catalogue: C
             Component(id="llm", name="Model", kind="llm", layers=[Layer.L1]),
         ],
         capabilities={"tools": False, "planning": False, "multi-agent": False},
+        # Outsiders who can drive load make resource overload (L4) a finding, not hygiene.
+        entry_points=[EntryPoint(id="web", name="public web form", kind=EntryKind.PUBLIC_USERS)],
     )
     at_l4 = [p for p in propose(system, catalogue) if p["layer"] == "L4"]
     assert at_l4 and all(p["components"] == ["application"] for p in at_l4)
@@ -216,3 +220,31 @@ def test_a_chain_named_for_retrieval_is_not_told_of_a_system_without_it(
     )
     titles = [f.title for f in analyze(text, catalogue).findings]
     assert not [t for t in titles if "RAG" in t]
+
+
+def _drafter(**extra: Any) -> SystemModel:
+    components = [
+        Component(id="agent", name="Drafter", kind="agent", layers=[Layer.L3]),
+        Component(id="llm", name="Model", kind="llm", layers=[Layer.L1]),
+        Component(id="crm", name="CRM API", kind="tool", layers=[Layer.L3]),
+        *extra.pop("components", []),
+    ]
+    return SystemModel(name="Drafter", components=components, capabilities={"tools": True}, **extra)
+
+
+def test_hygiene_threats_become_findings_only_where_a_fact_makes_them_specific(
+    catalogue: Catalogue,
+) -> None:
+    staff_only = _drafter()
+    found = {p["threat_id"] for p in propose(staff_only, catalogue)}
+    listed = {b.threat_id for b in rules.baseline_controls(staff_only, catalogue)}
+    # Nobody outside drives load and nothing third-party is loaded: baseline controls.
+    assert {"T4", "T17"} <= listed and not {"T4", "T17"} & found
+    exposed = _drafter(
+        components=[Component(id="p", name="PDF plugin", kind="plugin", layers=[Layer.L7])],
+        entry_points=[EntryPoint(id="web", name="web chat", kind=EntryKind.PUBLIC_USERS)],
+    )
+    by_threat = {p["threat_id"]: p for p in propose(exposed, catalogue)}
+    assert {"T4", "T17"} <= set(by_threat)
+    assert by_threat["T17"]["layer"] == "L7"  # where the plugin it loads lives
+    assert not {"T4", "T17"} & {b.threat_id for b in rules.baseline_controls(exposed, catalogue)}

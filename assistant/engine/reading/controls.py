@@ -70,7 +70,7 @@ def approvals(reading: Reading, clause: Clause) -> None:
     first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':"))
     context, whole = clause.seg.context, re.match(r".*", clause.text)
     assert whole is not None  # ".*" matches any string
-    negative = clause.scope.negative_value or bool(lx.OPENS_NEGATIVE.match(clause.text))
+    negative = clause.scope.negative_value or clause.scope.opens_negative
     if lx.APPROVAL_KEY.search(context) and negative:
         _control(reading, clause, whole, False, "")  # `approval: none (below 50 EUR)`
     elif lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:

@@ -1,6 +1,7 @@
 """Patterns for the facts the component vocabulary does not cover.
 
-Scope, actors, actions, approvals, entry points and asset classes.
+Actors, actions, approvals, entry points, asset classes and controls (negation cues live with
+the scope rules in `assistant.engine.reading.scope`).
 
 All patterns run on normalised text (`assistant.engine.reading.text.normalise`): lower case,
 identifiers split into words, single spaces. Each family has its own positive and near-miss
@@ -18,43 +19,6 @@ def rx(pattern: str) -> re.Pattern[str]:
     """A pattern bounded at word edges (hyphens count as part of a word)."""
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
 
-
-# --- scope -----------------------------------------------------------------------------------
-
-# A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
-NEGATION_CUE = rx(
-    r"no|not|never|without|cannot|can ?not|nobody|no-one|no one|nothing|none of|neither|nor|"
-    r"zero|\w+n't|\w+n\u2019t|lacks?|free of|instead of|rather than|"
-    r"doesnt|dont|cant|wont|isnt|arent|didnt|hasnt|havent|"
-    r"left out|leaves? out|removed|disabled|turned off|switched off|excluded|stripped out|"
-    r"opted out of|omit\w*|dropped|no longer"
-)
-# Cues that do not negate what follows them.
-PSEUDO_NEGATION = rx(
-    r"not only|not just|no matter|whether or not|if not|no more than|no less than|not exceed\w*|"
-    r"no later than|nothing but|not until|no sooner"
-)
-# A cue after its subject: "code execution is not allowed", "email: disabled".
-POST_NEGATION = rx(
-    r"(?:is|are|was|were|be|been|being|gets?|stays?|remains?)(?: currently)? (?:not|never)|"
-    r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t|isnt|arent|"
-    r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope)"
-)
-NEGATIVE_VALUE = re.compile(
-    r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"
-    r"not available|not supported|never|nope|nothing|-)\s*$"
-)
-# A value that opens with a negative: `approval: none for catalogue packages`, `refunds: not
-# handled, ...`.
-OPENS_NEGATIVE = rx(
-    r"(?:none|no|never|nobody|no one|not (?:needed|required|handled|used|done)|n/a)\b"
-)
-# Hypothetical or future: facts in such a clause are not settled either way.
-HYPOTHETICAL = rx(
-    r"plan(?:s|ned|ning)? to|will (?:later|soon|eventually)|in (?:the )?future|on the roadmap|"
-    r"roadmap|might|could|would like|eventually|next (?:quarter|year|release|version)|"
-    r"considering|thinking about|may (?:later|soon|eventually) |hope to|want to add|wish"
-)
 
 # --- actors ----------------------------------------------------------------------------------
 
@@ -260,6 +224,9 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         EntryKind.THIRD_PARTY_EXTENSIONS,
         r"(?:third[- ]party|community|public|open[- ]source|marketplace|external|remote) "
         r"(?:[\w-]+ ){0,2}(?:plugins?|extensions?|mcp servers?|servers?|skills?|tools?|packages?|integrations?)|"
+        # Code a vendor supplies and the system runs; "our open-source library" is the product.
+        r"(?:third[- ]party|vendor'?s?) (?:[\w-]+ ){0,2}(?:components?|librar(?:y|ies)|sdks?|scripts?|"
+        r"widgets?|modules?|dependenc(?:y|ies))|"
         r"plugins?|plugin marketplace|skills marketplace|mcp registry|(?:installed|downloaded) from",
     ),
     (

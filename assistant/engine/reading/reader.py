@@ -107,7 +107,7 @@ def _under_negative_values(source: str, clauses: list[Clause]) -> dict[int, tupl
         if key not in last_end:
             # Only a value that is wholly a negative: `tools: none but search` names one.
             short = len(clause.text.split()) <= 3
-            if clause.scope.negative_value or (short and lx.OPENS_NEGATIVE.match(clause.text)):
+            if clause.scope.negative_value or (short and clause.scope.opens_negative):
                 negative_keys.add(key)
                 found[id(clause)] = (True, False)
         elif key in negative_keys:

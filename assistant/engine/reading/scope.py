@@ -12,12 +12,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.engine.reading.lexicon import (
-    HYPOTHETICAL,
-    NEGATION_CUE,
-    NEGATIVE_VALUE,
-    POST_NEGATION,
-    PSEUDO_NEGATION,
+from assistant.engine.reading.lexicon import rx
+
+# A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
+NEGATION_CUE = rx(
+    r"no|not|never|without|cannot|can ?not|nobody|no-one|no one|nothing|none of|neither|nor|"
+    r"zero|\w+n't|\w+n\u2019t|lacks?|free of|instead of|rather than|"
+    r"doesnt|dont|cant|wont|isnt|arent|didnt|hasnt|havent|"
+    r"left out|leaves? out|removed|disabled|turned off|switched off|excluded|stripped out|"
+    r"opted out of|omit\w*|dropped|no longer"
+)
+# Cues that do not negate what follows them.
+PSEUDO_NEGATION = rx(
+    r"not only|not just|no matter|whether or not|if not|no more than|no less than|not exceed\w*|"
+    r"no later than|nothing but|not until|no sooner"
+)
+# A cue after its subject: "code execution is not allowed", "email: disabled".
+POST_NEGATION = rx(
+    r"(?:is|are|was|were|be|been|being|gets?|stays?|remains?)(?: currently)? (?:not|never)|"
+    r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t|isnt|arent|"
+    r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope)"
+)
+NEGATIVE_VALUE = re.compile(
+    r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"
+    r"not available|not supported|never|nope|nothing|-)\s*$"
+)
+# A value that opens with a negative: `approval: none for catalogue packages`, `refunds: not
+# handled, ...`.
+OPENS_NEGATIVE = rx(
+    r"(?:none|no|never|nobody|no one|not (?:needed|required|handled|used|done)|n/a)\b"
+)
+# Hypothetical or future: facts in such a clause are not settled either way.
+HYPOTHETICAL = rx(
+    r"plan(?:s|ned|ning)? to|will (?:later|soon|eventually)|in (?:the )?future|on the roadmap|"
+    r"roadmap|might|could|would like|eventually|next (?:quarter|year|release|version)|"
+    r"considering|thinking about|may (?:later|soon|eventually) |hope to|want to add|wish"
 )
 
 
@@ -34,6 +63,8 @@ class Scope:
     hypothetical: bool
     negative_value: bool = False
     """The clause is a keyed value that is itself a negative (`knowledge_base: none`)."""
+    opens_negative: bool = False
+    """The clause opens with a negative (`none for catalogue packages`, `not handled`)."""
 
     def covers(self, start: int, end: int) -> bool:
         """Whether the span `start:end` of the clause is negated (its start is in a scope)."""
@@ -114,4 +145,5 @@ def scope(clause: str, keyed: bool = False) -> Scope:
     if value and value.start() > 0:
         spans.append((0, value.start() + 1))
     whole = bool(value and value.start() == 0)
-    return Scope(tuple(spans), bool(HYPOTHETICAL.search(clause)), whole)
+    opens = bool(OPENS_NEGATIVE.match(clause))
+    return Scope(tuple(spans), bool(HYPOTHETICAL.search(clause)), whole, opens)
