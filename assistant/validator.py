@@ -403,7 +403,7 @@ def _component_issues(f: Finding, known: set[str]) -> Iterator[Issue]:
             Code.UNKNOWN_COMPONENT, f"components not in the system model: {', '.join(unknown)}"
         )
     elif not f.components and known:
-        yield _warning(Code.NO_COMPONENTS, "names no affected component of this system")
+        yield _error(Code.NO_COMPONENTS, "names no affected component of this system")
 
 
 MIN_RULING_QUOTE = 8

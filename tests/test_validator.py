@@ -48,6 +48,14 @@ def test_unknown_component_is_rejected(catalogue: Catalogue) -> None:
     assert v.outcome == Outcome.REJECTED
 
 
+def test_a_finding_naming_no_component_of_a_described_system_is_rejected(
+    catalogue: Catalogue,
+) -> None:
+    v = one(catalogue, components=[])
+    assert "no-components" in codes(v)
+    assert v.outcome == Outcome.REJECTED
+
+
 def test_a_mitigation_id_is_not_a_threat(catalogue: Catalogue) -> None:
     assert "not-a-threat" in codes(one(catalogue, threat_id="L2-P1"))
 

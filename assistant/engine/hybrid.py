@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.knowledge.catalogue import Catalogue
+from assistant.knowledge.model import ThreatEntry
 from assistant.schema import (
     Engine,
     Finding,
@@ -56,6 +58,7 @@ def sort_verdicts(
     accepted: Iterable[Key],
     ruled_out: Sequence[RuledOutThreat],
     system: SystemModel,
+    catalogue: Catalogue,
 ) -> Verdicts:
     """Decide each open rules proposal: confirmed (accepted), refuted, or kept unconfirmed."""
     confirmed = set(accepted)
@@ -67,7 +70,13 @@ def sort_verdicts(
         if key in confirmed:
             continue
         ruling = rulings.get(key)
-        problems = check_ruling(ruling.fact, ruling.quote, system) if ruling else []
+        threat = catalogue.threat(key[0])
+        problems = (
+            check_ruling(ruling.fact, ruling.quote, system)
+            or ruling_relevance(ruling.fact, proposal, threat, system)
+            if ruling and threat
+            else []
+        )
         if ruling is not None and not problems:
             issue = Issue(
                 code="ruled-out",
@@ -87,6 +96,48 @@ def sort_verdicts(
         )
         kept.append((proposal, unconfirmed(why)))
     return Verdicts(refuted, kept)
+
+
+def ruling_relevance(
+    fact: str, proposal: Mapping[str, Any], threat: ThreatEntry, system: SystemModel
+) -> list[Issue]:
+    """Whether the fact a ruling cites bears on this threat here, not merely exists.
+
+    A true fact settles nothing about an unrelated threat: "no other agents" cannot refute
+    tool misuse. The fact must be a capability the threat needs (stated absent, and for one
+    of several alternatives, none of the others present), a control
+    that defeats it or covers one of the finding's components, or a component, flow, entry
+    point, asset or boundary on the finding's components or path.
+    """
+    fact = fact.strip()
+    touched = {str(c) for c in [*proposal.get("components", []), *proposal.get("attack_path", [])]}
+    if fact in system.capabilities:
+        # One of several alternatives settles nothing while another is present: "no other
+        # agents" leaves T5 standing in an agent with memory.
+        others = [c for c in threat.requires_any if c != fact]
+        alone = all(system.capabilities.get(c) is False for c in others)
+        relevant = fact in threat.requires or (fact in threat.requires_any and alone)
+    elif control := next((c for c in system.controls if c.id == fact), None):
+        relevant = control.kind in threat.absent_controls or bool(touched & set(control.applies_to))
+    else:
+        links: dict[str, set[str]] = {}
+        for flow in system.data_flows:
+            links[flow.id] = {flow.source, flow.target}
+        for entry in system.entry_points:
+            links[entry.id] = {entry.target}
+        for group in (system.assets, system.trust_boundaries):
+            for item in group:
+                links[item.id] = set(item.components)
+        relevant = fact in touched or bool(touched & links.get(fact, set()))
+    if relevant:
+        return []
+    return [
+        Issue(
+            code=Code.UNSUPPORTED_RULING.value,
+            severity=Severity.ERROR,
+            message=f"cites {fact}, which does not bear on {threat.id} in this system",
+        )
+    ]
 
 
 def unconfirmed(why: str) -> Issue:

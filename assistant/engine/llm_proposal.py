@@ -276,7 +276,7 @@ class _Run:
         A candidate leaves only by a ruling the validator accepts; the others stay, noted.
         """
         accepted = [(f.threat_id, f.layer.value) for f in self.findings]
-        verdicts = sort_verdicts(open_, accepted, ruled_out, self.system)
+        verdicts = sort_verdicts(open_, accepted, ruled_out, self.system, self.catalogue)
         self.rejected += verdicts.refuted
         for proposal, note in verdicts.unconfirmed:
             self.keep_rules([proposal], note)

@@ -65,8 +65,9 @@ def test_a_run_that_rules_out_everything_warns_and_fails_under_strict(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     def cited(kind: str, text: str) -> dict[str, Any]:
-        # Every ruling cites a real fact and its words: each passes, together they gut the run.
-        return rule_out_everything(kind, text, fact="multi-agent", quote="no other agents")
+        # Every ruling cites a real fact on the finding's path (the agent) and its words: each
+        # passes, together they gut the run.
+        return rule_out_everything(kind, text, fact="support-agent", quote="Our support agent")
 
     _use(HostileModel({"extract": GOOD_DELTA, "safety-net": cited}), monkeypatch)
     out = tmp_path / "model.json"

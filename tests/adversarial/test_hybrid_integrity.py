@@ -64,8 +64,9 @@ def test_only_a_ruling_citing_a_fact_and_its_evidence_removes_a_finding(
 ) -> None:
     def one_real(kind: str, text: str) -> dict[str, Any]:
         reply = rule_out_everything(kind, text)
-        first = reply["ruled_out"][0]
-        first.update(fact="multi-agent", quote="no other agents")
+        # A fact on the finding's own path: the vector store an L2 finding is about.
+        first = next(r for r in reply["ruled_out"] if r["layer"] == "L2")
+        first.update(fact="manuals", quote="a Pinecone vector store of manuals")
         # The rest cite nothing.
         one_real.removed = (first["threat_id"], first["layer"])  # type: ignore[attr-defined]
         return reply
@@ -79,7 +80,23 @@ def test_only_a_ruling_citing_a_fact_and_its_evidence_removes_a_finding(
     assert rules_keys(catalogue, result.system) - keys(result) == {removed}
     ruled = [r for r in result.rejected if r.issues[0].code == "ruled-out"]
     assert [(r.proposal["threat_id"], r.proposal["layer"]) for r in ruled] == [removed]
-    assert "no other agents" in ruled[0].issues[0].message
+    assert "vector store of manuals" in ruled[0].issues[0].message
+
+
+def test_a_true_fact_that_does_not_bear_on_the_threat_removes_nothing(
+    catalogue: Catalogue,
+) -> None:
+    # "No other agents" is true and quoted right, but settles nothing about tool misuse.
+    def irrelevant(kind: str, text: str) -> dict[str, Any]:
+        return rule_out_everything(kind, text, fact="multi-agent", quote="no other agents")
+
+    result, _, _ = run_hybrid(
+        catalogue, HostileModel({"extract": GOOD_DELTA, "safety-net": irrelevant})
+    )
+
+    assert rules_keys(catalogue, result.system) <= keys(result)
+    notes = [n.message for f in result.findings for n in f.validator_notes]
+    assert any("does not bear on" in n for n in notes)
 
 
 def test_rejected_proposals_do_not_address_rules_candidates(catalogue: Catalogue) -> None:

@@ -119,9 +119,9 @@ def replies() -> list[str]:
                     {
                         "threat_id": "T5",
                         "layer": "L3",
-                        "reason": "the agent works alone",
-                        "fact": "multi-agent",
-                        "quote": "no other agents",
+                        "reason": "the agent's memory holds only its own ticket notes",
+                        "fact": "support-agent",
+                        "quote": "Our support agent",
                     }
                 ],
             }
