@@ -623,6 +623,10 @@ class Finding(Record):
     """The user's words (or answers) that establish its preconditions and its path."""
     placement: str = ""
     """Why it sits at its layer, e.g. `L3: the refund tool it acts through is an L3 component`."""
+    variants: list[str] = []
+    """Extended catalogue threats this finding also covers: the same harm through the same part
+    at the same layer, as the MAS guide's worked examples name it (`MAS-VECTOR-DB-POISONING`
+    under T1). Listed here rather than drafted as findings of their own."""
     reviewer_note: str = ""
     """The reviewer's note (required when rejecting)."""
     validator_notes: list[Issue] = []

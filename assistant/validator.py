@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ThreatEntry
-from assistant.knowledge.preconditions import Precondition, RuledOut, Unknown, check
+from assistant.knowledge.preconditions import Applies, Precondition, RuledOut, Unknown, check
 from assistant.schema import (
     CoverageStatus,
     Evidence,
@@ -74,6 +74,7 @@ class Code(StrEnum):
     COVERED_WITHOUT_FINDINGS = "covered-without-findings"
     UNSUPPORTED_RULING = "unsupported-ruling"
     MODEL_DID_NOT_CONFIRM = "model-did-not-confirm"
+    BAD_VARIANT = "bad-variant"
 
 
 def _error(code: Code, message: str) -> Issue:
@@ -313,6 +314,7 @@ def _finding_issues(
             memo[entry.id] = check(entry, system, cat)
         yield from _precondition_issues(f, entry, memo[entry.id])
         yield from _mitigation_issues(f, entry, cat)
+        yield from _variant_issues(f, entry, system, cat)
     yield from _component_issues(f, known)
     if require_grounding and not f.evidence:
         yield _error(
@@ -327,6 +329,23 @@ def _finding_issues(
                 Code.UNRETRIEVED_EVIDENCE,
                 f"cites passages not retrieved in this run: {', '.join(missing)}",
             )
+
+
+def _variant_issues(
+    f: Finding, entry: ThreatEntry, system: SystemModel, cat: Catalogue
+) -> Iterator[Issue]:
+    """A variant is a threat the catalogue relates to this one, at this layer, that applies."""
+    for ident in f.variants:
+        variant = cat.threat(ident)
+        if variant is None:
+            yield _error(Code.BAD_VARIANT, f"variant {ident} is not a threat in the catalogue")
+        elif entry.id not in variant.related and variant.id not in entry.related:
+            yield _error(Code.BAD_VARIANT, f"variant {ident} is not related to {entry.id}")
+        elif f.layer not in variant.layers:
+            yield _error(Code.BAD_VARIANT, f"variant {ident} does not belong at {f.layer.value}")
+        elif not isinstance(ruling := check(variant, system, cat), Applies):
+            why = f"; {ruling.need} is ruled out" if isinstance(ruling, RuledOut) else ""
+            yield _error(Code.BAD_VARIANT, f"variant {ident} does not apply to this system{why}")
 
 
 def _text_issues(f: Finding) -> Iterator[Issue]:

@@ -202,4 +202,4 @@ def test_the_tools_own_analysis_validates_without_warnings(
     assert report["counts"]["accepted-with-warnings"] == 0, [
         v for v in report["verdicts"] if v["issues"]
     ]
-    assert report["counts"]["accepted"] > 10
+    assert report["counts"]["accepted"] >= 8  # a real analysis, not an empty one

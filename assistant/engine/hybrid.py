@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ThreatEntry
+from assistant.knowledge.preconditions import could_rule_out
 from assistant.schema import (
     Engine,
     Finding,
@@ -104,21 +105,17 @@ def ruling_relevance(
     """Whether the fact a ruling cites bears on this threat here, not merely exists.
 
     A true fact settles nothing about an unrelated threat: "no other agents" cannot refute
-    tool misuse. The fact must be a capability the threat needs (stated absent, and for one
-    of several alternatives, none of the others present), a control
-    that defeats it or covers one of the finding's components, or a component, flow, entry
-    point, asset or boundary on the finding's components or path.
+    tool misuse. The fact must be one that could rule the threat out
+    (`preconditions.could_rule_out`), a control covering one of the finding's components, or a
+    component, flow, entry point, asset or boundary on the finding's components or path.
     """
     fact = fact.strip()
     touched = {str(c) for c in [*proposal.get("components", []), *proposal.get("attack_path", [])]}
-    if fact in system.capabilities:
-        # One of several alternatives settles nothing while another is present: "no other
-        # agents" leaves T5 standing in an agent with memory.
-        others = [c for c in threat.requires_any if c != fact]
-        alone = all(system.capabilities.get(c) is False for c in others)
-        relevant = fact in threat.requires or (fact in threat.requires_any and alone)
-    elif control := next((c for c in system.controls if c.id == fact), None):
-        relevant = control.kind in threat.absent_controls or bool(touched & set(control.applies_to))
+    if fact in system.capabilities or any(c.id == fact for c in system.controls):
+        controls = [c for c in system.controls if c.id == fact]
+        relevant = could_rule_out(threat, fact, system) or any(
+            touched & set(c.applies_to) for c in controls
+        )
     else:
         links: dict[str, set[str]] = {}
         for flow in system.data_flows:

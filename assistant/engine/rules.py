@@ -20,6 +20,7 @@ from typing import Any
 from assistant.engine.paths import AttackPath, path_for
 from assistant.engine.risk import rate
 from assistant.engine.scenario import scenario
+from assistant.engine.variants import fold_variants
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ChainEntry, ThreatEntry, ThreatFamily
 from assistant.knowledge.preconditions import (
@@ -87,6 +88,7 @@ def propose(system: SystemModel, catalogue: Catalogue) -> list[dict[str, Any]]:
             if proposal["threat_id"] not in anchors:
                 anchors.add(proposal["threat_id"])
                 proposals.append(proposal)
+    proposals = fold_variants(proposals, catalogue)
     for number, proposal in enumerate(proposals, start=1):
         proposal["id"] = f"R-{number:03d}"
     return proposals

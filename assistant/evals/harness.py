@@ -146,7 +146,10 @@ def run_once(runner: Runner, case: LoadedCase, catalogue: Catalogue) -> RunResul
     findings = tuple(
         (catalogue.resolve(f.threat_id) or f.threat_id, f.layer) for f in model.findings
     )
-    baseline = tuple((b.threat_id, b.layer) for b in model.baseline)
+    # Baseline controls and the variants a finding lists cover a threat the report addresses.
+    baseline = tuple((b.threat_id, b.layer) for b in model.baseline) + tuple(
+        (catalogue.resolve(v) or v, f.layer) for f in model.findings for v in f.variants
+    )
     return RunResult(
         findings,
         len(model.rejected),

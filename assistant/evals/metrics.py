@@ -43,9 +43,11 @@ class RunResult:
         usage: Tokens and cost of the run.
         wall_seconds: How long the run took.
         error: One line if the run failed (it then counts as a run that found nothing).
-        baseline: Threats the run listed as baseline controls instead of findings: they cover
-            an expected threat (the report addresses it) but are not findings, so they count
-            for recall and never for precision or against `not_expected`.
+        baseline: Threats the run listed as baseline controls instead of findings, or as
+            variants on a finding (`Finding.variants`, at that finding's layer): they cover an
+            expected threat (the report addresses it) but are not findings of their own, so
+            they count for recall, never for precision, and against `not_expected` like any
+            threat the report names.
     """
 
     findings: tuple[FindingKey, ...] = ()
@@ -203,7 +205,8 @@ def _run_counts(case: LoadedCase, run: RunResult) -> Counts:
     matched = [t for t in case.targets if any(matches(t, f) for f in covered)]
     agnostic = [t for t in case.targets if any(f[0] == t.threat for f in covered)]
     core = [t for t in case.targets if t.core]
-    hits = {f[0] for f in found} & set(case.forbidden)
+    # Listed is said: a threat the case rules out counts against it wherever the report names it.
+    hits = {f[0] for f in covered} & set(case.forbidden)
     return Counts(
         runs=1,
         failed_runs=1 if run.error else 0,

@@ -25,6 +25,8 @@ COLUMNS: tuple[str, ...] = (
     "reviewer_note",
     "question",
     "scenario",
+    # Last, so spreadsheets built on the earlier columns keep working.
+    "variants",
 )
 
 
@@ -48,6 +50,7 @@ def _row(f: Finding, cat: Catalogue) -> list[str]:
         f.reviewer_note,
         f.question,
         f.scenario,
+        "; ".join(f.variants),
     ]
 
 

@@ -155,6 +155,11 @@ def _finding(f: Finding, cat: Catalogue, names: dict[str, str]) -> list[str]:
         f"#### {md(f.id)}: {md(f.title)}",
         "",
         f"- **Threat:** {_threat_label(cat, f.threat_id)}",
+        *(
+            [f"- **Also covers:** {', '.join(_threat_label(cat, v) for v in f.variants)}"]
+            if f.variants
+            else []
+        ),
         f"- **Risk:** {f.risk.value} (likelihood {f.likelihood.value}, impact {f.impact.value})",
         f"- **Rationale:** {md(f.rationale) or 'none given'}",
         f"- **Status:** {f.status.value}",

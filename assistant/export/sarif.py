@@ -144,6 +144,7 @@ def _result(f: Finding, index: int, cat: Catalogue) -> dict[str, Any]:
             "impact": f.impact.value,
             "reviewStatus": f.status.value,
             "components": list(f.components),
+            "variants": list(f.variants),
         },
     }
     locations = [loc for e in f.grounding if (loc := _location(e)) is not None]

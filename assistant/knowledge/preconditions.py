@@ -202,6 +202,24 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
     return Applies(threat.id, tuple(held))
 
 
+def could_rule_out(threat: ThreatEntry, fact: str, system: SystemModel) -> bool:
+    """Whether a fact of the system (a capability or a control, by id) can rule the threat out.
+
+    A capability it needs, stated absent: one of several alternatives only when every other
+    is stated absent too ("no other agents" leaves T5 standing in an agent with memory). A
+    control of a kind that defeats it, stated present.
+    """
+    if fact in system.capabilities:
+        if system.capabilities[fact] is not False:
+            return False
+        others = [c for c in threat.requires_any if c != fact]
+        alone = all(system.capabilities.get(c) is False for c in others)
+        return fact in threat.requires or (fact in threat.requires_any and alone)
+    return any(
+        c.id == fact and c.present and c.kind in threat.absent_controls for c in system.controls
+    )
+
+
 def settling_question(capability: str, catalogue: Catalogue) -> tuple[str, str]:
     """The question-bank id and text that settle a capability.
 

@@ -198,6 +198,9 @@ def finding_markdown(f: Finding, catalogue: Catalogue, system: SystemModel) -> s
         f"**Risk:** {f.risk.value} (likelihood {f.likelihood.value}, impact {f.impact.value}) · "
         f"**Status:** {f.status.value}",
     ]
+    if f.variants:
+        named = [f"{v} {t.name}" if (t := catalogue.threat(v)) else v for v in f.variants]
+        lines.append(f"\n**Also covers:** {', '.join(named)}")
     if f.question:
         lines.append(f"\n**Open question:** {f.question}")
     if f.reviewer_note:

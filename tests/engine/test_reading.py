@@ -215,6 +215,30 @@ def test_third_party_code_the_system_loads_is_an_entry_point() -> None:
         assert EntryKind.THIRD_PARTY_EXTENSIONS not in {e.kind for e in read(text).entry_points}
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bot is open to the public.",
+        "A public-facing assistant answers questions.",
+        "People apply through our public careers page.",
+        "Applicants fill in the form, no account needed.",
+    ],
+)
+def test_the_public_as_users_is_a_public_entry_point(sentence: str) -> None:
+    assert EntryKind.PUBLIC_USERS in {e.kind for e in read(sentence).entry_points}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent uses an MCP server installed from a public registry.",
+        "It answers from public data only.",
+    ],
+)
+def test_public_things_are_not_public_users(sentence: str) -> None:
+    assert EntryKind.PUBLIC_USERS not in {e.kind for e in read(sentence).entry_points}
+
+
 def test_asset_classes_are_read() -> None:
     delta = read("It reads lab results and can unlock the ward doors.")
     assert {a.data_class for a in delta.assets} >= {DataClass.PHI, DataClass.PHYSICAL_ACTUATION}

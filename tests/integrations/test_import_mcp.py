@@ -158,7 +158,10 @@ def test_import_end_to_end_grounds_findings_in_the_configs(
     text = out.read_text(encoding="utf-8")
     model, dropped = parse_threat_model(json.loads(text))
     assert not dropped and model.findings
-    threats = {f.threat_id for f in model.findings}
+    # A rogue server restates supply-chain compromise through that server: listed on it.
+    threats = {f.threat_id for f in model.findings} | {
+        v for f in model.findings for v in f.variants
+    }
     assert {"T17", "MAS-ROGUE-MCP-SERVER"} <= threats
     for f in model.findings:
         cited = [e.location for e in f.grounding if e.kind == EvidenceKind.FILE]

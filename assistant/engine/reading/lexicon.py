@@ -164,7 +164,11 @@ OBJECT_STOP = rx(
 ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     (
         EntryKind.PUBLIC_USERS,
-        r"public|members of the public|visitors?|anyone|anonymous\w*|website|web chat|webchat|"
+        # "public" alone says nothing about people: "a public MCP registry", "public data".
+        r"the public|general public|public[- ]facing|public users?|visitors?|anyone|anonymous\w*|"
+        r"public (?:[\w-]+ )?(?:website|site|page|portal|app|chat|form)s?|"
+        r"no (?:account|acct|login|log-in|sign[- ]?in|sign[- ]?up)s?(?: needed| required)?|"
+        r"website|web chat|webchat|"
         r"chat widget|mobile app|public portal|storefront|customer portal|patient portal|"
         r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|"
         r"parents?|players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|"

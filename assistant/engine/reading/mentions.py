@@ -16,7 +16,10 @@ def entries(reading: Reading, clause: Clause) -> None:
         return
     for kind, pattern in lx.ENTRY_POINTS:
         match = compiled(pattern).search(clause.text)
-        if match is None or clause.scope.covers(*match.span()) or kind.value in reading.entries:
+        if match is None or kind.value in reading.entries:
+            continue
+        # A pattern may carry its own negation ("no login needed" is a way in for anyone).
+        if clause.scope.covers(*match.span()) and not match.group(0).startswith("no "):
             continue
         if kind in lx.NEEDS_INBOUND and not lx.INBOUND.search(clause.text):
             continue  # "a lead approves in Slack" is a channel, not a way in
