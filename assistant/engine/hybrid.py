@@ -147,12 +147,12 @@ def unconfirmed(why: str) -> Issue:
 
 
 def rules_loss(rules: Sequence[Finding], hybrid: Sequence[Finding]) -> list[Finding]:
-    """The rules engine's findings whose threat `hybrid` has at no layer.
+    """The rules engine's findings whose threat `hybrid` has at no layer, nor as a variant.
 
     By threat, not layer: the model's reading of a component may place a threat at another
     layer (an agent read as L3 rather than L1) without losing it.
     """
-    kept = {f.threat_id for f in hybrid}
+    kept = {f.threat_id for f in hybrid} | {v for f in hybrid for v in f.variants}
     return [f for f in rules if f.threat_id not in kept]
 
 
@@ -162,7 +162,8 @@ def loss_warning(lost: Sequence[Finding], total: int) -> str | None:
         return None
     ids = ", ".join(sorted({f"{f.threat_id}@{f.layer.value}" for f in lost})[:12])
     return (
-        f"WARNING: the model removed {len(lost)} of the rules engine's {total} findings "
-        f"(more than {MAX_RULES_LOSS:.0%}), each by a ruling citing the system model: {ids}. "
-        "Check the rejected proposals; --strict makes this an error."
+        f"WARNING: the hybrid run lacks {len(lost)} of the rules engine's {total} findings "
+        f"(more than {MAX_RULES_LOSS:.0%}): {ids}. Each left through a ruling citing the "
+        "system model, or through facts the model's reading grounded in the description; "
+        "check the rejected proposals and the system model. --strict makes this an error."
     )

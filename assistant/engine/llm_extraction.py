@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,13 +29,20 @@ from assistant.llm.prompts import RenderedPrompt, load_prompt
 from assistant.llm.structured import extract_json
 from assistant.schema import (
     LAYER_NAMES,
+    Asset,
     Component,
+    Control,
+    DataFlow,
+    EntryPoint,
     Evidence,
     EvidenceKind,
     Layer,
     SystemDelta,
     SystemModel,
+    TrustBoundary,
 )
+
+FactT = TypeVar("FactT", Control, EntryPoint, Asset, DataFlow, TrustBoundary)
 
 
 def _json(model: BaseModel) -> str:
@@ -180,17 +188,70 @@ def _with_rules(
     capabilities, evidence, conflicts = _merge_capabilities(delta, rules, vocabulary)
     settled = set(capabilities) | set(system.capabilities)
     stale = {capability_question(n, vocabulary.get(n, "")) for n in settled}
+    # A rules component the model read under another id is known by the model's id from here.
+    renamed = {r.id: m.id for r in rules.components for m in delta.components if _same(r, m)}
+    rules = _renamed(rules, renamed)
     return delta.model_copy(
         update={
             "capabilities": capabilities,
             "capability_evidence": evidence,
-            "components": delta.components
-            + [c for c in rules.components if not any(_same(c, m) for m in delta.components)],
+            "components": delta.components + [c for c in rules.components if c.id not in renamed],
+            # The rules' other facts stay unless the model states the same one: silence in
+            # a reply takes nothing away (an entry point the model did not mention is still
+            # there, and still makes findings specific).
+            "controls": _beside(delta.controls, rules.controls),
+            "entry_points": _beside(delta.entry_points, rules.entry_points),
+            "assets": _beside(delta.assets, rules.assets),
+            "data_flows": _beside(delta.data_flows, rules.data_flows),
+            "trust_boundaries": _beside(delta.trust_boundaries, rules.trust_boundaries),
             "agentic_factors": delta.agentic_factors
             + [f for f in rules.agentic_factors if f not in delta.agentic_factors],
             "unknowns": [u for u in delta.unknowns if u not in stale] + conflicts,
             "resolved": delta.resolved
             + [u for u in system.unknowns if u in stale and u not in delta.resolved],
+        }
+    )
+
+
+def _beside(model: list[FactT], rules: list[FactT]) -> list[FactT]:
+    """The model's facts, then the rules' facts of an id the model did not state."""
+    stated = {f.id for f in model}
+    return model + [f for f in rules if f.id not in stated]
+
+
+def _renamed(rules: SystemDelta, renamed: Mapping[str, str]) -> SystemDelta:
+    """The rules' reading with component ids the model read under other ids replaced."""
+    if not renamed:
+        return rules
+
+    def ids(items: list[str]) -> list[str]:
+        return list(dict.fromkeys(renamed.get(i, i) for i in items))
+
+    return rules.model_copy(
+        update={
+            "data_flows": [
+                f.model_copy(
+                    update={
+                        "source": renamed.get(f.source, f.source),
+                        "target": renamed.get(f.target, f.target),
+                    }
+                )
+                for f in rules.data_flows
+            ],
+            "entry_points": [
+                e.model_copy(update={"target": renamed.get(e.target, e.target)})
+                for e in rules.entry_points
+            ],
+            "controls": [
+                c.model_copy(update={"applies_to": ids(c.applies_to)}) for c in rules.controls
+            ],
+            "assets": [
+                a.model_copy(update={"components": ids(a.components)}) for a in rules.assets
+            ],
+            "trust_boundaries": [
+                b.model_copy(update={"components": ids(b.components)})
+                for b in rules.trust_boundaries
+            ],
         }
     )
 

@@ -91,7 +91,7 @@ def check_rules_loss(
     progress(warning)
     if strict:
         raise RulesLossError(
-            f"the model removed {len(lost)} of {len(rules.findings)} rules findings (--strict)"
+            f"the hybrid run lacks {len(lost)} of {len(rules.findings)} rules findings (--strict)"
         )
 
 

@@ -75,5 +75,5 @@ def test_a_run_that_rules_out_everything_warns_and_fails_under_strict(
     code, _, err = run_cli(args + (["--strict"] if strict else []), monkeypatch, capsys)
 
     assert code == expected, err
-    assert "WARNING: the model removed" in err
+    assert "WARNING: the hybrid run lacks" in err
     assert out.exists()

@@ -160,7 +160,7 @@ def test_a_lossy_hybrid_run_warns_and_fails_under_strict(catalogue: Catalogue) -
     lines: list[str] = []
 
     check_rules_loss(hybrid, rules, strict=False, progress=lines.append)
-    assert lines and lines[0].startswith("WARNING: the model removed")
+    assert lines and lines[0].startswith("WARNING: the hybrid run lacks")
     with pytest.raises(RulesLossError):
         check_rules_loss(hybrid, rules, strict=True, progress=lines.append)
     # Within the allowed share: silent.

@@ -376,7 +376,8 @@ def test_a_flow_to_an_unknown_component_is_dropped(catalogue: Catalogue) -> None
         components=[Component(id="gpt-4o", name="GPT-4o", kind="llm", layers=[Layer.L1])]
     )
     delta = extractor.extract(DESCRIPTION, system)
-    assert [f.id for f in delta.data_flows] == ["to-llm"]  # known from the system model
+    ids = [f.id for f in delta.data_flows]
+    assert "to-llm" in ids and "to-crm" not in ids  # known from the system model, or dropped
     [dropped] = extractor.last_dropped
     assert (dropped.ident, dropped.reason, dropped.detail) == (
         "to-crm",
@@ -522,3 +523,18 @@ def test_the_extraction_prompt_asks_for_quotes(catalogue: Catalogue) -> None:
     assert '{"kind": "quote", "quote": "<words of' in system_prompt
     assert "leave start and end out" in system_prompt
     assert load_prompt("extract").version == "2"
+
+
+def test_what_the_model_leaves_out_of_its_reading_stays_from_the_rules() -> None:
+    # The rules read a public entry point and the agent's flows; the model names the agent
+    # under another id and says nothing about entry points or flows.
+    text = "Customers chat with our support agent on the website; it calls the ticketing API."
+    renamed = component("helpdesk-bot", "L3", quote("our support agent"), kind="agent")
+    renamed["name"] = "support agent"
+    extractor, _ = extractor_with({"components": [renamed]})
+    delta = extractor.extract(text, SystemModel())
+    assert "public-users" in {e.kind.value for e in delta.entry_points}
+    ids = {c.id for c in delta.components}
+    assert "helpdesk-bot" in ids
+    ends = {end for f in delta.data_flows for end in (f.source, f.target)}
+    assert ends <= ids | {e.id for e in delta.entry_points}  # no flow to a vanished id
