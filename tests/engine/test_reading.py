@@ -136,6 +136,24 @@ def test_tools_are_named_one_by_one_with_their_effect() -> None:
     assert "tools" not in _ids(delta)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agent sends no e-mails.",
+        "The agent stores nothing about the user between sessions.",
+        "- Delivery notes are scanned at the door.",
+    ],
+)
+def test_a_negated_object_or_a_passive_line_names_no_tool(text: str) -> None:
+    assert not [c for c in read(text).components if c.kind == "tool"]
+
+
+def test_an_action_with_a_real_object_is_still_a_tool() -> None:
+    # Near misses of the rule above.
+    assert [c for c in read("The agent sends e-mails.").components if c.kind == "tool"]
+    assert [c for c in read("- sends reminders to patients").components if c.kind == "tool"]
+
+
 def test_what_a_person_does_is_not_a_tool() -> None:
     delta = read("Customers upload invoices. The bookkeeping bot reads them.")
     assert not [c for c in delta.components if c.kind == "tool" and "upload" in c.name.lower()]

@@ -178,6 +178,8 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     ):
         return  # "writes leads to the lead table": a flow to a store, not a tool
     obj_at = clause.text.find(obj, action.end("verb"))
+    if clause.scope.covers(obj_at, obj_at + len(obj)):
+        return  # "sends no e-mails", "stores nothing about the user": no such action
     s, e = clause.norm.source_span(action.start(), obj_at + len(obj))
     name = reading.source[s:e]
     if shared:
@@ -212,7 +214,12 @@ def _bullet_verb(reading: Reading, clause: Clause) -> bool:
         and not first.endswith("ss")
         and bool(lx.ACTION.match(text))
         and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
+        and not _PASSIVE.match(text)
     )
+
+
+# "- SMS replies are matched to a patient": a plural noun and a passive, not an action.
+_PASSIVE = re.compile(r"(?:\S+ ){1,3}(?:is|are|was|were|gets?|get) \w+(?:ed|en)\b")
 
 
 _BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
