@@ -154,6 +154,19 @@ def test_an_action_with_a_real_object_is_still_a_tool() -> None:
     assert [c for c in read("- sends reminders to patients").components if c.kind == "tool"]
 
 
+def test_servers_named_in_a_sentence_about_mcp_are_tools() -> None:
+    delta = read("Every tool is reached over MCP, including a calendar server and a mail server.")
+    names = {c.name for c in delta.components if c.kind == "tool"}
+    assert {"calendar server", "mail server"} <= names
+    # Near miss: a server with no MCP in sight is where something runs.
+    assert not [c for c in read("The agent runs on a build server.").components if c.kind == "tool"]
+
+
+def test_an_objects_examples_are_not_part_of_its_name() -> None:
+    delta = read("The agent sends reminders like a daily digest.")
+    assert "sends reminders" in {c.name for c in delta.components if c.kind == "tool"}
+
+
 def test_what_a_person_does_is_not_a_tool() -> None:
     delta = read("Customers upload invoices. The bookkeeping bot reads them.")
     assert not [c for c in delta.components if c.kind == "tool" and "upload" in c.name.lower()]

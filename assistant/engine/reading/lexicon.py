@@ -156,7 +156,9 @@ VAGUE_OBJECT = rx(
 OBJECT_STOP = rx(
     r"to|for|with|from|in|into|on|at|by|of|via|through|using|and|or|but|when|if|before|after|"
     r"until|unless|so|as|that|which|who|where|while|because|than|then|under|over|above|below|"
-    r"up|per|within|without|across|automatically|every|each|once|twice|daily|nightly|weekly"
+    r"up|per|within|without|across|automatically|every|each|once|twice|daily|nightly|weekly|"
+    # Examples and circumstances after the object: "runs commands like the test suite".
+    r"like|such|including|between|about|during"
 )
 
 # --- entry points ------------------------------------------------------------------------------

@@ -283,6 +283,9 @@ _TOOL_NOUN = re.compile(
     r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) "
     r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
 )
+# In a sentence about MCP, "a git server" is one of its servers, each a tool of the agent.
+_MCP = lx.rx(r"mcp")
+_SERVER_NOUN = re.compile(r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) (servers?)(?![\w-])")
 # "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
 _STORE_NOUN = re.compile(
     r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
@@ -317,7 +320,11 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
     """Tools and stores the text names by their nouns rather than by a verb."""
     if clause.scope.hypothetical:
         return
-    for pattern, kind in ((_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")):
+    patterns = [(_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")]
+    start, end = reading.sentence_spans.get(clause.seg.sentence, (0, 0))
+    if _MCP.search(reading.source[start:end].lower()):
+        patterns.append((_SERVER_NOUN, "tool"))  # "tools come over MCP: a git server, ..."
+    for pattern, kind in patterns:
         for match in pattern.finditer(clause.text):
             if clause.scope.covers(match.start(2), match.end(2)):
                 continue
