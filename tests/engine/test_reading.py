@@ -764,3 +764,21 @@ def test_a_read_only_agent_has_no_tools(sentence: str) -> None:
 )
 def test_one_read_only_tool_or_account_leaves_tools_open(sentence: str) -> None:
     assert read(sentence).capabilities.get("tools") is not False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "self_hosted"),
+    [
+        ("The triage agent uses Mixtral, which we host on our edge boxes.", True),
+        ("The triage agent uses Llama 3, hosted by us in the lab.", True),
+        ("The triage agent uses Claude 3 Haiku on Amazon Bedrock.", False),
+        ("The triage agent calls Azure OpenAI for every reply.", False),
+    ],
+)
+def test_where_the_model_is_hosted_settles_self_hosting(sentence: str, self_hosted: bool) -> None:
+    assert read(sentence).capabilities.get("self-hosted-model") is self_hosted
+
+
+def test_a_model_with_no_word_on_hosting_leaves_it_open() -> None:
+    # Near miss: naming an open-weights model says nothing about who runs it.
+    assert "self-hosted-model" not in read("The triage agent uses Llama 3.").capabilities

@@ -221,7 +221,9 @@ def _component(
         name=name,
         kind=term.kind,
         layers=list(term.layers) or [Layer.L3],
-        hosting=_hosting(clause.text) if term.kind in ("llm", "model-server") else "",
+        hosting=_hosting(_sentence(reading, clause))
+        if term.kind in ("llm", "model-server")
+        else "",
         evidence=[evidence],
     )
     reading.add(component)
@@ -229,10 +231,18 @@ def _component(
 
 
 _SELF_HOSTED = lx.rx(
-    r"self-hosted|on-?prem\w*|our own (?:gpus?|servers?|hardware)|ollama|vllm|locally|on device|on-device|in-house"
+    r"self-hosted|on-?prem\w*|our own (?:gpus?|servers?|hardware)|ollama|vllm|locally|on device|on-device|in-house|"
+    r"we (?:host|serve|run) (?:it|them)?|hosted by us|host(?:ed|s)? (?:it |them )?ourselves|"
+    r"edge (?:servers?|box(?:es)?|devices?|nodes?|gateways?)"
 )
 _TENANT = lx.rx(r"our (?:own )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account)")
 _PROVIDER = lx.rx(r"api|hosted|through|via|cloud|provider|service|endpoint")
+
+
+def _sentence(reading: Reading, clause: Clause) -> str:
+    """The normalised sentence a clause is in: "GPT-4o, which we host ourselves" is one fact."""
+    start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+    return normalise(reading.source, start, end).text
 
 
 def _hosting(text: str) -> str:

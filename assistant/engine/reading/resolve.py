@@ -151,7 +151,14 @@ def _implied(
         imply("shared-knowledge", False, "memory")
     models = [c for c in reading.components.values() if c.kind == "llm" and c.evidence]
     if "self-hosted-model" not in capabilities and models:
-        hosted = [m for m in models if m.hosting.startswith("provider")]
+        # A provider's API, a model folded with its provider ("via Bedrock"), or a provider
+        # named as the model ("Azure OpenAI").
+        hosted = [
+            m
+            for m in models
+            if m.hosting.startswith(("provider", "via "))
+            or _PROVIDER_NAME.fullmatch(m.name.lower())
+        ]
         if hosted and not any(m.hosting == "self-hosted" for m in models):
             capabilities["self-hosted-model"] = False
             evidence["self-hosted-model"] = hosted[0].evidence[:1]
