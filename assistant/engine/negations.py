@@ -24,6 +24,7 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         rf"(?:no|without|{_DONT} (?:call|use|have)|cannot call|can't call) (?:any )?(?:external )?"
         r"(?:tools?|apis?|function calls?|integrations?)|"
         # The agent itself read-only ("it is read-only"), not one read-only tool or account.
+        r"(?:^|(?<=it )|(?<=they )|(?<=agent )|(?<=agents )|(?<=assistant )|(?<=bot )|(?<=copilot )|(?<=system ))"
         r"(?:is|are|stays|remains) (?:strictly |purely |entirely )?read-only(?! \w)|"
         r"read-only (?:agent|assistant|bot|chatbot|copilot)|only answers questions|just answers questions|only chats",
         "tools",

@@ -782,3 +782,28 @@ def test_where_the_model_is_hosted_settles_self_hosting(sentence: str, self_host
 def test_a_model_with_no_word_on_hosting_leaves_it_open() -> None:
     # Near miss: naming an open-weights model says nothing about who runs it.
     assert "self-hosted-model" not in read("The triage agent uses Llama 3.").capabilities
+
+
+def test_a_negative_value_under_a_key_rules_out_that_part_only() -> None:
+    text = "name: helper\nagent:\n  model: local\n  tools:\n    unlock_door: not available\n"
+    delta = read(text + "    send_sms: yes\n")
+    assert delta.capabilities.get("tools") is not False
+    assert "unlock-door" not in {c.id for c in delta.components}
+    # Near miss: the key itself negated.
+    assert (
+        read("name: helper\nagent:\n  model: local\n  tools: not available\n").capabilities["tools"]
+        is False
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        ("The assistant is read-only.", False),
+        ("Its warehouse role is read-only.", None),  # an account, not the agent
+    ],
+)
+def test_read_only_rules_out_tools_only_when_said_of_the_agent(
+    sentence: str, tools: bool | None
+) -> None:
+    assert read(sentence).capabilities.get("tools") is tools

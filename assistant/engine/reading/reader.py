@@ -142,10 +142,11 @@ def _terms(reading: Reading, clause: Clause) -> None:
             if by_key:
                 # `memory: none` or `memory: not kept` rule memory out; `- no second check`, a
                 # list item under `tools:`, says something about one tool, not about tools;
-                # and `merge: false` under `permissions:` rules out merging, not permissions.
-                negated = (clause.scope.negative_value and _own_key(reading, clause, pattern)) or (
-                    negated and not clause.seg.item
-                )
+                # and `merge: false` under `permissions:` (or `stop: not available` under
+                # `tools:`) rules out merging (or that tool), not permissions (or tools).
+                negated = clause.scope.negative_value or (negated and not clause.seg.item)
+                if negated and not _own_key(reading, clause, pattern):
+                    continue  # about one part under the key: neither rules it out nor names it
             evidence = clause_evidence(reading, clause, match.start(), match.end())
             if negated:
                 # Capability-only words ("payments", "customers") are too broad to rule a
