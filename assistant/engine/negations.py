@@ -51,7 +51,12 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"internal[- ]only|internal (?:\w+ )?only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
-        r"only (?:used|accessible) (?:internally|by employees)|behind the vpn|no external users",
+        r"only (?:used|accessible) (?:internally|by employees)|behind (?:the|our|a) (?:vpn|firewall)|no external users|"
+        # "not reachable from the internet", "not exposed to customers or to the internet"
+        r"not (?:reachable|exposed|accessible|visible|available)(?: (?:to|from) [\w' ]{1,30}? or)? "
+        r"(?:to|from) (?:the )?(?:internet|outside|public|web)|"
+        r"(?:isolated|cut off|air-?gapped) from the (?:internet|outside)|air-?gapped|closed network|"
+        r"(?:no one|nobody|no-one) (?:from )?outside",
         "external-facing",
     ),
     (

@@ -114,7 +114,11 @@ TERMS: tuple[Term, ...] = (
         ("memory", "shared-knowledge"),
     ),
     Term(
-        r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)",
+        r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
+        # What it keeps and uses again later is memory, whatever the store is called.
+        r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next)|"
+        r"(?:kept|carried|persisted|remembered) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days)|"
+        r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later",
         "memory",
         "agent memory",
         (L2,),

@@ -807,3 +807,45 @@ def test_read_only_rules_out_tools_only_when_said_of_the_agent(
     sentence: str, tools: bool | None
 ) -> None:
     assert read(sentence).capabilities.get("tools") is tools
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The dashboard is not reachable from the internet.",
+        "It is not exposed to patients or to the public.",
+        "The plant network is air-gapped.",
+        "No one outside the lab can open it.",
+    ],
+)
+def test_closed_systems_are_not_external_facing(sentence: str) -> None:
+    assert read(sentence).capabilities.get("external-facing") is False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "facing"),
+    [
+        ("The agent triages the support inbox.", True),
+        ("Partners call our API to book slots.", True),
+        ("The agent reads a report that staff upload.", None),  # near miss: staff are inside
+    ],
+)
+def test_outside_channels_make_a_system_external_facing(sentence: str, facing: bool | None) -> None:
+    assert read(sentence).capabilities.get("external-facing") is facing
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent keeps a notebook of findings, kept across sessions.",
+        "It writes a summary per case and resumes the case three days later.",
+        "The planner reads yesterday's plan back in the next run.",
+    ],
+)
+def test_what_the_agent_keeps_and_uses_again_is_memory(sentence: str) -> None:
+    assert read(sentence).capabilities.get("memory") is True
+
+
+def test_a_store_written_once_is_not_memory() -> None:
+    # Near miss: nothing says it is read again later.
+    assert read("The agent writes each report to a bucket.").capabilities.get("memory") is None

@@ -108,7 +108,14 @@ def _fold_providers(components: list[Component]) -> list[Component]:
 
 
 # Entry points through which people or systems outside the organisation reach the system.
-_OUTSIDE = {EntryKind.PUBLIC_USERS, EntryKind.OTHER_AGENTS}
+_OUTSIDE = {
+    EntryKind.PUBLIC_USERS,
+    EntryKind.OTHER_AGENTS,
+    # Channels whose senders are, as a rule, outside: a mailbox, text messages, API callers.
+    EntryKind.INBOUND_EMAIL,
+    EntryKind.INBOUND_MESSAGES,
+    EntryKind.API_CLIENTS,
+}
 # Entry points through which people use the system.
 _PEOPLE = {EntryKind.PUBLIC_USERS, EntryKind.INTERNAL_USERS}
 
