@@ -107,7 +107,10 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state)",
+        r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state)|"
+        # One store several agents use: "every agent reads and writes it", "written by both agents".
+        r"(?:every|each|all|both|several|many) (?:of the |the )?agents? (?:can )?(?:reads?|writes?|updates?) and (?:reads?|writes?|updates?)|"
+        r"(?:read|written|updated) and (?:read|written|updated) by (?:every|each|all|both|several|many) (?:of the |the )?agents?",
         "shared-memory",
         "shared memory",
         (L2,),

@@ -849,3 +849,29 @@ def test_what_the_agent_keeps_and_uses_again_is_memory(sentence: str) -> None:
 def test_a_store_written_once_is_not_memory() -> None:
     # Near miss: nothing says it is read again later.
     assert read("The agent writes each report to a bucket.").capabilities.get("memory") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability", "value"),
+    [
+        ("Every agent reads and writes the planning board.", "shared-knowledge", True),
+        ("The ledger is read and written by both agents.", "shared-knowledge", True),
+        ("It doesn't run the code it reviews.", "code-execution", False),
+        ("There is no writing or running code.", "code-execution", False),
+    ],
+)
+def test_capabilities_read_from_what_the_parts_do(
+    sentence: str, capability: str, value: bool
+) -> None:
+    assert read(sentence).capabilities.get(capability) is value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability"),
+    [
+        ("The agent reads and writes the board.", "shared-knowledge"),  # one agent
+        ("It doesn't run the nightly report.", "code-execution"),  # not code
+    ],
+)
+def test_near_misses_of_capabilities_read_from_the_parts(sentence: str, capability: str) -> None:
+    assert read(sentence).capabilities.get(capability) is None
