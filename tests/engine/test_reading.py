@@ -875,3 +875,17 @@ def test_capabilities_read_from_what_the_parts_do(
 )
 def test_near_misses_of_capabilities_read_from_the_parts(sentence: str, capability: str) -> None:
     assert read(sentence).capabilities.get(capability) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Anything above the limit needs three of five human signers.", "Each release is co-signed."],
+)
+def test_signers_are_human_approval(sentence: str) -> None:
+    assert read(sentence).capabilities.get("human-in-loop") is True
+
+
+def test_signing_by_the_agent_itself_is_not_approval() -> None:
+    # Near misses: the agent's own signature, and spending without co-signers.
+    assert read("It signs transactions with its own key.").capabilities.get("human-in-loop") is None
+    assert read("It spends up to 5 ETH without co-signers.").capabilities["human-in-loop"] is False
