@@ -110,6 +110,7 @@ TERMS: tuple[Term, ...] = (
         r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state)|"
         # One store several agents use: "every agent reads and writes it", "written by both agents".
         r"(?:every|each|all|both|several|many) (?:of the |the )?agents? (?:can )?(?:reads?|writes?|updates?) and (?:reads?|writes?|updates?)|"
+        r"(?:agents|they) share (?:a|one|the|their|an) (?:[\w-]+ )?(?:blackboard|memory|scratchpad|workspace|state|notebook|board|store|ledger)|"
         r"(?:read|written|updated) and (?:read|written|updated) by (?:every|each|all|both|several|many) (?:of the |the )?agents?",
         "shared-memory",
         "shared memory",
@@ -121,6 +122,7 @@ TERMS: tuple[Term, ...] = (
         # What it keeps and uses again later is memory, whatever the store is called.
         r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next)|"
         r"(?:kept|carried|persisted|remembered) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days)|"
+        r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
         r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later",
         "memory",
         "agent memory",

@@ -889,3 +889,30 @@ def test_signing_by_the_agent_itself_is_not_approval() -> None:
     # Near misses: the agent's own signature, and spending without co-signers.
     assert read("It signs transactions with its own key.").capabilities.get("human-in-loop") is None
     assert read("It spends up to 5 ETH without co-signers.").capabilities["human-in-loop"] is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Orders under 500 EUR go out automatically; larger ones go to the buyer on duty.",
+        "Refunds above 200 EUR are routed to the support lead.",
+    ],
+)
+def test_routing_above_a_threshold_to_a_person_is_approval(sentence: str) -> None:
+    assert read(sentence).capabilities.get("human-in-loop") is True
+
+
+def test_handing_work_to_a_person_is_not_approval() -> None:
+    # Near miss: no threshold, just who handles it.
+    assert read("Tickets go to a support engineer.").capabilities.get("human-in-loop") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability"),
+    [
+        ("The scheduling agents share a scratchpad in Redis.", "shared-knowledge"),
+        ("The quote table persists across orders.", "memory"),
+    ],
+)
+def test_shared_and_persistent_stores(sentence: str, capability: str) -> None:
+    assert read(sentence).capabilities.get(capability) is True

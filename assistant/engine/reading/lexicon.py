@@ -69,6 +69,11 @@ APPROVAL = rx(
     # Routed to a person whose job is to check it: "large claims go to a reviewer in finance".
     r"(?:goes|go|are sent|is sent|are routed|is routed|routed|passed|handed) (?:on )?to "
     r"(?:a |an |the |our )?(?:[\w-]+ ){0,2}?(?:reviewers?|approvers?|review queue|approval queue)|"
+    # Above a threshold, routed to a person: "larger ones go to the finance manager".
+    rf"(?:larger|bigger|higher|anything (?:larger|bigger|higher|above|over|else)|the rest|above \S+|"
+    rf"over \S+|more than \S+) (?:[\w-]+ ){{0,3}}?(?:go|goes|are sent|is sent|are routed|is routed|"
+    rf"are escalated|is escalated|are passed|is passed) (?:on )?to (?:a |an |the |our )?(?:[\w-]+ ){{0,2}}?"
+    rf"(?:{HUMAN_ROLE})\b|"
     # Waiting on a person's act: "the pull request waits for the on-call engineer to merge it".
     rf"(?:waits?|waiting|held|parked|sits?) (?:\w+ )?(?:for|until) (?:a |an |the |our )?"
     rf"(?:[\w-]+ ){{0,3}}?(?!(?:users?|customers?|clients?|visitors?|guests?|players?|patients?|"
