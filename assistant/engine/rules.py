@@ -15,7 +15,7 @@ here.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.engine.paths import AttackPath, path_for
 from assistant.engine.risk import rate
@@ -37,6 +37,7 @@ from assistant.schema import (
     BaselineControl,
     Component,
     Engine,
+    EntryKind,
     Evidence,
     FindingStatus,
     Layer,
@@ -143,8 +144,7 @@ def _for_threat(
     if _hygiene(threat, system):
         return  # listed once per layer as a baseline control (`baseline_controls`)
     path = path_for(threat.id, system)
-    specific = components_shown(threat.specific_when, system) if threat.specific_when else []
-    placed = _placement(threat, system, path, specific)
+    placed = _placement(threat, system, path, _specific_homes(threat, system))
     if placed is None:
         return
     layer, why = placed
@@ -152,11 +152,41 @@ def _for_threat(
     yield _finding(threat, layer, components, system, path, why, held)
 
 
+_ECOSYSTEM_ENTRIES = {EntryKind.THIRD_PARTY_EXTENSIONS, EntryKind.OTHER_AGENTS}
+
+
+class _Home(NamedTuple):
+    """A fact that made a threat specific, and the layers it lives at."""
+
+    name: str
+    kind: str
+    layers: list[Layer]
+
+
+def _specific_homes(threat: ThreatEntry, system: SystemModel) -> list[_Home]:
+    """Where the facts that make a threat specific live (`specific_when`), for its placement.
+
+    A component lives at its own layers; outside code or agents coming in (a third-party
+    extension, another agent) live in the ecosystem, L7.
+    """
+    if threat.specific_when is None:
+        return []
+    homes = [
+        _Home(c.name, c.kind, c.layers) for c in components_shown(threat.specific_when, system)
+    ]
+    homes += [
+        _Home(e.name, e.kind.value, [Layer.L7])
+        for e in system.entry_points
+        if e.kind in threat.specific_when.entry_points and e.kind in _ECOSYSTEM_ENTRIES
+    ]
+    return homes
+
+
 def _placement(
     threat: ThreatEntry,
     system: SystemModel,
     path: AttackPath | None,
-    specific: Sequence[Component] = (),
+    specific: Sequence[_Home] = (),
 ) -> tuple[Layer, str] | None:
     """The layer a finding sits at, and why: where the component that embodies it lives.
 

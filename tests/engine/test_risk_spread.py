@@ -18,10 +18,6 @@ CASES = sorted(p.stem for p in default_cases_dir().glob("*.yaml"))
 # Cases where more than half the findings share a cell, each for a reason the rubric should not
 # paper over. Strict: when the reason goes away the test says so, and the entry must go.
 CONCENTRATED = {
-    "new-ci-issue-fix-agent": (
-        "the rules extractor reads 'opens a pull request' as physical actuation, so every action "
-        "finding is critical; read as writing data, the spread holds"
-    ),
     "new-negated-release-notes-drafter": (
         "a drafting tool with no tools, memory or users outside: its four findings are all of "
         "medium impact (a wrong or steered draft that a person reads), in two likelihood cells"

@@ -248,3 +248,14 @@ def test_hygiene_threats_become_findings_only_where_a_fact_makes_them_specific(
     assert {"T4", "T17"} <= set(by_threat)
     assert by_threat["T17"]["layer"] == "L7"  # where the plugin it loads lives
     assert not {"T4", "T17"} & {b.threat_id for b in rules.baseline_controls(exposed, catalogue)}
+
+
+def test_a_threat_made_specific_by_outside_code_coming_in_sits_in_the_ecosystem(
+    catalogue: Catalogue,
+) -> None:
+    entry = EntryPoint(
+        id="entry-ext", name="community integrations", kind=EntryKind.THIRD_PARTY_EXTENSIONS
+    )
+    by_threat = {p["threat_id"]: p for p in propose(_drafter(entry_points=[entry]), catalogue)}
+    assert by_threat["T17"]["layer"] == "L7"
+    assert "community integrations" in by_threat["T17"]["placement"]

@@ -239,7 +239,11 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         r"(?:[\w-]+ ){0,2}(?:plugins?|extensions?|mcp servers?|servers?|skills?|tools?|packages?|integrations?)|"
         # Code a vendor supplies and the system runs; "our open-source library" is the product.
         r"(?:third[- ]party|vendor'?s?) (?:[\w-]+ ){0,2}(?:components?|librar(?:y|ies)|sdks?|scripts?|"
-        r"widgets?|modules?|dependenc(?:y|ies))|"
+        r"widgets?|modules?|dependenc(?:y|ies)|actions?|images?|containers?)|"
+        # Code fetched from a public package registry when the system runs or is built.
+        r"(?:installs?|installed|installing|downloads?|downloaded|fetch(?:es|ed)?|pulls?|pulled) "
+        r"(?:[\w-]+ ){0,4}from (?:npm|pypi|pip|crates\.io|rubygems|maven central|docker hub|"
+        r"(?:a|the) public (?:package )?registry)|"
         r"plugins?|plugin marketplace|skills marketplace|mcp registry|(?:installed|downloaded) from",
     ),
     (
