@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # Key words worth mending when misspelt ("memroy", "aproves"). Short words are left alone: at
 # four letters or fewer, one wrong letter is usually another word.
@@ -133,6 +133,9 @@ class Norm:
         return self.origin[start], self.ends[end - 1]
 
 
+# One read normalises the same spans many times (keys, component names, sentences); a Norm is
+# immutable, so the passes share one.
+@lru_cache(maxsize=4096)
 def normalise(source: str, start: int = 0, end: int | None = None) -> Norm:
     """Normalise `source[start:end]` for matching, keeping the offset of every character.
 
