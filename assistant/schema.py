@@ -769,6 +769,9 @@ class ProposedFinding(Record):
     """Mitigation ids from the catalogue with how each applies here."""
     evidence: list[str] = []
     """Ids of the guidance passages (given to you) this finding relies on."""
+    quotes: list[str] = []
+    """The user's own words this finding relies on, copied exactly from the `quote` of the
+    evidence in the system model (at least one; a few words to a sentence each)."""
 
 
 class LayerProposals(Record):

@@ -23,6 +23,7 @@ from assistant.knowledge.model import ThreatEntry
 from assistant.knowledge.preconditions import Applies, Precondition, RuledOut, Unknown, check
 from assistant.schema import (
     CoverageStatus,
+    Engine,
     Evidence,
     EvidenceKind,
     Finding,
@@ -75,6 +76,8 @@ class Code(StrEnum):
     UNSUPPORTED_RULING = "unsupported-ruling"
     MODEL_DID_NOT_CONFIRM = "model-did-not-confirm"
     BAD_VARIANT = "bad-variant"
+    UNQUOTED = "unquoted"
+    MISQUOTED = "misquoted"
 
 
 def _error(code: Code, message: str) -> Issue:
@@ -315,6 +318,7 @@ def _finding_issues(
         yield from _precondition_issues(f, entry, memo[entry.id])
         yield from _mitigation_issues(f, entry, cat)
         yield from _variant_issues(f, entry, system, cat)
+    yield from _quote_issues(f, system)
     yield from _component_issues(f, known)
     if require_grounding and not f.evidence:
         yield _error(
@@ -346,6 +350,33 @@ def _variant_issues(
         elif not isinstance(ruling := check(variant, system, cat), Applies):
             why = f"; {ruling.need} is ruled out" if isinstance(ruling, RuledOut) else ""
             yield _error(Code.BAD_VARIANT, f"variant {ident} does not apply to this system{why}")
+
+
+def _quote_issues(f: Finding, system: SystemModel) -> Iterator[Issue]:
+    """The user's words a finding cites are the user's words; a model's finding cites some.
+
+    Rules findings quote the facts they rest on; a model's finding must quote the description
+    too (`ProposedFinding.quotes`), so that it cannot rest on words nobody wrote.
+    """
+    if not system.description.strip():
+        return  # a system file: its facts cite file locations, not a description
+    quotes = [e for e in f.grounding if e.kind == EvidenceKind.QUOTE]
+    for e in quotes:
+        if e.start is not None and e.end is not None:
+            held = _said(system.description[e.start : e.end]) == _said(e.quote)
+        else:
+            held = _said(e.quote) in _said(system.description)
+        if not held:
+            yield _error(
+                Code.MISQUOTED, f"quotes words the description does not hold: {e.quote[:80]!r}"
+            )
+    if not quotes and f.provenance.engine != Engine.RULES:
+        yield _error(Code.UNQUOTED, "quotes none of the description's words it relies on")
+
+
+def _said(text: str) -> str:
+    """Words as compared for quoting: whitespace runs as one space, case folded."""
+    return " ".join(text.split()).casefold()
 
 
 def _text_issues(f: Finding) -> Iterator[Issue]:
@@ -465,15 +496,15 @@ def check_ruling(fact: str, quote: str, system: SystemModel) -> list[Issue]:
         return [
             _error(Code.UNSUPPORTED_RULING, f"cites {fact.strip()!r}, no fact of the system model")
         ]
-    needle = " ".join(quote.split()).casefold()
+    needle = _said(quote)
     if sum(c.isalnum() for c in needle) < MIN_RULING_QUOTE:
         return [_error(Code.UNSUPPORTED_RULING, f"cites {fact} without the words that settle it")]
     for item in evidence:
-        said = " ".join(item.quote.split()).casefold()
+        said = _said(item.quote)
         if needle not in said:
             continue
         if item.kind != EvidenceKind.QUOTE or item.start is None or item.end is None:
             return []
-        if " ".join(system.description[item.start : item.end].split()).casefold() == said:
+        if _said(system.description[item.start : item.end]) == said:
             return []
     return [_error(Code.UNSUPPORTED_RULING, f"the words quoted are not the evidence of {fact}")]

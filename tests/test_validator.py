@@ -273,3 +273,37 @@ def test_the_gate_rejects_a_proposal_that_repeats_an_accepted_finding(
     reused = finding(id="F-001", threat_id="T6", layer="L1", components=["llm"])
     found, rejected = gate([reused], system(), catalogue, accepted=accepted)
     assert found == [] and "duplicate-id" in {i.code for i in rejected[0].issues}
+
+
+def _described() -> SystemModel:
+    text = "Our expense agent reads receipts and pays claims through Stripe."
+    return system().model_copy(update={"description": text})
+
+
+@pytest.mark.parametrize(
+    ("grounding", "code"),
+    [
+        ([], "unquoted"),
+        ([{"kind": "quote", "quote": "pays every claim at once"}], "misquoted"),
+        ([{"kind": "quote", "quote": "reads receipts", "start": 0, "end": 14}], "misquoted"),
+    ],
+)
+def test_a_models_finding_must_quote_the_description_verbatim(
+    catalogue: Catalogue, grounding: list[dict[str, Any]], code: str
+) -> None:
+    f = make_finding(grounding=grounding, provenance={"engine": "llm"})
+    [v] = validate_findings([f], _described(), catalogue)
+    assert code in codes(v) and v.outcome == Outcome.REJECTED
+
+
+def test_a_models_finding_quoting_the_description_passes_the_quote_check(
+    catalogue: Catalogue,
+) -> None:
+    # Near misses: the right words (case and spacing aside), with or without their offsets.
+    for quote in (
+        {"kind": "quote", "quote": "reads  RECEIPTS"},
+        {"kind": "quote", "quote": "reads receipts", "start": 18, "end": 32},
+    ):
+        f = make_finding(grounding=[quote], provenance={"engine": "llm"})
+        [v] = validate_findings([f], _described(), catalogue)
+        assert not {"unquoted", "misquoted"} & codes(v), v.issues

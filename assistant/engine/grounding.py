@@ -318,6 +318,25 @@ def _references(fact: DataFlow | TrustBoundary | Control | Asset | EntryPoint) -
     return list(fact.components)
 
 
+def locate_quotes(quotes: Sequence[str], description: str) -> list[Evidence]:
+    """Each quote as evidence: located in the description (with offsets), or as said.
+
+    A quote that is not in the description (whitespace and case aside) keeps no offsets, so
+    the validator refuses it as a misquote rather than it passing as the user's words.
+    """
+    grounder = _Grounder([Source(description)]) if description.strip() else None
+    found: list[Evidence] = []
+    for quote in quotes:
+        if not quote.strip():
+            continue
+        said = Evidence(kind=EvidenceKind.QUOTE, quote=quote)
+        located = grounder.locate(said) if grounder else None
+        item = located or said
+        if item not in found:
+            found.append(item)
+    return found
+
+
 def capability_question(name: str, meaning: str = "") -> str:
     """The open question recorded when a model's claim about capability `name` is dropped.
 

@@ -8,6 +8,7 @@ was wrong) and again through the gate; whatever is rejected is kept with its rea
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
+from assistant.engine.grounding import locate_quotes
 from assistant.engine.hybrid import key_of, sort_verdicts, unconfirmed
 from assistant.engine.rejections import MAX_ITEMS, MAX_STORED, bounded, digest, excerpt, identity
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
@@ -75,9 +77,35 @@ CANDIDATE_FAMILIES = {
 
 
 def _system_json(system: SystemModel) -> str:
-    # The proposal prompts get the model the extractor built, not the raw description again:
-    # it is what the findings must refer to, and repeating the text per layer costs tokens.
-    return system.model_dump_json(exclude_defaults=True, exclude={"description"})
+    """The system model as the proposal prompts show it: each fact with the user's words.
+
+    The prompts get the model the extractor built, not the raw description again: it is what
+    the findings must refer to, and repeating the text per layer costs tokens. For the same
+    reason evidence is shown as its words only (the offsets are for the report), at most two
+    per fact, and flows and boundaries, whose words are their components' words, show none.
+    """
+    data = system.model_dump(mode="json", exclude_defaults=True, exclude={"description"})
+    for group, facts in data.items():
+        if not isinstance(facts, list):
+            continue
+        for fact in facts:
+            if not isinstance(fact, dict) or "evidence" not in fact:
+                continue
+            if group in ("data_flows", "trust_boundaries"):
+                del fact["evidence"]
+            else:
+                fact["evidence"] = _words(fact["evidence"])
+    if "capability_evidence" in data:
+        data["capability_evidence"] = {
+            name: _words(found) for name, found in data["capability_evidence"].items()
+        }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _words(evidence: list[dict[str, Any]]) -> list[str]:
+    """The distinct words of up to two pieces of evidence (answers and assumptions say so)."""
+    said = [e.get("quote") or f"assumed: {e.get('reason', '')}" for e in evidence]
+    return list(dict.fromkeys(said))[:2]
 
 
 def _render(name: str, **values: str) -> RenderedPrompt:
@@ -387,8 +415,14 @@ class _Run:
         )
 
     def raw(self, proposed: ProposedFinding, ident: str, provenance: Provenance) -> dict[str, Any]:
-        data = proposed.model_dump(mode="json")
-        data.update(id=ident, provenance=provenance.model_dump(mode="json"))
+        data = proposed.model_dump(mode="json", exclude={"quotes"})
+        # The model's quotes become the finding's grounding; the validator checks each one.
+        grounding = locate_quotes(proposed.quotes, self.system.description)
+        data.update(
+            id=ident,
+            provenance=provenance.model_dump(mode="json"),
+            grounding=[e.model_dump(mode="json") for e in grounding],
+        )
         return data
 
     def provenance(self, prompt: RenderedPrompt) -> Provenance:

@@ -58,6 +58,7 @@ def finding(threat: str, layer: str, components: list[str], **extra: Any) -> dic
         "likelihood": "likely",
         "impact": "high",
         "rationale": "Customers can put text in front of the agent.",
+        "quotes": ["Our support agent uses GPT-4o"],
         **extra,
     }
 

@@ -53,6 +53,7 @@ def finding(threat: str, layer: str, components: list[str], **extra: Any) -> dic
         "likelihood": "likely",
         "impact": "high",
         "rationale": "Customers can put text in front of the agent.",
+        "quotes": ["Our support agent uses GPT-4o"],
         **extra,
     }
 
@@ -153,7 +154,7 @@ def test_hybrid_analysis_end_to_end(catalogue: Catalogue) -> None:
         (("T2", "L3"), "propose_layer"),
     ]:
         assert by_source[key].engine == Engine.HYBRID and by_source[key].prompt_id == prompt
-        assert by_source[key].model == "scripted/model" and by_source[key].prompt_version == "1"
+        assert by_source[key].model == "scripted/model" and by_source[key].prompt_version == "2"
     # The injected T99 and the misplaced T8 were rejected and kept with their codes.
     codes = {(r.proposal.get("threat_id"), r.issues[0].code) for r in result.rejected}
     assert ("T99", "unknown-threat") in codes

@@ -56,6 +56,7 @@ def _finding(threat: str) -> dict[str, Any]:
         "likelihood": "possible",
         "impact": "medium",
         "rationale": "Staff can type anything.",
+        "quotes": ["A helpdesk bot answers staff questions."],
     }
 
 

@@ -87,6 +87,7 @@ def _proposal(threat: str, layer: str, components: list[str]) -> dict[str, objec
         "rationale": "The store takes documents from many teams.",
         "mitigations": [],
         "evidence": [],
+        "quotes": ["stores policies in a Pinecone vector store"],
     }
 
 
