@@ -23,7 +23,6 @@ from assistant.knowledge.model import ThreatEntry
 from assistant.knowledge.preconditions import Applies, Precondition, RuledOut, Unknown, check
 from assistant.schema import (
     CoverageStatus,
-    Engine,
     Evidence,
     EvidenceKind,
     Finding,
@@ -356,7 +355,8 @@ def _quote_issues(f: Finding, system: SystemModel) -> Iterator[Issue]:
     """The user's words a finding cites are the user's words; a model's finding cites some.
 
     Rules findings quote the facts they rest on; a model's finding must quote the description
-    too (`ProposedFinding.quotes`), so that it cannot rest on words nobody wrote.
+    too (`ProposedFinding.quotes`), so that it cannot rest on words nobody wrote. Findings a
+    model made before the prompts asked for quotes still validate.
     """
     if not system.description.strip():
         return  # a system file: its facts cite file locations, not a description
@@ -370,8 +370,19 @@ def _quote_issues(f: Finding, system: SystemModel) -> Iterator[Issue]:
             yield _error(
                 Code.MISQUOTED, f"quotes words the description does not hold: {e.quote[:80]!r}"
             )
-    if not quotes and f.provenance.engine != Engine.RULES:
+    if not quotes and _asked_to_quote(f):
         yield _error(Code.UNQUOTED, "quotes none of the description's words it relies on")
+
+
+QUOTING_PROMPTS = {"propose_layer": 2, "propose_cross_layer": 2, "safety_net": 3}
+"""The first version of each proposal prompt that asks the model to quote the description."""
+
+
+def _asked_to_quote(f: Finding) -> bool:
+    """Whether the model behind a finding was asked for quotes (older files were not)."""
+    since = QUOTING_PROMPTS.get(f.provenance.prompt_id or "")
+    version = f.provenance.prompt_version or ""
+    return since is not None and version.isdigit() and int(version) >= since
 
 
 def _said(text: str) -> str:

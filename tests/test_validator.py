@@ -275,6 +275,9 @@ def test_the_gate_rejects_a_proposal_that_repeats_an_accepted_finding(
     assert found == [] and "duplicate-id" in {i.code for i in rejected[0].issues}
 
 
+ASKED = {"engine": "llm", "prompt_id": "propose_layer", "prompt_version": "2"}
+
+
 def _described() -> SystemModel:
     text = "Our expense agent reads receipts and pays claims through Stripe."
     return system().model_copy(update={"description": text})
@@ -291,9 +294,15 @@ def _described() -> SystemModel:
 def test_a_models_finding_must_quote_the_description_verbatim(
     catalogue: Catalogue, grounding: list[dict[str, Any]], code: str
 ) -> None:
-    f = make_finding(grounding=grounding, provenance={"engine": "llm"})
+    f = make_finding(grounding=grounding, provenance=ASKED)
     [v] = validate_findings([f], _described(), catalogue)
     assert code in codes(v) and v.outcome == Outcome.REJECTED
+
+
+def test_a_finding_from_before_quotes_were_asked_for_still_validates(catalogue: Catalogue) -> None:
+    older = {"engine": "llm", "prompt_id": "propose_layer", "prompt_version": "1"}
+    [v] = validate_findings([make_finding(provenance=older)], _described(), catalogue)
+    assert "unquoted" not in codes(v)
 
 
 def test_a_models_finding_quoting_the_description_passes_the_quote_check(
@@ -304,6 +313,6 @@ def test_a_models_finding_quoting_the_description_passes_the_quote_check(
         {"kind": "quote", "quote": "reads  RECEIPTS"},
         {"kind": "quote", "quote": "reads receipts", "start": 18, "end": 32},
     ):
-        f = make_finding(grounding=[quote], provenance={"engine": "llm"})
+        f = make_finding(grounding=[quote], provenance=ASKED)
         [v] = validate_findings([f], _described(), catalogue)
         assert not {"unquoted", "misquoted"} & codes(v), v.issues

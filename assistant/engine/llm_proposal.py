@@ -8,7 +8,6 @@ was wrong) and again through the gate; whatever is rejected is kept with its rea
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from assistant.engine.analyze import GuidanceSource, Progress
 from assistant.engine.gate import gate
 from assistant.engine.grounding import locate_quotes
 from assistant.engine.hybrid import key_of, sort_verdicts, unconfirmed
+from assistant.engine.prompt_view import RUBRIC, system_json
 from assistant.engine.rejections import MAX_ITEMS, MAX_STORED, bounded, digest, excerpt, identity
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
 from assistant.errors import BudgetExceededError, OutputValidationError
@@ -57,13 +57,6 @@ from assistant.validator import check_proposal
 
 R = TypeVar("R", bound=BaseModel)
 
-RUBRIC = (
-    "likelihood: unlikely (rare precondition or insider with skill) | possible (plausible for a "
-    "motivated attacker) | likely (preconditions hold, known cheap technique) | very-likely "
-    "(expected without specific controls). impact: low (nuisance, reversible) | medium (limited "
-    "exposure or disruption) | high (sensitive data, unauthorised business actions) | critical "
-    "(regulated data at scale, financial loss, safety, spread across agents or tenants)."
-)
 MAX_CANDIDATES = 30  # per layer prompt: core and MAS threats first, within a token budget
 SUMMARY_CHARS = 160
 # The OWASP families. The CSA per-layer names and the playbook's blindspots restate these under
@@ -74,38 +67,6 @@ CANDIDATE_FAMILIES = {
     ThreatFamily.MAS_SCENARIO,
     ThreatFamily.CROSS_LAYER,
 }
-
-
-def _system_json(system: SystemModel) -> str:
-    """The system model as the proposal prompts show it: each fact with the user's words.
-
-    The prompts get the model the extractor built, not the raw description again: it is what
-    the findings must refer to, and repeating the text per layer costs tokens. For the same
-    reason evidence is shown as its words only (the offsets are for the report), at most two
-    per fact, and flows and boundaries, whose words are their components' words, show none.
-    """
-    data = system.model_dump(mode="json", exclude_defaults=True, exclude={"description"})
-    for group, facts in data.items():
-        if not isinstance(facts, list):
-            continue
-        for fact in facts:
-            if not isinstance(fact, dict) or "evidence" not in fact:
-                continue
-            if group in ("data_flows", "trust_boundaries"):
-                del fact["evidence"]
-            else:
-                fact["evidence"] = _words(fact["evidence"])
-    if "capability_evidence" in data:
-        data["capability_evidence"] = {
-            name: _words(found) for name, found in data["capability_evidence"].items()
-        }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _words(evidence: list[dict[str, Any]]) -> list[str]:
-    """The distinct words of up to two pieces of evidence (answers and assumptions say so)."""
-    said = [e.get("quote") or f"assumed: {e.get('reason', '')}" for e in evidence]
-    return list(dict.fromkeys(said))[:2]
 
 
 def _render(name: str, **values: str) -> RenderedPrompt:
@@ -235,7 +196,7 @@ class _Run:
             layer=layer.value,
             layer_name=LAYER_NAMES[layer],
             layer_covers=entry.covers if isinstance(entry, LayerEntry) else "",
-            system_model=_system_json(self.system),
+            system_model=system_json(self.system),
             candidates="\n".join(
                 f"- {t.id}: {t.name}: {t.summary[:SUMMARY_CHARS]}" for t in candidates
             ),
@@ -254,7 +215,7 @@ class _Run:
         candidates = self.candidates(Layer.CL)
         prompt = _render(
             "propose_cross_layer",
-            system_model=_system_json(self.system),
+            system_model=system_json(self.system),
             findings="\n".join(
                 f"- {f.id}: {f.threat_id} @ {f.layer.value}: {f.title}" for f in self.findings
             )
@@ -286,7 +247,7 @@ class _Run:
         threats = [t for p in open_ if (t := self.catalogue.threat(p["threat_id"])) is not None]
         prompt = _render(
             "safety_net",
-            system_model=_system_json(self.system),
+            system_model=system_json(self.system),
             candidates="\n".join(
                 f"- {p['threat_id']} @ {p['layer']}: {t.name}: {t.summary[:SUMMARY_CHARS]}"
                 for p, t in zip(open_, threats, strict=True)
