@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from assistant.engine.paths import AttackPath, path_for
 from assistant.engine.risk import rate
-from assistant.engine.scenario import scenario
+from assistant.engine.scenario import scenario, title_name
 from assistant.engine.variants import fold_variants
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import ChainEntry, ThreatEntry, ThreatFamily
@@ -372,7 +372,9 @@ def _finding(
         "threat_id": threat.id,
         "layer": layer.value,
         "chain_layers": [],
-        "title": f"{threat.name} through {sink.name}" if sink else f"{threat.name} ({layer.value})",
+        "title": f"{threat.name} through {title_name(sink)}"
+        if sink
+        else f"{threat.name} ({layer.value})",
         "scenario": scenario(threat.id, threat.summary, system, path),
         "components": components,
         "attack_path": [s.id for s in path.steps] if path else [],

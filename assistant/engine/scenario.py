@@ -8,6 +8,7 @@ worded generically rather than invented.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.engine.paths import AttackPath
@@ -144,9 +145,29 @@ _DETERMINERS = {"the", "a", "an", "its", "our", "their", "your", "anyone", "some
 
 def _sink_name(sink: Component) -> str:
     """A tool named by its verb reads as an action ("its 'book slots' action"), else "the X"."""
-    if sink.kind == "tool" and ACTION.match(normalise(sink.name).text):
+    if named_by_verb(sink):
         return f"its \u201c{sink.name}\u201d action"
     return the(sink.name)
+
+
+def title_name(sink: Component) -> str:
+    """How a finding's title names where it does harm: `the "book slots" action`, or the name."""
+    return f"the \u201c{sink.name}\u201d action" if named_by_verb(sink) else sink.name
+
+
+def named_by_verb(component: Component) -> bool:
+    """A tool the description named by what it does ("drafts the discharge summary").
+
+    Not one named by its noun, even when the noun's first word is also a verb ("refund API").
+    """
+    words = normalise(component.name).text
+    return component.kind == "tool" and bool(ACTION.match(words)) and not _TOOL_NOUN.search(words)
+
+
+_TOOL_NOUN = re.compile(
+    r"\b(?:api|apis|tool|tools|server|servers|integration|connector|plugin|webhook|service|"
+    r"endpoint|gateway|client|sdk)$"
+)
 
 
 def _is_agent(system: SystemModel, ident: str) -> bool:

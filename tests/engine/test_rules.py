@@ -259,3 +259,17 @@ def test_a_threat_made_specific_by_outside_code_coming_in_sits_in_the_ecosystem(
     by_threat = {p["threat_id"]: p for p in propose(_drafter(entry_points=[entry]), catalogue)}
     assert by_threat["T17"]["layer"] == "L7"
     assert "community integrations" in by_threat["T17"]["placement"]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("drafts the discharge summary", "the \u201cdrafts the discharge summary\u201d action"),
+        ("refund API", "refund API"),  # a noun whose first word is also a verb
+        ("Stripe", "Stripe"),
+    ],
+)
+def test_a_tool_named_by_what_it_does_reads_as_an_action_in_a_title(name: str, title: str) -> None:
+    from assistant.engine.scenario import title_name
+
+    assert title_name(Component(id="t", name=name, kind="tool", layers=[Layer.L3])) == title
