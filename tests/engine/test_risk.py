@@ -505,3 +505,17 @@ def test_an_entry_points_kind_is_said_once(catalogue: Catalogue) -> None:
         "support mailbox (untrusted inbound e-mail) content reaches"
         in rated(catalogue, "T5", system(entries=[mailbox])).rationale()
     )
+
+
+def test_an_approved_action_is_not_rated_as_autonomous(catalogue: Catalogue) -> None:
+    refund = tool("refund", Effect.MOVES_MONEY, name="refund API")
+    approved = system(
+        tools=[refund],
+        controls=[approval("refund", present=True, words="a clerk approves every refund")],
+        factors=[AgenticFactor.AUTONOMY],
+    )
+    rating = rated(catalogue, "T2", approved, [AGENT, "refund"])
+    assert "acts on its own" not in rating.rationale()
+    # Near miss: the same tool with no approval is autonomous.
+    unapproved = system(tools=[refund], factors=[AgenticFactor.AUTONOMY])
+    assert "acts on its own" in rated(catalogue, "T2", unapproved, [AGENT, "refund"]).rationale()

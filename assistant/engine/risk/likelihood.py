@@ -91,7 +91,7 @@ def likelihood(
     factors = [
         *_exposure(profile.exposure, scope, system),
         *_controls(profile, scope, system),
-        *_amplifiers(threat, system),
+        *_amplifiers(threat, system, scope),
     ]
     if not any(f.move in (Move.RAISES, Move.LOWERS, Move.UNKNOWN) for f in factors):
         factors.append(_unstated_controls(profile, scope))
@@ -237,8 +237,12 @@ def _covered(ids: list[str], system: SystemModel) -> str:
     return ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
 
 
-def _amplifiers(threat: ThreatEntry, system: SystemModel) -> list[Factor]:
+def _amplifiers(threat: ThreatEntry, system: SystemModel, scope: Scope) -> list[Factor]:
     shown = [f for f in AMPLIFIERS if f in system.agentic_factors and f.entry_id in threat.factors]
+    if _approved(scope, system):
+        # The system acts on its own elsewhere, but not through these tools: each waits on a
+        # person (an autonomous follow-up agent does not make an approved action autonomous).
+        shown = [f for f in shown if f != AgenticFactor.AUTONOMY]
     if not shown:
         return []
     words = {
@@ -256,6 +260,18 @@ def _amplifiers(threat: ThreatEntry, system: SystemModel) -> list[Factor]:
             evidence=_autonomy_evidence(system) if shown[0] == AgenticFactor.AUTONOMY else None,
         )
     ]
+
+
+def _approved(scope: Scope, system: SystemModel) -> bool:
+    """Whether every tool a finding names needs a person's approval (stated present)."""
+    tools = {c.id for c in scope.concerned if c in scope.tools}
+    approved = {
+        ident
+        for c in system.controls
+        if c.kind == ControlKind.HUMAN_APPROVAL and c.present
+        for ident in c.applies_to
+    }
+    return bool(tools) and tools <= approved
 
 
 def _autonomy_evidence(system: SystemModel) -> Evidence | None:
