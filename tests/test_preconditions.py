@@ -10,7 +10,7 @@ import pytest
 import assistant.engine.coverage
 import assistant.engine.llm_proposal
 import assistant.engine.rules
-import assistant.validator
+import assistant.validator.findings
 from assistant.knowledge import Catalogue
 from assistant.knowledge.model import ThreatEntry
 from assistant.knowledge.preconditions import (
@@ -422,7 +422,7 @@ def test_every_part_asks_the_same_check() -> None:
 
     for module in (
         assistant.engine.rules,
-        assistant.validator,
+        assistant.validator.findings,
         assistant.engine.coverage,
         assistant.engine.llm_proposal,
     ):

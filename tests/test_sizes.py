@@ -21,7 +21,6 @@ MODULE_EXCEPTIONS = {
     "assistant/engine/risk/impact.py": "to split: impact factors from their explanations",
     "assistant/session/corrections.py": "to split: one module per correction verb",
     "assistant/system_file/load.py": "to split: reading from the per-section checks",
-    "assistant/validator.py": "to split: the checks from the verdict",
 }
 
 FUNCTION_EXCEPTIONS = {
