@@ -16,16 +16,9 @@ from assistant.llm import ScriptedChatModel
 from assistant.llm.base import Message, Reply, Usage
 from assistant.llm.gateway import CallParams
 from assistant.schema import Engine, ThreatModel
+from tests.support_agent import DESCRIPTION, quote
 
-DESCRIPTION = (
-    "Our support agent uses GPT-4o, a Pinecone vector store of manuals, and calls the ticketing "
-    "API. It remembers past tickets and works alone, with no other agents."
-)
 CANDIDATE = re.compile(r"^- (\S+) @ (L[1-7]|CL):", re.MULTILINE)
-
-
-def quote(words: str) -> list[dict[str, str]]:
-    return [{"kind": "quote", "quote": words}]
 
 
 def component(ident: str, kind: str, layer: str, words: str) -> dict[str, Any]:
@@ -46,21 +39,6 @@ GOOD_DELTA: dict[str, Any] = {
         "multi-agent": quote("no other agents"),
     },
 }
-
-
-def finding(threat: str, layer: str, components: list[str], **extra: Any) -> dict[str, Any]:
-    return {
-        "threat_id": threat,
-        "layer": layer,
-        "title": f"{threat} against the support agent",
-        "scenario": f"An attacker abuses {', '.join(components)} to realise {threat}.",
-        "components": components,
-        "likelihood": "likely",
-        "impact": "high",
-        "rationale": "Customers can put text in front of the agent.",
-        "quotes": ["Our support agent uses GPT-4o"],
-        **extra,
-    }
 
 
 Answer = Callable[[str, str], Any]

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 
 from tests.adversarial.hostile import (
-    DESCRIPTION,
     GOOD_DELTA,
     HostileModel,
     NoGuidance,
-    finding,
     rule_out_everything,
 )
 from tests.helpers import run_cli
+from tests.support_agent import DESCRIPTION, finding
 
 
 def _use(model: HostileModel, monkeypatch: pytest.MonkeyPatch) -> None:

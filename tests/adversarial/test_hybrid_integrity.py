@@ -14,17 +14,15 @@ from assistant.errors import RulesLossError
 from assistant.knowledge import Catalogue
 from assistant.schema import Engine, Layer
 from tests.adversarial.hostile import (
-    DESCRIPTION,
     GOOD_DELTA,
     HostileModel,
     component,
-    finding,
     keys,
-    quote,
     rule_out_everything,
     rules_keys,
     run_hybrid,
 )
+from tests.support_agent import DESCRIPTION, finding, quote
 
 
 def test_empty_findings_and_ruled_out_everything_keep_every_rules_finding(

@@ -15,11 +15,7 @@ from assistant.knowledge import Catalogue
 from assistant.llm import LLMSettings, ScriptedChatModel
 from assistant.llm.prompts import load_prompt
 from assistant.schema import Component, Engine, EvidenceKind, Layer, SystemModel
-
-DESCRIPTION = (
-    "Our support agent uses GPT-4o, a Pinecone vector store of manuals, and calls the ticketing "
-    "API. It remembers past tickets and works alone, with no other agents."
-)
+from tests.support_agent import DESCRIPTION, finding, quote
 
 
 @dataclass
@@ -41,25 +37,6 @@ class FakeRetriever:
             FakePassage(f"{tid}#0", f"guidance for {tid}")
             for tid in {"L1": ["T6"], "L2": ["T1"], "L3": ["T2"]}.get(str(layer), [])
         ]
-
-
-def finding(threat: str, layer: str, components: list[str], **extra: Any) -> dict[str, Any]:
-    return {
-        "threat_id": threat,
-        "layer": layer,
-        "title": f"{threat} against the support agent",
-        "scenario": f"An attacker abuses {', '.join(components)} to realise {threat}.",
-        "components": components,
-        "likelihood": "likely",
-        "impact": "high",
-        "rationale": "Customers can put text in front of the agent.",
-        "quotes": ["Our support agent uses GPT-4o"],
-        **extra,
-    }
-
-
-def quote(words: str) -> list[dict[str, str]]:
-    return [{"kind": "quote", "quote": words}]
 
 
 def replies() -> list[str]:
