@@ -165,7 +165,8 @@ def test_analyze_with_a_model_reports_dropped_facts(
 
     from assistant.engine import llm_mode
     from assistant.llm import ScriptedChatModel
-    from tests.engine.test_llm_mode import AGENT, DESCRIPTION, FakeRetriever, component, quote
+    from tests.engine.test_llm_mode import AGENT, FakeRetriever, component
+    from tests.support_agent import DESCRIPTION, quote
 
     invented = component("admin-console", "L4", quote("the admin console staff use"))
     # The extraction, then no findings for every layer pass and the cross-layer pass.
