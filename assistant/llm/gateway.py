@@ -29,7 +29,8 @@ from assistant.llm.base import (
     Usage,
 )
 from assistant.llm.budget import Budget, TokenCounter, cost_of, trim_to_window
-from assistant.llm.config import LLMSettings
+from assistant.llm.config import LLMSettings, provider_of
+from assistant.llm.deadline import Guard
 from assistant.llm.redact import Redaction, Redactor
 from assistant.llm.resilience import (
     RetryPolicy,
@@ -199,12 +200,23 @@ class GatewayModel(ABC):
         mode = self.settings.structured_output
         if self._schema_rejected and mode != "prompt":
             mode = "json_object"
+        begun = time.monotonic()
+        info = self._bounded_info(self.model, self._call_guard(self.model, cancel, begun))
+        started: float | None = begun
+
+        def send(msgs: list[Message], fmt: dict[str, Any] | None) -> Reply:
+            # The first request shares its deadline with the model lookup above, which is
+            # what the caller waited for; each repair is a call of its own.
+            nonlocal started
+            since, started = started, None
+            return self._chat(msgs, fmt, cancel, since)
+
         parsed, usage = complete_structured(
-            lambda msgs, fmt: self._chat(msgs, fmt, cancel),
+            send,
             messages,
             response_model,
             mode=mode,
-            supports_schema=self.model_info().supports_response_schema,
+            supports_schema=info.supports_response_schema,
             check=check,
             allow_clarification=allow_clarification,
             max_repairs=self.settings.repair_attempts,
@@ -217,10 +229,33 @@ class GatewayModel(ABC):
     def _note_schema_rejected(self) -> None:
         self._schema_rejected = True
 
+    def _call_guard(self, model: str, cancel: threading.Event | None, started: float) -> Guard:
+        return Guard(
+            cancel,
+            started + self.settings.call_timeout,
+            seconds=self.settings.call_timeout,
+            provider=provider_of(model),
+            model=model,
+        )
+
+    def _bounded_info(self, model: str, guard: Guard) -> ModelInfo:
+        """`model_info`, its first lookup bounded by the call's deadline and cancel event.
+
+        The first lookup imports the provider library, which takes seconds: counted inside
+        the call, a short `call_timeout` still holds on the first call of a process.
+        """
+        if model in self._infos:
+            return self._infos[model]
+        return guard.run(lambda: self.model_info(model))
+
     def _prepare(
-        self, model: str, messages: list[Message], response_format: dict[str, Any] | None
+        self,
+        model: str,
+        messages: list[Message],
+        response_format: dict[str, Any] | None,
+        guard: Guard,
     ) -> _Prepared:
-        info = self.model_info(model)
+        info = self._bounded_info(model, guard)
         counter = self._counters.get(model) or self._counters.setdefault(model, TokenCounter(model))
         redact = self.session.redactor.redact
         clean = [m.model_copy(update={"content": redact(m.content)}) for m in messages]
@@ -235,8 +270,7 @@ class GatewayModel(ABC):
         if cap is None or cap > reserve:
             # Every request is bounded: without a budget, the completion gets what was reserved.
             cap, kind = reserve, None
-        deadline = time.monotonic() + self.settings.call_timeout
-        params = CallParams(cap, response_format, self.settings.temperature, deadline)
+        params = CallParams(cap, response_format, self.settings.temperature, guard.deadline)
         return _Prepared(fitted, prompt_tokens, params, kind, info, counter)
 
     def _models(self) -> list[str]:
@@ -247,11 +281,16 @@ class GatewayModel(ABC):
         messages: list[Message],
         response_format: dict[str, Any] | None,
         cancel: threading.Event | None,
+        started: float | None = None,
     ) -> Reply:
+        """One call; `started` is when the caller's wait began (now by default)."""
         check_cancel(cancel)
 
         def on(model: str) -> Reply:
-            prep = self._prepare(model, messages, response_format)
+            since = started if started is not None and model == self.model else time.monotonic()
+            prep = self._prepare(
+                model, messages, response_format, self._call_guard(model, cancel, since)
+            )
 
             def attempt() -> Reply:
                 reply = self.send(model, prep.messages, prep.params, cancel)
@@ -270,7 +309,8 @@ class GatewayModel(ABC):
         check_cancel(cancel)
 
         def on(model: str) -> tuple[str, _Prepared, Iterator[StreamPiece], StreamPiece | None]:
-            prep = self._prepare(model, messages, None)
+            guard = self._call_guard(model, cancel, time.monotonic())
+            prep = self._prepare(model, messages, None, guard)
 
             def attempt() -> tuple[Iterator[StreamPiece], StreamPiece | None]:
                 pieces = self.send_stream(model, prep.messages, prep.params, cancel)

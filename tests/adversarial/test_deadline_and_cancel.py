@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from assistant.errors import LLMCancelledError, ProviderError
-from assistant.llm import LiteLLMChatModel, LLMSettings, user
+from assistant.llm import LiteLLMChatModel, LLMSettings, ScriptedChatModel, user
+from assistant.llm.base import ModelInfo
 from tests.llm.fake_openai_server import FakeOpenAIServer, Reply
 
 MESSAGES = [user("Name one agentic threat.")]
@@ -106,3 +107,34 @@ def test_a_repair_after_a_huge_reply_still_carries_the_request() -> None:
     assert repair[0].content.startswith("Layer L3 prompt")
     assert any(m.content == "Answer for L3." for m in repair)
     assert sum(len(m.content) for m in repair) < 100_000
+
+
+class _SlowFirstLookup(ScriptedChatModel):
+    """A backend whose first model lookup takes seconds, as importing litellm does."""
+
+    def describe_model(self, model: str) -> ModelInfo:
+        time.sleep(3)
+        return super().describe_model(model)
+
+
+@pytest.mark.parametrize("call", ["chat", "stream", "complete"])
+def test_the_first_model_lookup_counts_inside_call_timeout(call: str) -> None:
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        answer: str
+
+    settings = LLMSettings(model="scripted/model", call_timeout=0.5, retries=0)
+    chat = _SlowFirstLookup(['{"answer": "x"}'], settings=settings)
+    started = time.monotonic()
+    with pytest.raises(ProviderError) as caught:
+        if call == "chat":
+            chat.chat(MESSAGES)
+        elif call == "stream":
+            "".join(chat.stream(MESSAGES))
+        else:
+            chat.complete(MESSAGES, Answer)
+    elapsed = time.monotonic() - started
+    assert caught.value.kind == "timeout"
+    assert elapsed < 0.5 + 0.5, elapsed
+    assert chat.pending == 1  # the request itself was never sent
