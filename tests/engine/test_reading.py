@@ -154,6 +154,43 @@ def test_an_action_with_a_real_object_is_still_a_tool() -> None:
     assert [c for c in read("- sends reminders to patients").components if c.kind == "tool"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A verb followed by when or where it happens has no object to name a tool by.
+        "The planner agent reads at the end of every shift.",
+        "The bot writes during the night batch.",
+        # A pronoun object is a thing already named: the second action is the same tool's.
+        "The agent opens the gate and closes it again later.",
+        # The head of the object decides: a long phrase about an inbox is still an inbox.
+        "The agent reads the sales team's shared Outlook inbox.",
+    ],
+)
+def test_an_action_with_no_object_of_its_own_names_no_tool(text: str) -> None:
+    names = {c.name for c in read(text).components if c.kind == "tool"}
+    assert not {n for n in names if "end" in n or "during" in n or "again" in n or "team" in n}
+    assert len(names) <= 1
+
+
+def test_an_action_with_its_own_object_after_a_particle_is_a_tool() -> None:
+    # Near misses of the rule above: a particle, a target and a named object keep the tool.
+    assert [c for c in read("The agent looks up orders.").components if c.kind == "tool"]
+    assert [
+        c for c in read("The agent posts to the release channel.").components if c.kind == "tool"
+    ]
+    delta = read("The agent opens the gate and closes the barrier.")
+    assert len([c for c in delta.components if c.kind == "tool"]) == 2
+
+
+def test_how_many_or_who_installed_them_is_not_part_of_a_tools_name() -> None:
+    delta = read("We added a few open-source plugins for the scanner.")
+    names = {c.name for c in delta.components if c.kind == "tool"}
+    assert names == {"open-source plugins"}
+    # Near miss: a real qualifier stays.
+    delta = read("The agent uses the billing plugins.")
+    assert {c.name for c in delta.components if c.kind == "tool"} == {"billing plugins"}
+
+
 def test_servers_named_in_a_sentence_about_mcp_are_tools() -> None:
     delta = read("Every tool is reached over MCP, including a calendar server and a mail server.")
     names = {c.name for c in delta.components if c.kind == "tool"}

@@ -159,19 +159,23 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     if clause.scope.covers(action.start(), action.end()):
         return
     rest = action.group("rest")
+    after = action.end("verb")
     shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
     if shared and lx.ACTION.match(shared.group(1)):
         # "book or cancel slots": each verb takes the object the last one names.
         following = lx.ACTION.match(
-            clause.text, action.end("verb") + len(shared.group(0)) - len(shared.group(1))
+            clause.text, after + len(shared.group(0)) - len(shared.group(1))
         )
-        rest = following.group("rest") if following else rest
-    obj = _object(rest)
+        if following:
+            rest, after = following.group("rest"), following.end("verb")
+    # The whole object, past the few words `rest` holds (and past "team's"), for its head.
+    phrase = _object(clause.text[after:])
+    obj = " ".join(_object(rest).split()[:3])  # a tool is named by its object's first words
     if not obj:
         return
     verb = action.group("verb")
     effect = _effect(verb)
-    if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(obj):
+    if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(phrase):
         return  # reading its own store, documents or inbox is a flow or an entry, not a tool
     if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(
         reading, clause.text[action.end("verb") :]
@@ -234,17 +238,29 @@ _STORE_KINDS = {"database", "memory", "vector-store", "knowledge-base", "shared-
 
 
 def _object(rest: str) -> str:
-    """The object noun phrase after a verb, up to a preposition or conjunction."""
+    """The object noun phrase after a verb, up to a preposition or conjunction ("" if none)."""
     words: list[str] = []
     for word in rest.split():
         if lx.OBJECT_STOP.fullmatch(word):
             if words:
                 break
-            continue  # "looks up orders": skip a leading particle
+            if _NO_OBJECT.fullmatch(word):
+                return ""  # "reads at the end of a shift": when, not what
+            continue  # "looks up orders", "posts to a channel": skip a leading particle
         words.append(word)
+    if words and _PRONOUN.fullmatch(words[0]):
+        return ""  # "opens the gate and closes it": the thing an earlier action named
     while words and lx.VAGUE_OBJECT.fullmatch(words[0]):
         words.pop(0)
-    return " ".join(words[:3])
+    return " ".join(words)
+
+
+# After a verb, a word that says when, how often or on what condition: the verb has no object.
+_NO_OBJECT = lx.rx(
+    r"at|when|if|before|after|until|unless|while|during|once|twice|daily|nightly|weekly|"
+    r"every|each|automatically|because|so|as|than|then"
+)
+_PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
 
 
 def _effect(words: str) -> Effect | None:
@@ -302,7 +318,10 @@ _NOT_A_QUALIFIER = lx.rx(
     r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
     r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
     r"local|remote|official|third-party|simple|single|central|shared|main|is|are|it|uses?|"
-    r"calls?|reads?|writes?|keeps?|has|have|using|called"
+    r"calls?|reads?|writes?|keeps?|has|have|using|called|"
+    # How many, and who put them there: "we installed several community plugins".
+    r"several|many|few|multiple|various|numerous|all|both|other|more|most|two|three|four|five|"
+    r"installed|added|enabled|configured|built|wrote|deployed|integrated"
 )
 
 
