@@ -215,7 +215,9 @@ def scenario(threat_id: str, summary: str, system: SystemModel, path: AttackPath
         )
     else:
         told = _first_sentence(summary)
-    told = told.replace(", .", ".").replace(",  ", ", ").replace(" ,", ",").rstrip(", ")
+    # Empty slots leave ", ." or " ." and doubled spaces behind.
+    told = re.sub(r",?\s+\.(?=\s|$)|,\.(?=\s|$)", ".", told)
+    told = re.sub(r" {2,}", " ", told).replace(" ,", ",").rstrip(", ")
     if not told.endswith("."):
         told += "."
     told = told[0].upper() + told[1:]

@@ -69,3 +69,12 @@ def test_documents_others_edit_reach_the_agent_through_the_index() -> None:
     assert path is not None
     assert path.steps[0].id == "entry-retrieved-documents"
     assert path.sink is not None and path.sink.kind == "vector-store"
+
+
+def test_a_pattern_with_empty_slots_reads_as_a_sentence() -> None:
+    # No path: the gate and stake slots are empty, and no stray space or comma is left.
+    system = system_from_description(SHOP)
+    for threat in ("T3", "T11", "T2", "T7"):
+        told = scenario(threat, "summary", system, None)
+        assert " ." not in told and ", ." not in told and "  " not in told and " ," not in told
+        assert told.endswith(".")

@@ -176,6 +176,9 @@ def test_an_action_with_its_own_object_after_a_particle_is_a_tool() -> None:
     # Near misses of the rule above: a particle, a target and a named object keep the tool.
     assert [c for c in read("The agent looks up orders.").components if c.kind == "tool"]
     assert [
+        c for c in read("The agent can edit every team's roster.").components if c.kind == "tool"
+    ]
+    assert [
         c for c in read("The agent posts to the release channel.").components if c.kind == "tool"
     ]
     delta = read("The agent opens the gate and closes the barrier.")

@@ -257,8 +257,9 @@ def _object(rest: str) -> str:
 
 # After a verb, a word that says when, how often or on what condition: the verb has no object.
 _NO_OBJECT = lx.rx(
+    # Not "every" or "each": "reads every patient's record" has an object.
     r"at|when|if|before|after|until|unless|while|during|once|twice|daily|nightly|weekly|"
-    r"every|each|automatically|because|so|as|than|then"
+    r"automatically|because|so|as|than|then"
 )
 _PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
 
