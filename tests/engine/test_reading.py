@@ -791,6 +791,44 @@ def test_waiting_on_users_or_a_queue_is_not_approval(sentence: str) -> None:
     assert not [c for c in read(sentence).controls if c.kind.value == "human-approval"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        # A department or any non-agent subject of an approval verb is a person deciding.
+        ("Procurement reviews every order the agent drafts.", "procurement"),
+        ("The agent renews the lease only after the tenant confirms in the portal.", "tenant"),
+        ("Each reply is queued for a paralegal to check first.", "paralegal"),
+        ("Payouts wait for manual confirmation.", ""),
+        ("Role changes are gated behind service-desk review.", ""),
+        # A negated "without" is a double negative: nothing goes without approval.
+        ("No credit note goes out without review.", ""),
+        ("The agent never merges without sign-off.", ""),
+    ],
+)
+def test_an_approval_by_someone_other_than_the_agent_is_human_approval(
+    sentence: str, actor: str
+) -> None:
+    controls = [c for c in read(sentence).controls if c.kind.value == "human-approval"]
+    assert [c.present for c in controls] == [True]
+    assert actor in controls[0].actor.lower()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Near misses: the agent, a named agent or "it" does the checking; no approval at all.
+        "The scheduler agent confirms each slot.",
+        "It reviews the logs every night.",
+        "The system confirms the upload.",
+        "The agent sends invoices without review.",
+    ],
+)
+def test_an_approval_verb_with_the_agent_as_subject_is_not_human_approval(sentence: str) -> None:
+    assert not [
+        c for c in read(sentence).controls if c.kind.value == "human-approval" and c.present
+    ]
+
+
 def test_a_possessive_api_is_named_with_its_owner() -> None:
     names = {c.name for c in read("A payment agent pays them through our bank's API.").components}
     assert "bank's API" in names

@@ -86,6 +86,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     approval = lx.APPROVAL.search(text)
     automatic = lx.AUTOMATIC.search(text)
     found = False
+    if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
+        automatic = None  # "no refund goes out without review": review is required
     if automatic and not clause.scope.covers(*automatic.span()):
         _control(reading, clause, automatic, False, "")
         found = True
@@ -98,17 +100,58 @@ def _stated(reading: Reading, clause: Clause) -> bool:
             rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
             text,
         )
-        named_gate = approval.group(0).startswith(
-            ("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must")
-        )
+        named_gate = approval.group(0).startswith(_GATES)
         # "..., who approves in the portal": the relative pronoun stands for a person.
         relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
-        if human or passive or named_gate or relative:
+        subject = _deciding_subject(reading, text, approval)
+        if human or passive or named_gate or relative or subject:
             present = not clause.scope.covers(*approval.span())
-            actor = _actor(reading, clause, human)
+            actor = _actor(reading, clause, human) or subject
             _control(reading, clause, approval, present, actor)
             found = True
     return found
+
+
+# Approval phrases that name the gate itself, with or without a person in the clause.
+_GATES = (
+    *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),
+    *("gated", "queued", "held", "parked", "wait", "flagged", "set aside"),
+)
+# "no X ... without", "never ... without": the "without" restates a requirement.
+_DOUBLE_NEGATIVE = lx.rx(r"no|nothing|never|not|none|nobody|no one|neither|n't")
+# An approval verb in the third person, as said of whoever does it: "procurement reviews".
+_DECIDES = re.compile(
+    r"(?:approves|reviews|confirms|vets|okays|signs off|countersigns|authori[sz]es|green-?lights)"
+)
+_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:and|but|then|once|after|until|before|when|unless|while|so)\s+)"
+    r"(?:(?:a|an|the|our|their|its|each|every|any|one|two)\s+)?((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+"
+    r"(?:(?:then|also|always|first|still|usually|personally)\s+)?$"
+)
+# Subjects that are the software, not a person: "the system confirms", "it reviews".
+_NOT_A_PERSON = lx.rx(
+    r"it|this|that|which|they|he|she|system|service|app|application|pipeline|workflow|tool|"
+    r"api|model|llm|server|script|job|platform|engine|function|code|check|test|rule|policy"
+)
+
+
+def _deciding_subject(reading: Reading, text: str, approval: re.Match[str]) -> str:
+    """Whoever does an approval verb, when that is not the agent or the software: the actor.
+
+    "Procurement reviews every order": a department, a role or a person named as the subject
+    of "approves", "reviews", "confirms" or "signs off" is a person deciding.
+    """
+    if not _DECIDES.fullmatch(approval.group(0)):
+        return ""
+    found = _SUBJECT.search(text, 0, approval.start())
+    if found is None:
+        return ""
+    words = found.group(1)
+    agents = {normalise(c.name).text for c in reading.components.values() if c.kind == "agent"}
+    last = words.split()[-1]
+    if lx.AGENT_WORD.search(words) or _NOT_A_PERSON.fullmatch(last) or words in agents:
+        return ""
+    return words
 
 
 _POSSESSIVE_ACTOR = re.compile(
