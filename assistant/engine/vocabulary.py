@@ -99,7 +99,11 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"rag|retrieval[- ]augmented|retrieves? (?:\w+ ){0,3}(?:documents|policies|policy|passages|knowledge)|knowledge base|document store",
+        r"rag|retrieval[- ]augmented|retrieves? (?:\w+ ){0,3}(?:documents|policies|policy|passages|knowledge)|knowledge base|document store|"
+        # Answers tied to indexed documents: "grounded in the handbook", "chunked and embedded".
+        r"grounded in|grounds? (?:its |their )?(?:answers|replies|responses) (?:in|on)|"
+        r"(?:chunked|split) and (?:embedded|indexed)|"
+        r"(?:is|are|get|gets) (?:\w+ )?(?:embedded|vectori[sz]ed) (?:every|each|nightly|daily|weekly|hourly|into|as vectors)",
         "knowledge-base",
         "knowledge base",
         (L2,),
@@ -121,7 +125,10 @@ TERMS: tuple[Term, ...] = (
         r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
         # What it keeps and uses again later is memory, whatever the store is called.
         r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next)|"
-        r"(?:kept|carried|persisted|remembered) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days)|"
+        r"(?:kept|carried|persisted|remembered|stored|saved) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days|calls|contacts)|"
+        # A profile the agent keeps up itself; what is brought back "next time".
+        r"(?:maintains?|keeps?|builds?|updates?) (?:a |an |the |its )?(?:[\w-]+ ){0,2}profiles?|"
+        r"recalled (?:[\w-]+ ){0,3}(?:next time|later|in (?:later|future|the next) \w+)|"
         r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
         r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later",
         "memory",
@@ -149,7 +156,10 @@ TERMS: tuple[Term, ...] = (
         ("planning",),
     ),
     Term(
-        r"code interpreter|code execution|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|generates? and runs? code|terminal commands",
+        r"code interpreter|code execution|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|generates? and runs? code|terminal commands|"
+        r"(?:python|code|javascript|js|shell|sql) sandbox|sandbox(?:ed)? (?:python|code|interpreter)|jupyter|notebook kernel|"
+        # Code it writes and then runs itself ("drafts SQL ... and runs it"); not "for a person to run".
+        r"(?:writes|generates|drafts|builds|composes|produces|creates) (?:[\w-]+ ){0,2}(?:sql|python|bash|shell|javascript|scripts?|code|queries|commands|one-liners)(?: [\w'-]+){0,5}? and (?:then )?(?:runs|executes)",
         "code-runner",
         "code execution",
         (L3,),
@@ -198,7 +208,7 @@ TERMS: tuple[Term, ...] = (
     ),
     # Agents and their ecosystem
     Term(
-        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|\d+) agents",
+        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|six|\d+|several|multiple|many) (?:[\w-]+ )?agents",
         "agent",
         "peer agents",
         (L3, L7),

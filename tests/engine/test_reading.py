@@ -9,7 +9,8 @@ import pytest
 
 from assistant.engine.reading.reader import read
 from assistant.engine.reading.scope import scope
-from assistant.engine.reading.text import mend, normalise, segments
+from assistant.engine.reading.text import normalise, segments
+from assistant.engine.reading.typos import mend
 from assistant.schema import DataClass, Effect, EntryKind, EvidenceKind, SystemDelta
 
 
@@ -47,13 +48,23 @@ def test_normalised_spans_map_back_to_the_source() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typo", "word"), [("memroy", "memory"), ("aprove", "approve"), ("sandbx", "sandbox")]
+    ("typo", "word"),
+    [
+        ("memroy", "memory"),
+        ("aprove", "approve"),
+        ("sandbx", "sandbox"),
+        ("retreival", "retrieval"),
+    ],
 )
 def test_typos_of_key_words_are_mended(typo: str, word: str) -> None:
     assert mend(typo) == word
 
 
-@pytest.mark.parametrize("word", ["payment", "reviewer", "memo", "approach", "tool"])
+@pytest.mark.parametrize(
+    "word",
+    # Another form of a key word ("retrieves" of "retrieval") is a word, not a typo.
+    ["payment", "reviewer", "memo", "approach", "tool", "retrieves", "retrieved", "approvals"],
+)
 def test_real_words_near_a_key_word_are_left_alone(word: str) -> None:
     assert mend(word) == word
 

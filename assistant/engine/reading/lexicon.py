@@ -202,7 +202,10 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         EntryKind.INBOUND_EMAIL,
         r"(?:inbound|incoming|customer|support|shared|received) (?:e-?mails?|mail|mailbox|inbox)|"
         r"(?:reads?|receives?|monitors?|watches|triages?|processes|parses|ingests?|handles?) "
-        r"(?:[\w-]+ ){0,3}(?:e-?mails?|mailbox|inbox|mail)|mailbox|inbox|e-?mails? (?:in|that arrive|from)",
+        r"(?:[\w-]+ ){0,3}(?:e-?mails?|mailbox|inbox|mail)|mailbox|inbox|e-?mails? (?:in|that arrive|from)|"
+        # Content that comes in by mail: "claims arrive by e-mail", "send their invoices in via email".
+        r"(?:arrive|arrives|arriving|arrived|comes? in|coming in)(?: [\w-]+){0,2}? (?:by|via|over|through) e-?mail|"
+        r"(?:send|sends|sent|submit|submits|submitted|forward|forwards|forwarded)(?: [\w'-]+){0,3}? in (?:by|via|over|through) e-?mail",
     ),
     (
         EntryKind.INBOUND_MESSAGES,

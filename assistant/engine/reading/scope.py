@@ -107,6 +107,15 @@ def _scope_end(clause: str, cue: int) -> int:
     return end
 
 
+_NEGATIVE_OBJECT = {"no", "nothing", "zero", "none of"}
+_OBJECT_OF = re.compile(r"(?:^|(?<= ))([a-z][\w-]*) $")
+# Words before "no" that are not the negated action: "has no tools", "with no memory".
+_NOT_A_VERB = rx(
+    r"has|have|had|is|are|was|were|be|with|and|or|but|there|of|for|to|in|on|at|by|it|they|"
+    r"we|uses?|needs?|requires?|gets?|takes?|makes?|means?|says?|sees?|does|do|did"
+)
+
+
 def scope(clause: str, keyed: bool = False) -> Scope:
     """The negation scopes and modality of one normalised clause.
 
@@ -137,6 +146,13 @@ def scope(clause: str, keyed: bool = False) -> Scope:
             opened = None
     if opened is not None:
         spans.append((opened, closes))
+    for cue in cues:
+        # A negative object negates its verb: "remembers nothing", "retrieves no documents".
+        verb = (
+            _OBJECT_OF.search(clause, 0, cue.start()) if cue.group(0) in _NEGATIVE_OBJECT else None
+        )
+        if verb and not _NOT_A_VERB.fullmatch(verb.group(1)):
+            spans.append((verb.start(1), cue.start()))
     post = POST_NEGATION.search(clause)
     if post:
         spans.append((0, post.start()))

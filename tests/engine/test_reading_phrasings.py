@@ -1,0 +1,128 @@
+"""More ways of saying a capability, each with a near miss.
+
+None of these sentences comes from an eval description; they exercise one rule each.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine.reading.reader import read
+from assistant.schema import EntryKind
+
+
+def _caps(sentence: str) -> dict[str, bool | None]:
+    return dict(read(sentence).capabilities)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability"),
+    [
+        # A negative object negates its verb: "remembers nothing" rules memory out.
+        ("The kiosk bot remembers nothing after a visit ends.", "memory"),
+        ("It retrieves no documents at all.", "rag"),
+    ],
+)
+def test_a_negative_object_negates_its_verb(sentence: str, capability: str) -> None:
+    assert _caps(sentence).get(capability) is False
+
+
+def test_a_negative_object_leaves_the_verb_before_it_alone() -> None:
+    # Near miss: the verb before "no" is another clause's ("remembers ... and has no tools").
+    caps = _caps("It remembers each caller's language and has no tools.")
+    assert caps.get("memory") is True and caps.get("tools") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The tutor bot maintains a learner profile that it updates after every lesson.",
+        "Each caller's preferences are stored between calls and used again on the next one.",
+        "Summaries of earlier chats are recalled the next time the member writes in.",
+    ],
+)
+def test_what_is_kept_and_used_again_is_memory(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The CRM holds a profile page for each account.",  # a record in a system, not kept by it
+        "It recalls a product when the manufacturer issues a notice.",
+    ],
+)
+def test_a_profile_or_a_recall_is_not_memory_by_itself(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is not True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Every answer is grounded in the clinic's handbook.",
+        "The HR wiki pages are chunked and embedded every night.",
+        "It runs a semantic search over past incident reports.",
+    ],
+)
+def test_grounding_answers_in_indexed_documents_is_rag(sentence: str) -> None:
+    assert _caps(sentence).get("rag") is True
+
+
+def test_embedding_alone_is_not_rag() -> None:
+    # Near miss: a video embedded on a page has nothing to do with retrieval.
+    assert _caps("A demo video is embedded on the landing page.").get("rag") is not True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It drafts SQL for each question and runs it on the reporting replica.",
+        "The analyst bot starts a Jupyter kernel for every notebook it opens.",
+        "Formulas are evaluated in a Python sandbox.",
+        "The agent composes shell commands and then executes them on the runner.",
+    ],
+)
+def test_writing_code_and_running_it_is_code_execution(sentence: str) -> None:
+    assert _caps(sentence).get("code-execution") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It drafts SQL for the analyst to review and run.",  # a person runs it
+        "The agent runs the nightly report.",
+    ],
+)
+def test_code_someone_else_runs_or_a_report_is_not_code_execution(sentence: str) -> None:
+    assert _caps(sentence).get("code-execution") is not True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The coordinator splits each job across four specialist agents.",
+        "Two reviewer agents score every draft.",
+    ],
+)
+def test_a_counted_kind_of_agent_is_multi_agent(sentence: str) -> None:
+    assert _caps(sentence).get("multi-agent") is True
+
+
+def test_one_agent_of_a_kind_is_not_multi_agent() -> None:
+    assert _caps("One specialist agent answers questions.").get("multi-agent") is not True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Claims arrive by e-mail as scanned forms.",
+        "Suppliers send their invoices in via email.",
+    ],
+)
+def test_content_that_comes_in_by_email_is_an_inbound_email_entry(sentence: str) -> None:
+    assert EntryKind.INBOUND_EMAIL in {e.kind for e in read(sentence).entry_points}
+
+
+def test_sending_by_email_is_not_an_inbound_entry() -> None:
+    delta = read("The agent sends the weekly summary to managers by e-mail.")
+    assert EntryKind.INBOUND_EMAIL not in {e.kind for e in delta.entry_points}
