@@ -126,3 +126,58 @@ def test_content_that_comes_in_by_email_is_an_inbound_email_entry(sentence: str)
 def test_sending_by_email_is_not_an_inbound_entry() -> None:
     delta = read("The agent sends the weekly summary to managers by e-mail.")
     assert EntryKind.INBOUND_EMAIL not in {e.kind for e in delta.entry_points}
+
+
+def test_a_labelled_line_in_prose_is_read_under_its_label() -> None:
+    delta = read(
+        "The helpdesk bot answers staff questions in chat.\n"
+        "Tools: ticket lookup; VPN status check; printer queue reset.\n"
+        "Memory: none.\n"
+    )
+    tools = {c.name for c in delta.components if c.kind == "tool"}
+    assert {"ticket lookup", "VPN status check", "printer queue reset"} <= tools
+    assert delta.capabilities.get("memory") is False
+
+
+def test_a_label_line_then_bullets_in_prose_lists_under_the_label() -> None:
+    delta = read(
+        "The helpdesk bot answers staff questions in chat.\n"
+        "Tools:\n- ticket lookup\n- VPN status check\n\nIt keeps no history between chats.\n"
+    )
+    tools = {c.name for c in delta.components if c.kind == "tool"}
+    assert {"ticket lookup", "VPN status check"} <= tools
+
+
+def test_a_note_label_in_prose_names_nothing() -> None:
+    # Near miss: a label that is not a kind of fact leaves its sentence as prose.
+    delta = read("The bot answers questions about opening hours.\nNote: it is in beta.\n")
+    assert not [c for c in delta.components if c.kind == "tool"]
+
+
+def test_every_identifier_in_a_sentence_about_tools_is_a_tool() -> None:
+    delta = read("The billing agent has two tools: issue_credit_note and freeze_account.")
+    tools = {c.name for c in delta.components if c.kind == "tool"}
+    assert {"issue_credit_note", "freeze_account"} <= tools
+    # Near miss: identifiers in a sentence about settings are not tools.
+    delta = read("Settings such as max_retries and retry_delay live in a YAML file.")
+    assert not [c for c in delta.components if c.kind == "tool"]
+
+
+def test_an_opening_phrase_before_the_agent_keeps_its_actions() -> None:
+    delta = read("Every Friday at noon the payroll bot emails each contractor a summary.")
+    assert [c for c in delta.components if c.kind == "tool"]
+    delta = read("Through the Stripe dashboard it refunds duplicate charges.")
+    assert [c for c in delta.components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effect"),
+    [
+        ("The release bot triggers Jenkins pipelines.", "executes-code"),
+        ("The ops agent restarts failed pods.", "executes-code"),
+        ("The helpdesk agent resets MFA for locked-out staff.", "changes-access"),
+    ],
+)
+def test_operations_verbs_name_tools_with_their_effect(sentence: str, effect: str) -> None:
+    effects = {c.effect.value for c in read(sentence).components if c.kind == "tool" and c.effect}
+    assert effect in effects

@@ -116,11 +116,16 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     ),
     (
         r"execut|run(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)|"
-        r"deploy|shell",
+        r"deploy|shell|"
+        # Operations on running systems run with the same rights as code: "restarts pods".
+        # (Lookaheads keep the object out of the verb, so it can name the tool.)
+        r"trigger(?=(?:s|ed)? (?:[\w-]+ )?(?:builds?|pipelines?|jobs?|deploys?|deployments?|workflows?))|"
+        r"restart|reboot|roll(?=(?:s|ed)? back)|rollback|scal(?=(?:es|ed|e) (?:up|down|out))|"
+        r"kill(?=(?:s|ed)? (?:[\w-]+ )?(?:pods?|processes|jobs?|instances?|containers?))",
         Effect.EXECUTES_CODE,
     ),
     (
-        r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? passwords?|"
+        r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? (?:passwords?|mfa|2fa|credentials|tokens?)|rotat\w* (?:keys?|credentials|secrets|tokens?)|"
         r"isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?",
         Effect.CHANGES_ACCESS,
     ),
@@ -150,7 +155,9 @@ ACTION = re.compile(
 )
 # What may stand between the subject and its verb: "it can", "the agent is able to", "they".
 AGENT_SUBJECT = re.compile(
-    r"^(?:(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
+    # An opening phrase may come first: "every friday the bot ...", "through stripe it ...".
+    r"^(?:(?:(?:every|each|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
+    r"[^,]{0,40}?,? )?(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
     r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"
     r"assistants?|copilots?|workers?|orchestrators?|planners?|system|service|pipeline|"
     r"automation|app|application|workflow|model|llm|ai))\s+)?"

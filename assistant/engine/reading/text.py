@@ -187,8 +187,51 @@ def segments(source: str) -> list[Segment]:
     if is_structured(source):
         return _structured(source)
     found: list[Segment] = []
+    label: tuple[str, tuple[int, int]] | None = None  # a "Tools:" line whose items follow
     for n, (s, e) in enumerate(sentences(source)):
-        found += [Segment(cs, ce, "", n) for cs, ce in clauses(source, s, e)]
+        line_start = source.rfind("\n", 0, s) + 1
+        line_end = source.find("\n", s)
+        line = source[line_start : len(source) if line_end == -1 else line_end]
+        at_line_start = not source[line_start:s].strip()
+        match = _KEY_LINE.match(line) if at_line_start else None
+        bullet = _ITEM_LINE.match(line)
+        if match and len(match.group("key").split()) <= 3:
+            # A labelled line in prose ("Tools: lookup; reset", "Memory: none") is read under
+            # its label, as in structured text; a bare label labels the bullets below it.
+            key = normalise(match.group("key")).text
+            span = (line_start + match.start("key"), line_start + match.end("key"))
+            value_start = line_start + match.end()
+            label = (key, span) if value_start >= e else None
+            found += _labelled(source, value_start, e, key, span, n)
+        elif label and bullet and line_start + bullet.end() <= s:
+            found += _labelled(source, s, e, *label, n, listed=True)
+        else:
+            label = None
+            found += [Segment(cs, ce, "", n) for cs, ce in clauses(source, s, e)]
+    return found
+
+
+def _labelled(
+    source: str,
+    start: int,
+    end: int,
+    context: str,
+    key: tuple[int, int] | None,
+    sentence: int,
+    listed: bool = False,
+) -> list[Segment]:
+    """The clauses of one value, each read under its keys; a list's items one by one.
+
+    `a; b; c` of short items is a list as much as `a, b, c` is.
+    """
+    items = _list_items(source, start, end, ";")
+    if len(items) > 1:
+        return [Segment(s, e, context, sentence, key, True) for s, e in items]
+    found: list[Segment] = []
+    for cs, ce in clauses(source, start, end):
+        parts = _list_items(source, cs, ce)
+        for part_s, part_e in parts:
+            found.append(Segment(part_s, part_e, context, sentence, key, listed or len(parts) > 1))
     return found
 
 
@@ -242,11 +285,9 @@ def _structured(source: str) -> list[Segment]:
         if inline:
             found += inline
             continue
-        for cs, ce in clauses(source, value_start, value_end):
-            parts = _list_items(source, cs, ce)
-            listed = bool(item and not match) or len(parts) > 1
-            for part_s, part_e in parts:
-                found.append(Segment(part_s, part_e, here, block, key_span, listed))
+        found += _labelled(
+            source, value_start, value_end, here, key_span, block, bool(item and not match)
+        )
     return found
 
 
@@ -286,11 +327,11 @@ def _flow_mapping(source: str, start: int, end: int, context: str, block: int) -
     return found
 
 
-def _list_items(source: str, start: int, end: int) -> list[tuple[int, int]]:
+def _list_items(source: str, start: int, end: int, sep: str = ",") -> list[tuple[int, int]]:
     """An inline list (`[a, b, c]` or `a, b, c` of identifiers) as its items; else the span."""
     text = source[start:end]
-    inner = text.strip("[] ")
-    parts = [p for p in re.split(r"\s*,\s*", inner) if p.strip(" \"'")]
+    inner = text.strip("[] .")
+    parts = [p for p in re.split(rf"\s*{re.escape(sep)}\s*", inner) if p.strip(" \"'")]
     if len(parts) < 2 or any(len(p.split()) > 4 for p in parts):
         return [(start, end)]
     spans: list[tuple[int, int]] = []

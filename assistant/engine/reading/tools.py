@@ -116,7 +116,10 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
         if " " not in words and not (in_tool_context or _called(reading, clause, end)):
             continue  # "we test with `pytest`": a word set as code, not the agent's tool
         has_verb = bool(lx.ACTION.match(words)) or "." in name
-        if not (in_tool_context or has_verb or coded or _TOOL_CONTEXT.search(clause.text)):
+        # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
+        # is as often a product the tool works in ("writes the markup to iManage").
+        listed = ("_" in name or "." in name) and _about_tools(reading, clause)
+        if not (in_tool_context or has_verb or coded or listed):
             continue
         _add_tool(reading, name, words, start, end, clause)
         taken.append((start, end))
@@ -126,6 +129,14 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
     return taken
 
 
+def _about_tools(reading: Reading, clause: Clause) -> bool:
+    """Whether the clause's sentence is about tools: "two tools: refund_order and ..."."""
+    s_start, s_end = reading.sentence_spans.get(
+        clause.seg.sentence, (clause.seg.start, clause.seg.end)
+    )
+    return bool(_TOOL_CONTEXT.search(normalise(reading.source, s_start, s_end).text))
+
+
 def _called(reading: Reading, clause: Clause, end: int) -> bool:
     """Whether a one-word code name is called: `name(...)`, a sentence about tools, the agent's."""
     if reading.source.startswith("(", end):
@@ -133,8 +144,7 @@ def _called(reading: Reading, clause: Clause, end: int) -> bool:
     by_agent = lx.AGENT_SUBJECT.match(clause.text)
     if by_agent and by_agent.end():
         return True
-    s_start, s_end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, end))
-    return bool(_TOOL_CONTEXT.search(normalise(reading.source, s_start, s_end).text))
+    return _about_tools(reading, clause)
 
 
 def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: int) -> bool:
