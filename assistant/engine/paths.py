@@ -94,7 +94,8 @@ SINKS: dict[str, tuple[Sink, ...]] = {
     "T12": (_agent,),
     "T13": (_agent,),
     "T14": (_agent,),
-    "T15": (_acting, _agent),
+    # The harm is done by people who believe the agent, not by its tools: the agent is the sink.
+    "T15": (_agent,),
     "T16": (_protocol, _agent),
     "T17": (_supply,),
     "MAS-RAG-INPUT-MANIPULATION": (_store,),

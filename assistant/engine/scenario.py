@@ -76,8 +76,9 @@ PATTERNS: dict[str, str] = {
         "so no single agent sees its full purpose."
     ),
     "T15": (
-        "{agent} talks people into trusting it, and its answers or actions through {sink} are "
-        "followed without a check."
+        "Instructions planted through {entry} make {agent} tell the people who rely on it "
+        "something false or pressing (a changed bank account, a link to open, a step to take), "
+        "and they act on it because it comes from their own assistant."
     ),
     "T16": (
         "Messages over {sink} between {agent} and its peers are forged, replayed or altered on "

@@ -181,3 +181,35 @@ def test_an_opening_phrase_before_the_agent_keeps_its_actions() -> None:
 def test_operations_verbs_name_tools_with_their_effect(sentence: str, effect: str) -> None:
     effects = {c.effect.value for c in read(sentence).components if c.kind == "tool" and c.effect}
     assert effect in effects
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At no time does the agent call the payments API.",
+        "Under no circumstances will the bot email the supplier portal.",
+    ],
+)
+def test_an_inverted_negative_opening_negates_the_whole_clause(sentence: str) -> None:
+    assert not [c for c in read(sentence).components if c.kind in ("tool", "external-api")]
+
+
+def test_a_time_phrase_without_a_negative_leaves_the_clause_alone() -> None:
+    # Near miss: "at one time" is not "at no time".
+    delta = read("At one time the agent calls the payments API.")
+    assert [c for c in delta.components if c.kind == "tool"]
+
+
+def test_a_name_beside_a_negated_mention_of_tools_is_not_a_tool() -> None:
+    delta = read(
+        "The repo has a purge_inbox helper, but it is not registered as one of the agent's tools."
+    )
+    assert not [c for c in delta.components if "purge" in c.id]
+
+
+def test_a_tool_name_taken_back_in_the_same_sentence_is_not_a_tool() -> None:
+    delta = read("There is a refund_order function in the codebase, but it's not wired in yet.")
+    assert not [c for c in delta.components if "refund" in c.id]
+    # Near miss: what follows the name says what it does, not that it is missing.
+    delta = read("The agent calls refund_order, which is limited to 50 euros.")
+    assert [c for c in delta.components if "refund" in c.id]

@@ -519,3 +519,21 @@ def test_an_approved_action_is_not_rated_as_autonomous(catalogue: Catalogue) -> 
     # Near miss: the same tool with no approval is autonomous.
     unapproved = system(tools=[refund], factors=[AgenticFactor.AUTONOMY])
     assert "acts on its own" in rated(catalogue, "T2", unapproved, [AGENT, "refund"]).rationale()
+
+
+def test_another_agents_automatic_action_does_not_make_this_one_autonomous(
+    catalogue: Catalogue,
+) -> None:
+    refund = tool("refund", Effect.MOVES_MONEY, name="refund API")
+    booking = tool("book", Effect.WRITES_DATA, name="booking API")
+    elsewhere = system(
+        tools=[refund, booking],
+        controls=[approval("book", present=False, words="bookings are made automatically")],
+        factors=[AgenticFactor.AUTONOMY],
+    )
+    # The finding acts through the refund API; only bookings are said to run unattended.
+    assert "acts on its own" not in rated(catalogue, "T2", elsewhere, [AGENT, "refund"]).rationale()
+    # Near miss: through the booking API, the stated automatic action is its own.
+    rating = rated(catalogue, "T2", elsewhere, [AGENT, "book"])
+    assert "acts on its own" in rating.rationale()
+    assert "bookings are made automatically" in rating.rationale()

@@ -21,11 +21,12 @@ from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.agents import agents
 from assistant.engine.reading.controls import approvals, other_controls
 from assistant.engine.reading.mentions import assets, entries, people, stated_flows
+from assistant.engine.reading.nouns import named_nouns
 from assistant.engine.reading.resolve import delta
 from assistant.engine.reading.scope import scope
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled, slug
 from assistant.engine.reading.text import normalise, segments
-from assistant.engine.reading.tools import named_nouns, tidy_tools, tools
+from assistant.engine.reading.tools import tidy_tools, tools
 from assistant.engine.vocabulary import TERMS, Term
 from assistant.schema import Component, Evidence, Layer, SystemDelta
 

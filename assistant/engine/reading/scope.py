@@ -107,6 +107,11 @@ def _scope_end(clause: str, cue: int) -> int:
     return end
 
 
+# A negative opening with the verb inverted after it negates the whole clause.
+_INVERTED = rx(
+    r"(?:at no (?:time|point|stage)|in no (?:case|way)|under no circumstances|on no account|"
+    r"not once|nowhere|never) (?:does|do|did|will|would|can|could|is|are|has|have|may)"
+)
 _NEGATIVE_OBJECT = {"no", "nothing", "zero", "none of"}
 _OBJECT_OF = re.compile(r"(?:^|(?<= ))([a-z][\w-]*) $")
 # Words before "no" that are not the negated action: "has no tools", "with no memory".
@@ -153,6 +158,8 @@ def scope(clause: str, keyed: bool = False) -> Scope:
         )
         if verb and not _NOT_A_VERB.fullmatch(verb.group(1)):
             spans.append((verb.start(1), cue.start()))
+    if _INVERTED.match(clause):
+        spans.append((0, len(clause)))  # "at no time does it call the payments api"
     post = POST_NEGATION.search(clause)
     if post:
         spans.append((0, post.start()))

@@ -1,8 +1,8 @@
-"""Tools the agent invokes, one component each: identifiers, keyed lists, action verbs, nouns.
+"""Tools the agent invokes, one component each: identifiers, keyed lists and action verbs.
 
 "It can reserve tables, sends reminders and opens tickets" is three tools; `calls:
-[payments_api.transfer]` is one; "the carrier API" is one. Reading its own store, documents or
-inbox is a flow or an entry, not a tool.
+[payments_api.transfer]` is one. Tools named by their nouns ("the carrier API") are read in
+`nouns`. Reading its own store, documents or inbox is a flow or an entry, not a tool.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.agents import AGENT_ROLE
+from assistant.engine.reading.scope import scope
 from assistant.engine.reading.state import (
     Clause,
     Reading,
@@ -68,17 +69,17 @@ def tools(reading: Reading, clause: Clause) -> None:
         key_words = normalise(key_text).text
         if key and _NAMING_KEY.fullmatch(key_words):
             # `{"name": "refund lookup", ...}`: the value names the tool.
-            _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
+            add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
             return
         if key and _ATTRIBUTE_KEY.fullmatch(key_words):
             return  # `"access": "read only"` describes the tool named beside it
         if key and not _TOOL_CONTEXT.fullmatch(key_words):
             # `tools:` then `write_setpoint: needs approval`: the key names the tool.
-            _add_tool(reading, key_text, normalise(key_text).text, key[0], key[1], clause)
+            add_tool(reading, key_text, normalise(key_text).text, key[0], key[1], clause)
             return
         if clause.seg.item and len(clause.text.split()) <= 6:
             # A listed item such as `tools: [refund lookup]`: the item names the tool.
-            _add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
+            add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
             return
     if lx.HUMAN_SUBJECT.match(clause.text):
         return  # something a person does, not the agent
@@ -110,6 +111,8 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
         end = start + len(name)
         if not _names_a_tool(reading, clause, name, words, end) or negated_at(clause, start):
             continue
+        if _DISOWNED.search(_rest_of_sentence(reading, clause, end)):
+            continue  # "a send_email function exists, but it is not wired into the tools"
         coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
         if name.isupper() or (" " not in words and not coded):
             continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
@@ -118,10 +121,10 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
         has_verb = bool(lx.ACTION.match(words)) or "." in name
         # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
         # is as often a product the tool works in ("writes the markup to iManage").
-        listed = ("_" in name or "." in name) and _about_tools(reading, clause)
+        listed = ("_" in name or "." in name) and _lists_tools(reading, clause)
         if not (in_tool_context or has_verb or coded or listed):
             continue
-        _add_tool(reading, name, words, start, end, clause)
+        add_tool(reading, name, words, start, end, clause)
         taken.append((start, end))
         if not raw[: ident.start()].strip(" `-*"):
             # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
@@ -135,6 +138,34 @@ def _about_tools(reading: Reading, clause: Clause) -> bool:
         clause.seg.sentence, (clause.seg.start, clause.seg.end)
     )
     return bool(_TOOL_CONTEXT.search(normalise(reading.source, s_start, s_end).text))
+
+
+# What is said next of a name takes it back: "..., but it's not wired in", "(disabled)".
+_DISOWNED = re.compile(
+    r"^[^.;]{0,60}?\b(?:but|though|although|however|which|that)?,? ?(?:it|this|that|which)"
+    r"(?:'s|\u2019s|s| is| was| has| isn't| wasn't)? ?(?:not|never|no longer|n't)\b ?(?:\w+ ){0,2}?"
+    r"(?:wired|registered|enabled|exposed|used|connected|available|hooked|given|deployed|"
+    r"installed|called|part of|in the|on the|loaded|turned on|active)",
+    re.IGNORECASE,
+)
+
+
+def _rest_of_sentence(reading: Reading, clause: Clause, end: int) -> str:
+    _, s_end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+    return reading.source[end:s_end]
+
+
+def _lists_tools(reading: Reading, clause: Clause) -> bool:
+    """Whether the clause's sentence says it lists tools ("has two tools: a_b and c_d").
+
+    Not "a send_email function that is not in the tools list": a negated mention of tools.
+    """
+    s_start, s_end = reading.sentence_spans.get(
+        clause.seg.sentence, (clause.seg.start, clause.seg.end)
+    )
+    text = normalise(reading.source, s_start, s_end).text
+    negated = scope(text)
+    return any(not negated.covers(*m.span()) for m in _TOOL_CONTEXT.finditer(text))
 
 
 def _called(reading: Reading, clause: Clause, end: int) -> bool:
@@ -202,7 +233,7 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
         os_, oe = clause.norm.source_span(obj_at, obj_at + len(obj))
         name = f"{reading.source[vs:ve]} {reading.source[os_:oe]}"
     _absorb_products(reading, clause, obj)
-    _add_tool(reading, name, f"{verb} {obj}", s, e, clause)
+    add_tool(reading, name, f"{verb} {obj}", s, e, clause)
 
 
 def _absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
@@ -240,11 +271,12 @@ _BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
 
 
 def _names_a_store(reading: Reading, text: str) -> bool:
-    stores = [c for c in reading.components.values() if c.kind in _STORE_KINDS]
+    stores = [c for c in reading.components.values() if c.kind in STORE_KINDS]
     return any(normalise(c.name).text in text for c in stores)
 
 
-_STORE_KINDS = {"database", "memory", "vector-store", "knowledge-base", "shared-memory"}
+# Kinds of component that hold data the agent reads and writes.
+STORE_KINDS = {"database", "memory", "vector-store", "knowledge-base", "shared-memory"}
 
 
 def _object(rest: str) -> str:
@@ -285,9 +317,8 @@ def _effect(words: str) -> Effect | None:
     return None
 
 
-def _add_tool(
-    reading: Reading, name: str, words: str, start: int, end: int, clause: Clause
-) -> None:
+def add_tool(reading: Reading, name: str, words: str, start: int, end: int, clause: Clause) -> None:
+    """Add the tool `name` (its words `words`, quoted at `start:end`) and settle `tools`."""
     evidence = reading.quote(clause.seg.start, clause.seg.end, (start, end))
     component = Component(
         id=slug(name),
@@ -303,104 +334,6 @@ def _add_tool(
     reading.settle("tools", True, evidence, True)
     if component.effect == Effect.EXECUTES_CODE:
         reading.settle("code-execution", True, evidence, True)
-
-
-# "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.
-_TOOL_NOUN = re.compile(
-    r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) "
-    r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
-)
-# In a sentence about MCP, "a git server" is one of its servers, each a tool of the agent.
-_MCP = lx.rx(r"mcp")
-_SERVER_NOUN = re.compile(r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) (servers?)(?![\w-])")
-# "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
-_STORE_NOUN = re.compile(
-    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
-    r"(database|db|table|ledger|registry|blackboard|log|logs|bucket|cache|store|archive|"
-    r"repository|datastore|data store|warehouse)(?![\w-])"
-)
-_MODEL_PROVIDER = lx.rx(
-    r"openai|anthropic|azure openai|bedrock|vertex|gemini|claude|gpt[\w.-]*|model|llm|"
-    r"language model|completions?|chat completions?|embeddings?|inference|ai"
-)
-# A cloud owner alone ("Google's API", "the Azure API") names the model's endpoint, not a tool.
-_CLOUD = lx.rx(r"google|microsoft|amazon|aws|azure|gcp|meta|mistral|cohere|ibm|oracle")
-_NOT_A_QUALIFIER = lx.rx(
-    r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
-    r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
-    r"local|remote|official|third-party|simple|single|central|shared|main|is|are|it|uses?|"
-    r"calls?|reads?|writes?|keeps?|has|have|using|called|"
-    # How many, and who put them there: "we installed several community plugins".
-    r"several|many|few|multiple|various|numerous|all|both|other|more|most|two|three|four|five|"
-    r"installed|added|enabled|configured|built|wrote|deployed|integrated"
-)
-
-
-def _qualified(words: str) -> str:
-    """The qualifying words before a noun, from the noun backwards, or "" if there are none."""
-    kept: list[str] = []
-    for word in reversed(words.split()):
-        if _NOT_A_QUALIFIER.fullmatch(word):
-            break
-        kept.insert(0, word)
-    return " ".join(kept)
-
-
-def named_nouns(reading: Reading, clause: Clause) -> None:
-    """Tools and stores the text names by their nouns rather than by a verb."""
-    if clause.scope.hypothetical:
-        return
-    patterns = [(_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")]
-    start, end = reading.sentence_spans.get(clause.seg.sentence, (0, 0))
-    if _MCP.search(reading.source[start:end].lower()):
-        patterns.append((_SERVER_NOUN, "tool"))  # "tools come over MCP: a git server, ..."
-    for pattern, kind in patterns:
-        for match in pattern.finditer(clause.text):
-            if clause.scope.covers(match.start(2), match.end(2)):
-                continue
-            qualifier = _qualified(match.group(1))
-            owner = qualifier.removesuffix("'s")
-            if not qualifier or _MODEL_PROVIDER.search(qualifier) or _CLOUD.fullmatch(owner):
-                continue  # "the OpenAI API" is the model; "an API" names nothing
-            if kind == "database" and re.match(
-                r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
-            ):
-                continue  # "staff log in": a verb, not a store
-            phrase = f"{qualifier} {match.group(2)}"
-            known = any(
-                normalise(c.name).text in qualifier.split()
-                or qualifier.startswith(normalise(c.name).text)
-                for c in reading.components.values()
-                if c.kind in _STORE_KINDS  # "a Notion database" is a store in a product
-            )
-            if kind == "database" and (known or _VOCABULARY_STORE.search(phrase)):
-                continue  # "the Chroma DB", "a Pinecone vector store": the store already read
-            q_start = match.end(1) - len(qualifier)
-            s, e = clause.norm.source_span(q_start, match.end(2))
-            name = reading.source[s:e]
-            if kind == "database" and _STORE_IS_MEMORY.search(match.group(0)):
-                kind = "memory"
-            elif kind == "database" and match.group(2) in ("log", "logs"):
-                kind = "log-store"
-            if kind == "tool":
-                _add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause)
-            else:
-                reading.add(
-                    Component(
-                        id=slug(name),
-                        name=name,
-                        kind=kind,
-                        layers=[Layer.L5] if kind == "log-store" else [Layer.L2],
-                        evidence=[reading.quote(clause.seg.start, clause.seg.end, (s, e))],
-                    )
-                )
-
-
-_VOCABULARY_STORE = lx.rx(
-    r"vector (?:store|database|db|index)|knowledge base|document store|memory store|"
-    r"embeddings? (?:store|index)"
-)
-_STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
 
 
 def tidy_tools(reading: Reading) -> None:

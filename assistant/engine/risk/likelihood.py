@@ -239,9 +239,12 @@ def _covered(ids: list[str], system: SystemModel) -> str:
 
 def _amplifiers(threat: ThreatEntry, system: SystemModel, scope: Scope) -> list[Factor]:
     shown = [f for f in AMPLIFIERS if f in system.agentic_factors and f.entry_id in threat.factors]
-    if _approved(scope, system):
+    autonomous = _autonomy_evidence(system, _own_tools(scope) or None)
+    elsewhere = autonomous is None and _autonomy_evidence(system) is not None
+    if _approved(scope, system) or elsewhere:
         # The system acts on its own elsewhere, but not through these tools: each waits on a
-        # person (an autonomous follow-up agent does not make an approved action autonomous).
+        # person, or only other agents' actions are said to run unattended (an autonomous
+        # follow-up agent does not make another agent's actions autonomous).
         shown = [f for f in shown if f != AgenticFactor.AUTONOMY]
     if not shown:
         return []
@@ -257,14 +260,19 @@ def _amplifiers(threat: ThreatEntry, system: SystemModel, scope: Scope) -> list[
             reason=" and ".join(words[f] for f in shown),
             fact_kind=FactKind.AGENTIC_FACTOR,
             fact_id=shown[0].value,
-            evidence=_autonomy_evidence(system) if shown[0] == AgenticFactor.AUTONOMY else None,
+            evidence=autonomous if shown[0] == AgenticFactor.AUTONOMY else None,
         )
     ]
 
 
+def _own_tools(scope: Scope) -> set[str]:
+    """The tools a finding names, else (a manipulated agent, say) its agents' tools."""
+    return {c.id for c in scope.concerned if c in scope.tools} or {c.id for c in scope.tools}
+
+
 def _approved(scope: Scope, system: SystemModel) -> bool:
     """Whether every tool a finding names needs a person's approval (stated present)."""
-    tools = {c.id for c in scope.concerned if c in scope.tools}
+    tools = _own_tools(scope)
     approved = {
         ident
         for c in system.controls
@@ -274,10 +282,15 @@ def _approved(scope: Scope, system: SystemModel) -> bool:
     return bool(tools) and tools <= approved
 
 
-def _autonomy_evidence(system: SystemModel) -> Evidence | None:
-    """Why the system is autonomous: a stated absence of approval, or of a human in the loop."""
+def _autonomy_evidence(system: SystemModel, tools: set[str] | None = None) -> Evidence | None:
+    """Why actions are autonomous: a stated absence of approval, or of a human in the loop.
+
+    With `tools`, only an absence over one of them, or over the system as a whole, counts.
+    """
     for control in system.controls:
         if control.kind == ControlKind.HUMAN_APPROVAL and not control.present:
+            if tools is not None and control.applies_to and not tools & set(control.applies_to):
+                continue  # another agent's automatic action
             found = _first(control.evidence)
             if found is not None:
                 return found

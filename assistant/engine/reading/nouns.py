@@ -1,0 +1,112 @@
+"""Tools and stores the text names by their nouns: "the carrier API", "an order database".
+
+A tool named this way is added like any other (`tools.add_tool`); a store becomes a database,
+memory or log store.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.state import Clause, Reading, slug
+from assistant.engine.reading.text import normalise
+from assistant.engine.reading.tools import STORE_KINDS, add_tool
+from assistant.schema import Component, Layer
+
+# "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.
+_TOOL_NOUN = re.compile(
+    r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) "
+    r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
+)
+# In a sentence about MCP, "a git server" is one of its servers, each a tool of the agent.
+_MCP = lx.rx(r"mcp")
+_SERVER_NOUN = re.compile(r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) (servers?)(?![\w-])")
+# "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
+_STORE_NOUN = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]* ){0,2}?[a-z][\w-]*) "
+    r"(database|db|table|ledger|registry|blackboard|log|logs|bucket|cache|store|archive|"
+    r"repository|datastore|data store|warehouse)(?![\w-])"
+)
+_MODEL_PROVIDER = lx.rx(
+    r"openai|anthropic|azure openai|bedrock|vertex|gemini|claude|gpt[\w.-]*|model|llm|"
+    r"language model|completions?|chat completions?|embeddings?|inference|ai"
+)
+# A cloud owner alone ("Google's API", "the Azure API") names the model's endpoint, not a tool.
+_CLOUD = lx.rx(r"google|microsoft|amazon|aws|azure|gcp|meta|mistral|cohere|ibm|oracle")
+_NOT_A_QUALIFIER = lx.rx(
+    r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
+    r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
+    r"local|remote|official|third-party|simple|single|central|shared|main|is|are|it|uses?|"
+    r"calls?|reads?|writes?|keeps?|has|have|using|called|"
+    # How many, and who put them there: "we installed several community plugins".
+    r"several|many|few|multiple|various|numerous|all|both|other|more|most|two|three|four|five|"
+    r"installed|added|enabled|configured|built|wrote|deployed|integrated"
+)
+
+
+def _qualified(words: str) -> str:
+    """The qualifying words before a noun, from the noun backwards, or "" if there are none."""
+    kept: list[str] = []
+    for word in reversed(words.split()):
+        if _NOT_A_QUALIFIER.fullmatch(word):
+            break
+        kept.insert(0, word)
+    return " ".join(kept)
+
+
+def named_nouns(reading: Reading, clause: Clause) -> None:
+    """Tools and stores the text names by their nouns rather than by a verb."""
+    if clause.scope.hypothetical:
+        return
+    patterns = [(_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")]
+    start, end = reading.sentence_spans.get(clause.seg.sentence, (0, 0))
+    if _MCP.search(reading.source[start:end].lower()):
+        patterns.append((_SERVER_NOUN, "tool"))  # "tools come over MCP: a git server, ..."
+    for pattern, kind in patterns:
+        for match in pattern.finditer(clause.text):
+            if clause.scope.covers(match.start(2), match.end(2)):
+                continue
+            qualifier = _qualified(match.group(1))
+            owner = qualifier.removesuffix("'s")
+            if not qualifier or _MODEL_PROVIDER.search(qualifier) or _CLOUD.fullmatch(owner):
+                continue  # "the OpenAI API" is the model; "an API" names nothing
+            if kind == "database" and re.match(
+                r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
+            ):
+                continue  # "staff log in": a verb, not a store
+            phrase = f"{qualifier} {match.group(2)}"
+            known = any(
+                normalise(c.name).text in qualifier.split()
+                or qualifier.startswith(normalise(c.name).text)
+                for c in reading.components.values()
+                if c.kind in STORE_KINDS  # "a Notion database" is a store in a product
+            )
+            if kind == "database" and (known or _VOCABULARY_STORE.search(phrase)):
+                continue  # "the Chroma DB", "a Pinecone vector store": the store already read
+            q_start = match.end(1) - len(qualifier)
+            s, e = clause.norm.source_span(q_start, match.end(2))
+            name = reading.source[s:e]
+            if kind == "database" and _STORE_IS_MEMORY.search(match.group(0)):
+                kind = "memory"
+            elif kind == "database" and match.group(2) in ("log", "logs"):
+                kind = "log-store"
+            if kind == "tool":
+                add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause)
+            else:
+                reading.add(
+                    Component(
+                        id=slug(name),
+                        name=name,
+                        kind=kind,
+                        layers=[Layer.L5] if kind == "log-store" else [Layer.L2],
+                        evidence=[reading.quote(clause.seg.start, clause.seg.end, (s, e))],
+                    )
+                )
+
+
+_VOCABULARY_STORE = lx.rx(
+    r"vector (?:store|database|db|index)|knowledge base|document store|memory store|"
+    r"embeddings? (?:store|index)"
+)
+_STORE_IS_MEMORY = lx.rx(r"memory|history|notes|scratchpad|blackboard|journal")
