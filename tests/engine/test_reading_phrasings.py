@@ -213,3 +213,33 @@ def test_a_tool_name_taken_back_in_the_same_sentence_is_not_a_tool() -> None:
     # Near miss: what follows the name says what it does, not that it is missing.
     delta = read("The agent calls refund_order, which is limited to 50 euros.")
     assert [c for c in delta.components if "refund" in c.id]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("The museum put a chatbot called Quillon on its ticketing page.", "quillon"),
+        ("Every order goes through an intake bot we call the Sorter.", "sorter"),
+        ("Marlowe is the homework helper inside our reading app.", "marlowe"),
+        ('The depot runs "Crate Buddy", an assistant for the pickers.', "crate-buddy"),
+    ],
+)
+def test_more_ways_of_naming_the_agent(sentence: str, name: str) -> None:
+    agents = {c.id for c in read(sentence).components if c.kind == "agent"}
+    assert name in agents
+
+
+def test_a_given_name_keeps_the_users_spelling() -> None:
+    delta = read("The museum put a chatbot called Quillon on its ticketing page.")
+    assert "Quillon" in {c.name for c in delta.components if c.kind == "agent"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We call the API twice per request.",  # "call" is not naming anything
+        "Support is the team that answers tickets.",  # a team, not an agent
+    ],
+)
+def test_calling_and_being_are_not_always_naming(sentence: str) -> None:
+    assert not [c for c in read(sentence).components if c.kind == "agent" and c.id != "agent"]

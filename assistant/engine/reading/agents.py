@@ -18,12 +18,25 @@ _QUOTE_OPEN = r"[\"\u201c'`]"
 _QUOTE_CLOSE = r"[\"\u201d'`]"
 # A name given to the agent, on normalised text (punctuation stands apart): `a bot called
 # "ava"`, `a bot for it , " kit "`, `kit , an agent that ...`, `" kit " is our assistant`.
+# What a named agent may be called when its name is introduced: "Marlowe is the homework helper".
+_ROLE_NOUN = (
+    r"(?:agent|bot|chatbot|robot|assistant|copilot|helper|tutor|companion|concierge|clerk|"
+    r"butler|sidekick|aide)"
+)
 _GIVEN_NAME = re.compile(
-    rf"{_AGENT_NOUN}s?(?: for [\w ]{{1,20}}?)?(?: ,)? (?:(?:called|named|nicknamed|dubbed) "
-    rf"(?:{_QUOTE_OPEN} )?|{_QUOTE_OPEN} )([a-z][\w-]{{1,30}})(?= {_QUOTE_CLOSE}| ,| \.|$)|"
+    rf"{_AGENT_NOUN}s?(?: for [\w ]{{1,20}}?)?(?: ,)? {_QUOTE_OPEN} ([a-z][\w-]{{1,30}})"
+    rf"(?= {_QUOTE_CLOSE}| ,| \.|$)|"
+    rf"{_AGENT_NOUN}s?(?: for [\w ]{{1,20}}?)?(?: ,)? (?:called|named|nicknamed|dubbed) "
+    rf"(?:{_QUOTE_OPEN} )?([a-z][\w-]{{1,30}})|"
     rf"(?:^|, )(?:{_QUOTE_OPEN} )?([a-z][\w-]{{2,30}})(?: {_QUOTE_CLOSE})? (?:,|is) "
-    rf"(?:an?|our|the) (?:[\w-]+ ){{0,3}}{_AGENT_NOUN}\b|"
-    rf"(?:call|named) (?:it|him|her) (?:{_QUOTE_OPEN} )?([a-z][\w-]{{1,30}})"
+    rf"(?:an?|our|the) (?:[\w-]+ ){{0,3}}{_ROLE_NOUN}\b|"
+    rf"(?:call|named) (?:it|him|her) (?:{_QUOTE_OPEN} )?([a-z][\w-]{{1,30}})|"
+    # "an intake bot we call the sorter": a name given after the agent noun.
+    rf"{_AGENT_NOUN}s? (?:that |which )?(?:we|they|i|everyone|staff) call (?:it |the )?"
+    rf"(?:{_QUOTE_OPEN} )?([a-z][\w-]{{1,30}})|"
+    # '"crate buddy", an assistant for ...': a quoted name of a few words.
+    rf"{_QUOTE_OPEN} ([a-z][\w-]*(?: [a-z][\w-]*){{0,2}}) {_QUOTE_CLOSE} ,? (?:an?|our|the) "
+    rf"(?:[\w-]+ ){{0,3}}{_ROLE_NOUN}\b"
 )
 _NOT_GIVEN = lx.rx(r"it|this|that|which|who|one|the|a|an|our|them|there|here|we|i|and|or|so")
 _NOT_A_NAME = lx.rx(
@@ -105,9 +118,12 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
     for given in _GIVEN_NAME.finditer(clause.text):
         if clause.scope.covers(*given.span()):
             continue
-        name = next((g for g in given.groups() if g), "").strip()
+        group = next((i for i, g in enumerate(given.groups(), 1) if g), 0)
+        name = given.group(group).strip() if group else ""
         if name and not (_NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name)):
-            found.append((name, clause_evidence(reading, clause, *given.span())))
+            # The name as the user spelt it ("Quillon", not "quillon").
+            s, e = clause.norm.source_span(given.start(group), given.end(group))
+            found.append((reading.source[s:e], clause_evidence(reading, clause, *given.span())))
     return found
 
 
