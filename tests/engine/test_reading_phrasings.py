@@ -243,3 +243,31 @@ def test_a_given_name_keeps_the_users_spelling() -> None:
 )
 def test_calling_and_being_are_not_always_naming(sentence: str) -> None:
     assert not [c for c in read(sentence).components if c.kind == "agent" and c.id != "agent"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Price changes are parked on the buyer's phone and wait until he taps Accept.",
+        "No offer leaves the system until the branch manager has signed it off.",
+        "The shift lead reads each batch in the portal and clicks publish.",
+        "A foreman has to acknowledge every crane move before it starts.",
+    ],
+)
+def test_a_person_who_taps_signs_clicks_or_acknowledges_is_approval(sentence: str) -> None:
+    controls = [c for c in read(sentence).controls if c.kind.value == "human-approval"]
+    assert [c.present for c in controls] == [True]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent clicks publish on the CMS when a post is ready.",  # the agent, not a person
+        "It waits until the queue is empty.",
+        "The bot acknowledges each message with an emoji.",
+    ],
+)
+def test_the_agent_clicking_or_waiting_on_a_queue_is_not_approval(sentence: str) -> None:
+    assert not [
+        c for c in read(sentence).controls if c.kind.value == "human-approval" and c.present
+    ]

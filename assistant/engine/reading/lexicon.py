@@ -48,7 +48,7 @@ AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autop
 # --- approval --------------------------------------------------------------------------------
 
 APPROVAL = rx(
-    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign-offs?|signoffs?|countersign\w*|"
+    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|this|that) off|sign-offs?|signoffs?|countersign\w*|"
     r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
     r"green[- ]?light\w*|ok's|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
     r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"
@@ -58,6 +58,9 @@ APPROVAL = rx(
     r"human[- ]in[- ]the[- ]loop|hitl|(?:in|on) the loop|manual(?:ly)? (?:review\w*|approv\w*|check\w*)|"
     r"sanity[- ]checks?|double[- ]checks?|allows? or denies?|approve or deny|approve or reject|"
     r"says? yes|click\w* (?:approve|confirm|accept)|"
+    # A person does the final act: "clicks send", "hits publish", "taps accept".
+    r"(?:clicks?|hits?|press(?:es)?|taps?) (?:the )?(?:send|publish|submit|release|post|deploy|go|accept|approve|confirm|ok)\b|"
+    r"(?:waits?|waiting|wait|held|parked|paused) (?:\w+ )?until (?:\w+ ){0,3}?(?:taps?|clicks?|press(?:es)?|approves?|confirms?|signs?|okays?|accepts?)\b|"
     r"check(?:s|ed)? (?:\w+ ){0,2}(?:answers?|outputs?|responses?|drafts?|results?|replies|work)|"
     r"(?:verified|checked|validated|vetted|inspected|cleared) by|"
     r"queued for (?:a |an )?(?:human|person|review|approval|sign-?off)|"
@@ -68,7 +71,7 @@ APPROVAL = rx(
     r"(?:check|review|approve|confirm|sign|vet|verify|look at)|"
     r"gated (?:on|behind|by)|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
-    r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify)|verif(?:y|ies)|"
+    r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify|acknowledge)|verif(?:y|ies)|"
     r"needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)|"
     # Routed to a person whose job is to check it: "large claims go to a reviewer in finance".
     r"(?:goes|go|are sent|is sent|are routed|is routed|routed|passed|handed) (?:on )?to "
