@@ -271,3 +271,25 @@ def test_the_agent_clicking_or_waiting_on_a_queue_is_not_approval(sentence: str)
     assert not [
         c for c in read(sentence).controls if c.kind.value == "human-approval" and c.present
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "You ask it things in the side panel, e.g. why churn rose.",
+        "The agent edits go.mod and Cargo.toml when it upgrades a package.",
+        "The agent reads the `orders` and `support_tickets` extracts from the warehouse.",
+    ],
+)
+def test_abbreviations_files_and_plural_data_names_are_not_tools(sentence: str) -> None:
+    names = {c.name for c in read(sentence).components if c.kind == "tool"}
+    assert not {n for n in names if n in ("e.g", "go.mod", "Cargo.toml", "support_tickets")}
+
+
+def test_a_plural_name_that_is_called_or_has_a_verb_is_still_a_tool() -> None:
+    # Near misses: `fetch_orders` has a verb; `daily_reports(...)` is called.
+    delta = read("The agent can call `fetch_orders`, `daily_reports(date)` and `run_linters`.")
+    names = {c.name.strip("`") for c in delta.components if c.kind == "tool"}
+    assert {"fetch_orders", "daily_reports", "run_linters"} <= names
+    delta = read("It places orders with `exchange.submit_bids`.")
+    assert "exchange.submit_bids" in {c.name.strip("`") for c in delta.components}

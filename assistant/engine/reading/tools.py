@@ -189,11 +189,30 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
     after = reading.source[end : clause.seg.end].strip("`( ")
     if " " not in words and _STORE_WORD.match(after):
         return False  # the `orders` table is a store
-    return not _FILE_NAME.fullmatch(name)
+    if _ABBREVIATION.fullmatch(name) or _FILE_NAME.fullmatch(name):
+        return False
+    # `refund_requests`, `mcp_servers`: a collection of things, not something the agent does,
+    # unless it is called (`daily_reports(date)`) or named by what it does (`fetch_orders`).
+    last = words.split()[-1]
+    plural = (
+        last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in _NOT_PLURAL
+    )
+    method = normalise(name.rsplit(".", 1)[-1]).text  # `nordpool.submit_bids`: its method
+    verb = bool(lx.ACTION.match(method)) or bool(_NAME_VERB.match(method))
+    return not plural or verb or reading.source.startswith("(", end)
+
+
+_ABBREVIATION = re.compile(r"(?i)(?:[a-z]\.){1,3}[a-z]?|etc|vs")
+# Verbs code names open with that are not actions by themselves in prose: `run_linters`.
+_NAME_VERB = lx.rx(r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|make|build")
+_NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
 
 
 _NEXT_VERB = re.compile(r"(?:,| and| or| also| then)(?: (?:can|may|will|also|then|it))* (?=\w)")
-_FILE_NAME = re.compile(r"[\w.]+\.(?:com|org|io|net|ai|dev|md|json|yaml|yml|py|txt|csv|pdf)")
+_FILE_NAME = re.compile(
+    r"[\w.-]+\.(?:com|org|io|net|ai|dev|co|uk|md|json|yaml|yml|py|txt|csv|pdf|mod|sum|toml|lock|"
+    r"cfg|ini|xml|html?|sh|js|ts|go|rs|rb|java|ipynb|sql|env|log|tf|conf|xlsx?|docx?)"
+)
 
 
 def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
