@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.engine.paths import AttackPath
-from assistant.engine.reading.lexicon import ACTION
+from assistant.engine.reading.actions import ACTION
 from assistant.engine.reading.text import normalise
 from assistant.schema import Component, ControlKind, SystemModel
 

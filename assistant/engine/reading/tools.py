@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.agents import AGENT_ROLE
 from assistant.engine.reading.scope import scope
@@ -83,7 +84,7 @@ def tools(reading: Reading, clause: Clause) -> None:
             return
     if lx.HUMAN_SUBJECT.match(clause.text):
         return  # something a person does, not the agent
-    subject = lx.AGENT_SUBJECT.match(clause.text)
+    subject = act.AGENT_SUBJECT.match(clause.text)
     at = subject.end() if subject else 0
     if at == 0 and not _bullet_verb(reading, clause):
         return  # no agent as subject: "messages are traced" is not an action of the agent
@@ -91,7 +92,7 @@ def tools(reading: Reading, clause: Clause) -> None:
     # tried at the subject's end and after each comma or conjunction.
     starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
     for position in starts:
-        action = lx.ACTION.match(clause.text, position)
+        action = act.ACTION.match(clause.text, position)
         if action is None:
             continue
         s, e = clause.norm.source_span(action.start(), action.end("verb"))
@@ -118,7 +119,7 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
             continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
         if " " not in words and not (in_tool_context or _called(reading, clause, end)):
             continue  # "we test with `pytest`": a word set as code, not the agent's tool
-        has_verb = bool(lx.ACTION.match(words)) or "." in name
+        has_verb = bool(act.ACTION.match(words)) or "." in name
         # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
         # is as often a product the tool works in ("writes the markup to iManage").
         listed = ("_" in name or "." in name) and _lists_tools(reading, clause)
@@ -172,7 +173,7 @@ def _called(reading: Reading, clause: Clause, end: int) -> bool:
     """Whether a one-word code name is called: `name(...)`, a sentence about tools, the agent's."""
     if reading.source.startswith("(", end):
         return True
-    by_agent = lx.AGENT_SUBJECT.match(clause.text)
+    by_agent = act.AGENT_SUBJECT.match(clause.text)
     if by_agent and by_agent.end():
         return True
     return _about_tools(reading, clause)
@@ -198,7 +199,7 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
         last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in _NOT_PLURAL
     )
     method = normalise(name.rsplit(".", 1)[-1]).text  # `nordpool.submit_bids`: its method
-    verb = bool(lx.ACTION.match(method)) or bool(_NAME_VERB.match(method))
+    verb = bool(act.ACTION.match(method)) or bool(_NAME_VERB.match(method))
     return not plural or verb or reading.source.startswith("(", end)
 
 
@@ -221,9 +222,9 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     rest = action.group("rest")
     after = action.end("verb")
     shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
-    if shared and lx.ACTION.match(shared.group(1)):
+    if shared and act.ACTION.match(shared.group(1)):
         # "book or cancel slots": each verb takes the object the last one names.
-        following = lx.ACTION.match(
+        following = act.ACTION.match(
             clause.text, after + len(shared.group(0)) - len(shared.group(1))
         )
         if following:
@@ -276,7 +277,7 @@ def _bullet_verb(reading: Reading, clause: Clause) -> bool:
     return (
         first.endswith("s")
         and not first.endswith("ss")
-        and bool(lx.ACTION.match(text))
+        and bool(act.ACTION.match(text))
         and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
         and not _PASSIVE.match(text)
     )
@@ -302,7 +303,7 @@ def _object(rest: str) -> str:
     """The object noun phrase after a verb, up to a preposition or conjunction ("" if none)."""
     words: list[str] = []
     for word in rest.split():
-        if lx.OBJECT_STOP.fullmatch(word):
+        if act.OBJECT_STOP.fullmatch(word):
             if words:
                 break
             if _NO_OBJECT.fullmatch(word):
@@ -311,7 +312,7 @@ def _object(rest: str) -> str:
         words.append(word)
     if words and _PRONOUN.fullmatch(words[0]):
         return ""  # "opens the gate and closes it": the thing an earlier action named
-    while words and lx.VAGUE_OBJECT.fullmatch(words[0]):
+    while words and act.VAGUE_OBJECT.fullmatch(words[0]):
         words.pop(0)
     return " ".join(words)
 
@@ -330,7 +331,7 @@ def _effect(words: str) -> Effect | None:
     split = words.split()
     for n in range(len(split)):
         rest = " ".join(split[n:])
-        for pattern, effect in lx.ACTION_VERBS:
+        for pattern, effect in act.ACTION_VERBS:
             if re.match(rf"(?:{pattern})", rest):
                 return effect
     return None

@@ -1,0 +1,92 @@
+"""Actions the agent takes, as patterns: the verbs that name its tools and what may precede them.
+
+Patterns run on normalised text, like those of `assistant.engine.reading.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading.lexicon import rx
+from assistant.schema import Effect
+
+# Verb stems an agent's tool performs, with the effect of doing it. The first verb of a clause
+# that the agent is the subject of (or a modal "can/may/is able to" reaches) names a tool.
+ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
+    (
+        r"unlock|lock|open|close|arm|disarm|dispens|releas|fly|flies|flew|spray|irrigat|"
+        r"actuat|steer|drive|navigat|turn(?:s|ed)? (?:on|off)|switch(?:es|ed)? (?:on|off)|"
+        r"adjust|set(?:s)? the (?:temperature|thermostat|heating|valve)|start(?:s|ed)? the (?:pump|engine|motor)|"
+        r"heat|cool|dim",
+        Effect.ACTUATES,
+    ),
+    (
+        r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
+        r"bridg|stake|sign(?:s|ed)? (?:transactions?|tx)|mint|withdraw|deposit|disburs|reimburs|"
+        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|order|place(?:s|d)? orders?",
+        Effect.MOVES_MONEY,
+    ),
+    (
+        r"execut|run(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)|"
+        r"deploy|shell|"
+        # Operations on running systems run with the same rights as code: "restarts pods".
+        # (Lookaheads keep the object out of the verb, so it can name the tool.)
+        r"trigger(?=(?:s|ed)? (?:[\w-]+ )?(?:builds?|pipelines?|jobs?|deploys?|deployments?|workflows?))|"
+        r"restart|reboot|roll(?=(?:s|ed)? back)|rollback|scal(?=(?:es|ed|e) (?:up|down|out))|"
+        r"kill(?=(?:s|ed)? (?:[\w-]+ )?(?:pods?|processes|jobs?|instances?|containers?))",
+        Effect.EXECUTES_CODE,
+    ),
+    (
+        r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? (?:passwords?|mfa|2fa|credentials|tokens?)|rotat\w* (?:keys?|credentials|secrets|tokens?)|"
+        r"isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?",
+        Effect.CHANGES_ACCESS,
+    ),
+    (
+        r"send|sends|sent|email|e-mail|mail|text(?:s|ed)?|sms|messag|notif|post|publish|tweet|"
+        r"reply|replies|respond|call(?:s)? (?:customers?|patients?|people)|page(?:s|d)?|alert|"
+        r"escalat|dm|remind|broadcast|announc",
+        Effect.SENDS_MESSAGES,
+    ),
+    (
+        r"creat|updat|writ|edit|modif|delet|remov|cancel|reschedul|schedul|commit|merg|"
+        r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
+        r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
+        r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov",
+        Effect.WRITES_DATA,
+    ),
+    (
+        r"look(?:s|ed)? up|lookup|search|query|queries|fetch|retriev|read|get|gets|"
+        r"pull(?:s|ed)?|list|scan|browse|crawl|scrap|download",
+        Effect.READS_DATA,
+    ),
+)
+ACTION = re.compile(
+    r"(?<![\w-])(?P<verb>(?:"
+    + "|".join(f"(?:{p})" for p, _ in ACTION_VERBS)
+    + r")[\w-]*)(?P<rest>(?: [\w$%-]+){0,4})"
+)
+# What may stand between the subject and its verb: "it can", "the agent is able to", "they".
+AGENT_SUBJECT = re.compile(
+    # An opening phrase may come first: "every friday the bot ...", "through stripe it ...".
+    r"^(?:(?:(?:every|each|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
+    r"[^,]{0,40}?,? )?(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
+    r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"
+    r"assistants?|copilots?|workers?|orchestrators?|planners?|system|service|pipeline|"
+    r"automation|app|application|workflow|model|llm|ai))\s+)?"
+    r"(?:(?:can|may|will|is able to|are able to|is allowed to|are allowed to|also|then|"
+    r"automatically|directly|actually|even|just|often|usually|sometimes|is permitted to|"
+    r"has (?:the )?(?:ability|permission|tools?) to|uses? (?:a |an |the )?[\w-]+ (?:tool )?to|"
+    r"gets to|needs to|must|should)\s+)*"
+)
+# Objects too vague to name a tool by ("it reads it", "it checks that").
+VAGUE_OBJECT = rx(
+    r"it|them|that|this|these|those|what|which|whether|if|how|the|a|an|and|or|to|for|with|from|in|on|at|by|of|any|all|every|each|its|their|our|your|his|her|up"
+)
+# Words that end an object noun phrase.
+OBJECT_STOP = rx(
+    r"to|for|with|from|in|into|on|at|by|of|via|through|using|and|or|but|when|if|before|after|"
+    r"until|unless|so|as|that|which|who|where|while|because|than|then|under|over|above|below|"
+    r"up|per|within|without|across|automatically|every|each|once|twice|daily|nightly|weekly|"
+    # Examples and circumstances after the object: "runs commands like the test suite".
+    r"like|such|including|between|about|during"
+)
