@@ -129,6 +129,16 @@ TERMS: tuple[Term, ...] = (
         # A profile the agent keeps up itself; what is brought back "next time".
         r"(?:maintains?|keeps?|builds?|updates?) (?:a |an |the |its )?(?:[\w-]+ ){0,2}profiles?|"
         r"recalled (?:[\w-]+ ){0,3}(?:next time|later|in (?:later|future|the next) \w+)|"
+        # What it wrote before and reads again: "reads the previous night's log", "looks up
+        # earlier decisions", "a count per member", "reuse what worked".
+        r"(?:reads?|consults?|checks?|looks? up|reuses?|re-uses?) (?:[\w'-]+ ){0,3}?(?:previous|earlier|past|prior|last) "
+        r"(?:[\w'-]+ ){0,2}?(?:log|logs|notes|verdicts|cases|answers|runs|shifts?|decisions|history|"
+        r"ledger|entries|records|incidents|outcomes|conversations|chats|sessions|tickets|results|failures)\b|"
+        r"so (?:it|they) can (?:reuse|re-use|look back)|reuses? what (?:worked|it learned)|"
+        r"(?:consults?|checks?) (?:that|the|its) (?:[\w-]+ )?(?:ledger|log|notes|history|book|record|journal|file) first|"
+        r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:count|score|note|notes|record|file|profile|log|ledger|book|tally) "
+        r"(?:per|on|of|about|for) (?:each |every )?(?:customer|client|user|player|patient|member|caller|employee|"
+        r"account|prospect|person|supplier|vendor|tenant|student|learner)s?\b|"
         r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
         r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later",
         "memory",

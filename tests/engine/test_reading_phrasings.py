@@ -293,3 +293,36 @@ def test_a_plural_name_that_is_called_or_has_a_verb_is_still_a_tool() -> None:
     assert {"fetch_orders", "daily_reports", "run_linters"} <= names
     delta = read("It places orders with `exchange.submit_bids`.")
     assert "exchange.submit_bids" in {c.name.strip("`") for c in delta.components}
+
+
+def test_next_quarter_as_a_recurrence_is_not_a_plan() -> None:
+    delta = read("Its memory of past answers is used the same way next quarter.")
+    assert delta.capabilities.get("memory") is True
+    # Near misses: a plan for next quarter, or for the next release, settles nothing.
+    assert read("We will add memory next quarter.").capabilities.get("memory") is None
+    assert read("Memory arrives in the next release.").capabilities.get("memory") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At start-up the agent reads the previous night's log of failures.",
+        "It looks up earlier decisions for the same supplier before it answers.",
+        "The bot keeps a warning count per member for a month.",
+        "It keeps a running file on each tenant and checks that file first.",
+        "Every plan it writes is saved so it can reuse what worked.",
+    ],
+)
+def test_what_it_keeps_and_reads_back_later_is_memory(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent keeps a log of every action for the auditors.",
+        "It reads the previous paragraph of the contract to find the clause.",
+    ],
+)
+def test_an_audit_log_or_earlier_text_is_not_memory(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is not True

@@ -45,7 +45,9 @@ OPENS_NEGATIVE = rx(
 # Hypothetical or future: facts in such a clause are not settled either way.
 HYPOTHETICAL = rx(
     r"plan(?:s|ned|ning)? to|will (?:later|soon|eventually)|in (?:the )?future|on the roadmap|"
-    r"roadmap|might|could|would like|eventually|next (?:quarter|year|release|version)|"
+    r"roadmap|might|could|would like|eventually|next (?:release|version)|"
+    # "next quarter" is a plan only with a future marker ("the same way next quarter" recurs).
+    r"(?:will|'ll|going to|plan\w* to|want to|hope to|by|from|starting|in) (?:\w+ ){0,4}?next (?:quarter|year|month)|"
     r"considering|thinking about|may (?:later|soon|eventually) |hope to|want to add|wish"
 )
 
