@@ -326,3 +326,38 @@ def test_what_it_keeps_and_reads_back_later_is_memory(sentence: str) -> None:
 )
 def test_an_audit_log_or_earlier_text_is_not_memory(sentence: str) -> None:
     assert _caps(sentence).get("memory") is not True
+
+
+def test_a_negation_inside_brackets_ends_with_them() -> None:
+    delta = read("Applicants sign up on the site (free, no account needed) and upload their CVs.")
+    assert EntryKind.UPLOADED_FILES in {e.kind for e in delta.entry_points}
+    # Near miss: without brackets the negation still reaches the end of its clause.
+    assert EntryKind.UPLOADED_FILES not in {
+        e.kind for e in read("Applicants cannot upload files.").entry_points
+    }
+
+
+def test_a_keyed_value_is_read_under_an_entry_key() -> None:
+    delta = read(
+        "name: intake\nmodel: gpt-4o\nuploads: payslips, tenancy agreements\nusers: tenants\n"
+    )
+    assert EntryKind.UPLOADED_FILES in {e.kind for e in delta.entry_points}
+    delta = read("name: intake\nmodel: gpt-4o\nuploads: none\nusers: tenants\n")
+    assert EntryKind.UPLOADED_FILES not in {e.kind for e in delta.entry_points}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Owners can send a photo of the prescription in the chat.",
+        "Customers file a claim form plus an optional photo of the damage.",
+        "It reads each message, including any attached contracts.",
+    ],
+)
+def test_photos_and_attachments_people_send_are_uploaded_files(sentence: str) -> None:
+    assert EntryKind.UPLOADED_FILES in {e.kind for e in read(sentence).entry_points}
+
+
+def test_a_picture_the_agent_makes_is_not_an_upload() -> None:
+    delta = read("The agent draws a photo-realistic image of the room for the listing.")
+    assert EntryKind.UPLOADED_FILES not in {e.kind for e in delta.entry_points}

@@ -148,7 +148,11 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     ),
     (
         EntryKind.UPLOADED_FILES,
-        r"upload\w*|attachments?|attached (?:files?|documents?|pdfs?)|"
+        r"upload\w*|attachments?|attached (?:files?|documents?|pdfs?|contracts?|letters?|forms?|images?|photos?)|"
+        # Pictures and scans people send along: "plus an optional photo of the damage".
+        r"(?:with|plus|and|or|optional|can send|can share|sends? (?:us|in)|submits?|including|along with) "
+        r"(?:an? |any |the |their |some )?(?:optional )?(?:photos?|pictures?|scans?|screenshots?|pdfs?) "
+        r"(?:of|from)\b|(?:with|including) (?:any |the )?attached \w+|"
         r"(?:files?|documents?|photos?|images?|cvs?|resumes?|receipts?|invoices?) (?:that )?(?:users?|customers?|people|they|candidates?) (?:send|submit|upload)",
     ),
     (

@@ -15,7 +15,7 @@ def entries(reading: Reading, clause: Clause) -> None:
     if clause.scope.hypothetical:
         return
     for kind, pattern in lx.ENTRY_POINTS:
-        match = compiled(pattern).search(clause.text)
+        match = compiled(pattern).search(clause.text) or _under_key(reading, clause, pattern)
         if match is None or kind.value in reading.entries:
             continue
         # A pattern may carry its own negation ("no login needed" is a way in for anyone).
@@ -34,6 +34,16 @@ def entries(reading: Reading, clause: Clause) -> None:
             untrusted=kind not in lx.TRUSTED_ENTRIES,
             evidence=[evidence],
         )
+
+
+def _under_key(reading: Reading, clause: Clause, pattern: str) -> re.Match[str] | None:
+    """The whole value, when its own key names the entry (`uploads: payslips, leases`)."""
+    key = clause.seg.key
+    if key is None or clause.scope.negative_value or clause.scope.opens_negative:
+        return None
+    if not compiled(pattern).fullmatch(normalise(reading.source, *key).text):
+        return None
+    return re.match(r".+", clause.text)
 
 
 # What people do with the system or its output: "nurses read the summary", "staff ask it".

@@ -89,6 +89,9 @@ def _scope_end(clause: str, cue: int) -> int:
     until = re.search(r" (?:until|unless|till) ", clause[cue:])
     if until:
         end = cue + until.start()  # "nothing ships until a lead signs off": the sign-off holds
+    bracket = clause.find(" )", cue)
+    if bracket != -1 and "(" in clause[:cue]:
+        end = min(end, bracket)  # "(free, no account needed) and upload": the brackets end it
     subject = _NEW_SUBJECT.search(clause, cue + 1, end)
     if subject and len(clause[cue : subject.start()].split()) > 2:
         end = subject.start()
