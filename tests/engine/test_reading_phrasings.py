@@ -361,3 +361,25 @@ def test_photos_and_attachments_people_send_are_uploaded_files(sentence: str) ->
 def test_a_picture_the_agent_makes_is_not_an_upload() -> None:
     delta = read("The agent draws a photo-realistic image of the room for the listing.")
     assert EntryKind.UPLOADED_FILES not in {e.kind for e in delta.entry_points}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bot helps tenants.\nNot included: memory, plugins, web browsing.\n",
+        "The bot helps tenants.\nOut of scope: payments; SMS; calendar booking.\n",
+        "The bot helps tenants.\nExcluded tools: send_email, refund_order.\n",
+        "name: helper\nmodel: gpt-4o\nnot_supported: [memory, plugins]\nusers: tenants\n",
+    ],
+)
+def test_values_under_a_negative_label_are_ruled_out(text: str) -> None:
+    delta = read(text)
+    assert not [c for c in delta.components if c.kind not in ("agent", "llm")]
+    assert True not in {delta.capabilities.get(k) for k in ("memory", "plugins")}
+
+
+def test_a_negative_value_about_one_product_rules_out_that_product_only() -> None:
+    delta = read("The bot helps tenants.\nE-mail: never sent by the agent.\n")
+    assert delta.capabilities.get("tools") is not False
+    # Near miss: a negative value under the capability's own key rules it out.
+    assert read("The bot helps tenants.\nTools: none.\n").capabilities.get("tools") is False

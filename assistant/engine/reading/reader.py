@@ -15,6 +15,7 @@ settles nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.engine.negations import NEGATIONS
 from assistant.engine.reading import lexicon as lx
@@ -23,9 +24,9 @@ from assistant.engine.reading.controls import approvals, other_controls
 from assistant.engine.reading.mentions import assets, entries, people, stated_flows
 from assistant.engine.reading.nouns import named_nouns
 from assistant.engine.reading.resolve import delta
-from assistant.engine.reading.scope import scope
+from assistant.engine.reading.scope import Scope, scope
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled, slug
-from assistant.engine.reading.text import normalise, segments
+from assistant.engine.reading.text import Segment, normalise, segments
 from assistant.engine.reading.tools import tidy_tools, tools
 from assistant.engine.vocabulary import TERMS, Term
 from assistant.schema import Component, Evidence, Layer, SystemDelta
@@ -55,7 +56,7 @@ def read(text: str) -> SystemDelta:
     """
     reading = Reading(text)
     clauses = [
-        Clause(seg, norm, scope(norm.text, keyed=bool(seg.context)))
+        Clause(seg, norm, _scope(text, seg, norm.text))
         for seg in segments(text)
         if (norm := normalise(text, seg.start, seg.end)).text
     ]
@@ -88,6 +89,24 @@ def read(text: str) -> SystemDelta:
     for clause in clauses:
         approvals(reading, clause)
     return delta(reading)
+
+
+def _scope(source: str, seg: Segment, text: str) -> Scope:
+    """The clause's scope: under a negative label (`Out of scope:`, `not_supported:`), all of it."""
+    found = scope(text, keyed=bool(seg.context))
+    return replace(found, negated=((0, len(text)),)) if _negative_label(source, seg) else found
+
+
+def _negative_label(source: str, seg: Segment) -> bool:
+    return seg.key is not None and bool(_NEGATIVE_LABEL.search(normalise(source, *seg.key).text))
+
+
+# Labels whose values are what the system does not have or do.
+_NEGATIVE_LABEL = lx.rx(
+    r"not (?:included|supported|used|in scope|allowed|available|enabled|done)|out of scope|"
+    r"excluded|exclusions|non-goals?|not done|limitations|what it (?:can't|cannot|doesn't|does not|won't) do|"
+    r"disabled|forbidden|prohibited|no-go|never"
+)
 
 
 def _under_negative_values(source: str, clauses: list[Clause]) -> dict[int, tuple[bool, bool]]:
@@ -136,6 +155,8 @@ def _terms(reading: Reading, clause: Clause) -> None:
             matches = [re.match(r".*", text)]  # type: ignore[list-item]
             matches = [m for m in matches if m]
         by_key = bool(matches) and not pattern.search(text)
+        if by_key and _negative_label(reading.source, clause.seg):
+            continue  # `excluded tools: a, b` rules out a and b, not tools at large
         for match in matches:
             if any(match.start() < e and s < match.end() for s, e in claimed):
                 continue
@@ -154,7 +175,12 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 # capability out when negated ("can't make payments"); generic component words
                 # ("no vector store") and defining kinds ("no plugins") are not.
                 # A key that is itself the term (`fine_tuned: false`) is as explicit as it gets.
-                rules_out = term.generic or term.kind in RULES_OUT_KINDS or by_key
+                # A key that names one product (`email: never`) rules out that product only.
+                rules_out = (
+                    term.generic
+                    or term.kind in RULES_OUT_KINDS
+                    or (by_key and term.kind != "external-api")
+                )
                 if term.kind == "tool" and _qualified_tool(text, match.start()):
                     rules_out = False  # "no refund tool" rules out one tool, not tools
                 if rules_out and term.capabilities:
