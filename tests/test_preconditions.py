@@ -201,11 +201,26 @@ def test_a_stated_capability_beats_the_signs(catalogue: Catalogue) -> None:
 # --- possible_with ----------------------------------------------------------------------------
 
 
-def test_tools_point_to_t11_while_code_execution_is_unsaid(catalogue: Catalogue) -> None:
-    result = run(catalogue, "T11", model({"tools": True}))
+@pytest.mark.parametrize(
+    "part",
+    [tool("tools"), tool("community plugins", kind="plugin"), tool("git", kind="mcp-server")],
+)
+def test_a_tool_that_might_run_code_points_to_t11_while_code_execution_is_unsaid(
+    catalogue: Catalogue, part: Component
+) -> None:
+    # A tool whose effect is not stated, or code the team loads, might run what the agent writes.
+    result = run(catalogue, "T11", model({"tools": True}, [agent(), part]))
     assert isinstance(result, Unknown)
     assert result.question_id == "Q-ARCHITECTURE-6"
-    assert [f.statement for f in result.facts] == ["capability tools is true"]
+    assert [f.statement.split(":")[0] for f in result.facts] == [part.id]
+
+
+def test_tools_with_stated_effects_do_not_point_to_t11(catalogue: Catalogue) -> None:
+    # Near miss: a refund API and a mail sender do not run code; nothing points to RCE.
+    typed = [agent(), tool("refund", Effect.MOVES_MONEY), tool("mail", Effect.SENDS_MESSAGES)]
+    result = run(catalogue, "T11", model({"tools": True}, typed))
+    assert isinstance(result, Unknown)
+    assert not result.facts
 
 
 def test_no_code_execution_rules_t11_out_even_with_tools(catalogue: Catalogue) -> None:
@@ -359,6 +374,7 @@ def test_every_sign_names_a_known_component_kind(catalogue: Catalogue) -> None:
             *t.shown_by.values(),
             *([t.requires_signs] if t.requires_signs else []),
             *([t.specific_when] if t.specific_when else []),
+            *([t.possible_via] if t.possible_via else []),
         ]
         for need in signs.components
         for k in need.kinds

@@ -169,7 +169,10 @@ TERMS: tuple[Term, ...] = (
         r"code interpreter|code execution|executes? (?:python|code|scripts|shell|sql)|runs? (?:python|code|scripts|shell commands)|shell access|generates? and runs? code|terminal commands|"
         r"(?:python|code|javascript|js|shell|sql) sandbox|sandbox(?:ed)? (?:python|code|interpreter)|jupyter|notebook kernel|"
         # Code it writes and then runs itself ("drafts SQL ... and runs it"); not "for a person to run".
-        r"(?:writes|generates|drafts|builds|composes|produces|creates) (?:[\w-]+ ){0,2}(?:sql|python|bash|shell|javascript|scripts?|code|queries|commands|one-liners)(?: [\w'-]+){0,5}? and (?:then )?(?:runs|executes)",
+        r"(?:writes|generates|drafts|builds|composes|produces|creates) (?:[\w-]+ ){0,2}(?:sql|python|bash|shell|javascript|scripts?|code|queries|commands|one-liners)(?: [\w'-]+){0,5}? and (?:then )?(?:runs|executes)|"
+        r"(?:writes?|generates?|drafts?) and (?:runs?|executes?) (?:[\w-]+ ){0,2}(?:python|code|scripts?|snippets?|sql|queries|commands|programs?)\b|"
+        # Running a project's scripts, or a shell among its tools.
+        r"runs? (?:[\w'-]+ ){0,5}?(?:scripts|test suites?|build scripts)\b|(?:a|the) shell(?= ?,| tool| access| and| as)",
         "code-runner",
         "code execution",
         (L3,),

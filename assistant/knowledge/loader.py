@@ -251,6 +251,8 @@ def _threat_problems(cat: Catalogue, e: ThreatEntry) -> Iterator[str]:
         yield "a threat needs at least one allowed layer"
     if e.possible_with and not e.requires_any:
         yield "possible_with keeps requires_any open, which is empty"
+    if e.possible_via and not e.possible_with:
+        yield "possible_via names the facts of possible_with, which is empty"
     for cap in [*e.requires, *e.requires_any, *e.possible_with]:
         if cap not in cat.capabilities:
             yield f"requires: unknown capability {cap}"
@@ -258,6 +260,7 @@ def _threat_problems(cat: Catalogue, e: ThreatEntry) -> Iterator[str]:
         yield f"shown_by: {cap} is not a capability of requires or requires_any"
     signed = [*(s.capabilities for s in e.shown_by.values())]
     signed += [e.requires_signs.capabilities] if e.requires_signs else []
+    signed += [e.possible_via.capabilities] if e.possible_via else []
     if any(signed):
         yield "capabilities as signs belong in specific_when only: a capability cannot show one"
     for cap in e.specific_when.capabilities if e.specific_when else []:

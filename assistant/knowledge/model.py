@@ -102,6 +102,9 @@ class ComponentNeed(Strict):
     """Tool effects that match, e.g. `executes-code`."""
     count: int = Field(default=1, ge=1)
     """How many matching components are needed (2 agents make a multi-agent system)."""
+    untyped: bool = False
+    """Only components of `kinds` whose effect is not known (a generic "tools", an integration),
+    not one whose effect the description states (a refund tool, a mail sender)."""
 
     @model_validator(mode="after")
     def _says_something(self) -> ComponentNeed:
@@ -115,6 +118,7 @@ class ComponentNeed(Strict):
             ([f"of kind {_either(self.kinds)}"] if self.kinds else [])
             + ([f"with effect {_either(e.value for e in self.effects)}"] if self.effects else [])
         )
+        what += " whose effect is not stated" if self.untyped else ""
         return f"{self.count} components {what}" if self.count > 1 else f"a component {what}"
 
 
@@ -179,6 +183,11 @@ class ThreatEntry(Entry):
     present, they keep it open (a question for the user) when every `requires_any` capability
     is stated absent, and point to it when they are unsaid (T11: an agent that runs no code of
     its own may hand what it writes to a tool)."""
+    possible_via: Signs | None = None
+    """The facts through which a present `possible_with` capability points to the threat while
+    `requires_any` is unsaid; without it, the capability flag itself is that fact (T11: a tool
+    whose effect is not stated, a plugin or an MCP server might run what the agent writes; a
+    refund API does not)."""
     absent_controls: list[ControlKind] = []
     """Controls whose presence defeats the threat: a control of one of these kinds, stated
     present without a limiting scope over every acting component, rules the threat out."""

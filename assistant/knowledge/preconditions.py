@@ -158,7 +158,6 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
         states = {c: _capability(threat, c, system) for c in threat.requires_any}
         present = [f for state, facts in states.values() if state is True for f in facts]
         denied = [f for state, facts in states.values() if state is False for f in facts]
-        possible = [c for c in threat.possible_with if system.capabilities.get(c) is True]
         if present:
             held += present
         elif len(denied) == len(states):
@@ -167,8 +166,7 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
             # the threat while the user has not said).
             ruled.append(RuledOut(threat.id, " or ".join(threat.requires_any), tuple(denied)))
         else:
-            # Unsaid: a present `possible_with` capability is a fact that points to it.
-            held += [_flag(system, c) for c in possible]
+            held += _pointers(threat, system)
             absent += denied
             unsettled += [(c, c) for c, (state, _) in states.items() if state is None]
     if threat.requires_signs is not None:
@@ -235,6 +233,17 @@ def settling_question(capability: str, catalogue: Catalogue) -> tuple[str, str]:
     return "", f"Is this so here: {meaning[:1].lower()}{meaning[1:]}?"
 
 
+def _pointers(threat: ThreatEntry, system: SystemModel) -> list[Fact]:
+    """The facts that point to the threat while `requires_any` is unsaid.
+
+    Each present `possible_with` capability, or the parts `possible_via` names if it is set.
+    """
+    possible = [c for c in threat.possible_with if system.capabilities.get(c) is True]
+    if threat.possible_via is not None and possible:
+        return signs_in(threat.possible_via, system)
+    return [_flag(system, c) for c in possible]
+
+
 def _flag(system: SystemModel, capability: str) -> Fact:
     value = system.capabilities.get(capability)
     state = "unknown" if value is None else str(value).lower()
@@ -298,6 +307,8 @@ def components_shown(signs: Signs, system: SystemModel) -> list[Component]:
 
 
 def _matches(component: Component, need: ComponentNeed) -> bool:
+    if need.untyped:
+        return component.kind in need.kinds and component.effect is None
     return component.kind in need.kinds or (
         component.effect is not None and component.effect in need.effects
     )

@@ -383,3 +383,26 @@ def test_a_negative_value_about_one_product_rules_out_that_product_only() -> Non
     assert delta.capabilities.get("tools") is not False
     # Near miss: a negative value under the capability's own key rules it out.
     assert read("The bot helps tenants.\nTools: none.\n").capabilities.get("tools") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The analyst bot can also write and run short Python snippets to chart the data.",
+        "It runs the project's test and lint scripts on every branch.",
+        "Its tools are a shell, a file editor and git.",
+    ],
+)
+def test_running_scripts_or_having_a_shell_is_code_execution(sentence: str) -> None:
+    assert _caps(sentence).get("code-execution") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent runs the weekly sales report.",
+        "It was built by a shell company in Delaware.",
+    ],
+)
+def test_a_report_or_a_shell_company_is_not_code_execution(sentence: str) -> None:
+    assert _caps(sentence).get("code-execution") is not True
