@@ -120,7 +120,10 @@ def _waiting(proposals: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_t11_in_an_agent_with_tools_is_a_needs_info_question(catalogue: Catalogue) -> None:
-    system = _agent_with({"tools": True})
+    # Tools whose effect nobody stated might run what the agent writes (see possible_via).
+    tools = Component(id="tools", name="tools", kind="tool", layers=[Layer.L3])
+    base = _agent_with({"tools": True})
+    system = base.model_copy(update={"components": [*base.components, tools]})
     waiting = _waiting(propose(system, catalogue))
     assert [p["threat_id"] for p in waiting] == ["T11"]
     assert waiting[0]["question"].startswith("Does the agent generate and run code")
