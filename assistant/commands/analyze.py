@@ -63,7 +63,8 @@ def analyze_command(
     .json; see docs/SYSTEM-FILES.md). Secrets in it (API keys, passwords in URLs, private
     keys) are redacted before anything else, as in the chat. Exit 2 when FILE is unreadable,
     invalid, or describes nothing; exit 3, with what was validated so far written, when a model
-    budget runs out.
+    budget runs out; exit 1, with the same written, when the model fails for good (outage,
+    timeout).
     """
     from assistant.engine.run import run_engine
     from assistant.knowledge import default_catalogue

@@ -22,7 +22,8 @@ from assistant.engine.grounding import (
     sources_for,
     summary,
 )
-from assistant.errors import BudgetExceededError, OutputValidationError
+from assistant.engine.stops import stop_reason
+from assistant.errors import BudgetExceededError, OutputValidationError, ProviderError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.llm.base import ChatModel, Usage
 from assistant.llm.prompts import RenderedPrompt, load_prompt
@@ -87,8 +88,9 @@ class LLMExtractor:
         """What grounding dropped from the last extraction."""
         self.cancel: threading.Event | None = None
         """Set to stop an extraction: passed to the model call (Esc in the chat)."""
-        self.stopped: BudgetExceededError | None = None
-        """The budget error that stopped an extraction (the rules' reading stood in)."""
+        self.stopped: BudgetExceededError | ProviderError | None = None
+        """The budget or provider error that stopped an extraction (the rules' reading stood
+        in)."""
 
     def extract(
         self, text: str, system: SystemModel, question: str = "", question_id: str = ""
@@ -135,9 +137,9 @@ class LLMExtractor:
             delta, usage = self.chat_model.complete(
                 prompt.messages, SystemDelta, check=check, cancel=self.cancel
             )
-        except BudgetExceededError as exc:
+        except (BudgetExceededError, ProviderError) as exc:
             self.stopped = exc
-            self.progress("model budget reached during extraction: using the rules' reading")
+            self.progress(f"{stop_reason(exc)} during extraction: using the rules' reading")
             delta = SystemDelta()
         except OutputValidationError as exc:
             self.usage += exc.usage if isinstance(exc.usage, Usage) else Usage()

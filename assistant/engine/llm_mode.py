@@ -13,7 +13,8 @@ from assistant.engine.analyze import GuidanceSource
 from assistant.engine.hybrid import loss_warning, rules_loss
 from assistant.engine.llm_extraction import LLMExtractor
 from assistant.engine.llm_proposal import LLMProposer
-from assistant.errors import RulesLossError
+from assistant.engine.stops import stop_reason
+from assistant.errors import BudgetExceededError, ProviderError, RulesLossError
 from assistant.llm.base import ChatModel, Usage
 from assistant.schema import CoverageStatus, Engine, Layer, LayerCoverage, ThreatModel
 
@@ -95,16 +96,23 @@ def check_rules_loss(
         )
 
 
-def mark_partial(result: ThreatModel, unreached: list[str]) -> ThreatModel:
+def mark_partial(
+    result: ThreatModel, unreached: list[str], stopped: BudgetExceededError | ProviderError
+) -> ThreatModel:
     """The threat model with every layer the model did not reach marked unknown, and why."""
     layers = [Layer(name) for name in unreached if name in Layer.__members__.values()]
     coverage = dict(result.coverage)
+    again = (
+        "with a larger budget"
+        if isinstance(stopped, BudgetExceededError)
+        else "once the model answers"
+    )
     for layer in layers:
         coverage[layer] = LayerCoverage(
             status=CoverageStatus.UNKNOWN,
             question=(
-                f"Partial analysis: the model's budget ran out before {layer.value} "
-                f"(not reached: {', '.join(unreached)}); run again with a larger budget."
+                f"Partial analysis: {stop_reason(stopped)} before {layer.value} "
+                f"(not reached: {', '.join(unreached)}); run again {again}."
             ),
         )
     return result.model_copy(update={"coverage": coverage})

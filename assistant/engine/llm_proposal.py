@@ -23,7 +23,8 @@ from assistant.engine.hybrid import key_of, sort_verdicts, unconfirmed
 from assistant.engine.prompt_view import RUBRIC, system_json
 from assistant.engine.rejections import MAX_ITEMS, MAX_STORED, bounded, digest, excerpt, identity
 from assistant.engine.rules import PROPOSED_FAMILIES, propose
-from assistant.errors import BudgetExceededError, OutputValidationError
+from assistant.engine.stops import stop_reason
+from assistant.errors import BudgetExceededError, OutputValidationError, ProviderError
 from assistant.knowledge.catalogue import Catalogue
 from assistant.knowledge.model import (
     ChainEntry,
@@ -69,10 +70,6 @@ CANDIDATE_FAMILIES = {
 }
 
 
-def _render(name: str, **values: str) -> RenderedPrompt:
-    return load_prompt(name).render(**values)
-
-
 @dataclass
 class LLMProposer:
     """Proposes findings with a model: per layer, across layers, and (hybrid) the safety net.
@@ -83,7 +80,8 @@ class LLMProposer:
         retriever: Guidance search; without it the model gets the catalogue slice only.
         usage: Tokens and cost of every call so far.
         cancel: Set to stop the run; every model call gets it.
-        stopped: The budget error that ended the last run early (its work is kept).
+        failed: A final failure of the model already seen (the extraction's): not called again.
+        stopped: The budget or provider error that ended the last run early (work is kept).
         unreached: The passes (L1.., CL, safety net) the last run did not reach.
     """
 
@@ -93,7 +91,8 @@ class LLMProposer:
     usage: Usage = field(default_factory=Usage)
     cancel: threading.Event | None = None
 
-    stopped: BudgetExceededError | None = None
+    failed: ProviderError | None = None
+    stopped: BudgetExceededError | ProviderError | None = None
     unreached: list[str] = field(default_factory=list)
 
     def run(
@@ -101,27 +100,31 @@ class LLMProposer:
     ) -> tuple[list[Finding], list[RejectedProposal]]:
         """Propose, validate and return accepted findings and rejected proposals.
 
-        When a token or cost budget stops the model, what was validated so far is returned,
-        the hybrid engine keeps the rules candidates the model had not addressed (noted), and
-        `stopped` and `unreached` say what happened.
+        When a token or cost budget stops the model, or the model fails after its retries and
+        fallbacks (an outage, a timeout), what was validated so far is returned, the hybrid
+        engine keeps the rules candidates the model had not addressed (noted), and `stopped`
+        and `unreached` say what happened.
         """
         run = _Run(self, system, catalogue, progress)
         layers = sorted(system.layers_present(), key=list(Layer).index)
         passes: list[tuple[str, Callable[[], None]]] = [
-            (layer.value, partial(run.layer_pass, layer)) for layer in layers
+            *((layer.value, partial(run.layer_pass, layer)) for layer in layers),
+            ("CL", run.cross_layer_pass),
         ]
-        passes.append(("CL", run.cross_layer_pass))
         if self.hybrid:
             passes.append(("safety net", run.safety_net))
         self.stopped, self.unreached = None, []
         for n, (name, step) in enumerate(passes):
             try:
+                if self.failed is not None:
+                    raise self.failed  # retries and fallbacks were spent on it already
                 step()
-            except BudgetExceededError as exc:
+            except (BudgetExceededError, ProviderError) as exc:
                 self.stopped, self.unreached = exc, [p for p, _ in passes[n:]]
-                progress(f"model budget reached at {name}: keeping what was validated so far")
+                why = stop_reason(exc)
+                progress(f"{why} at {name}: keeping what was validated so far")
                 if self.hybrid:
-                    run.keep_unaddressed("the model's budget ran out before it reviewed it")
+                    run.keep_unaddressed(f"{why} before it reviewed it")
                 break
         if run.dropped:
             progress(f"{run.dropped} more rejected proposals counted, not stored")
@@ -191,8 +194,7 @@ class _Run:
         self.progress(f"{layer.value}: asking the model")
         entry = self.catalogue.entries.get(layer.value)
         candidates = self.candidates(layer)
-        prompt = _render(
-            "propose_layer",
+        prompt = load_prompt("propose_layer").render(
             layer=layer.value,
             layer_name=LAYER_NAMES[layer],
             layer_covers=entry.covers if isinstance(entry, LayerEntry) else "",
@@ -213,8 +215,7 @@ class _Run:
         self.progress("CL: asking the model for cross-layer chains")
         chains = self.catalogue.of_type(ChainEntry)
         candidates = self.candidates(Layer.CL)
-        prompt = _render(
-            "propose_cross_layer",
+        prompt = load_prompt("propose_cross_layer").render(
             system_model=system_json(self.system),
             findings="\n".join(
                 f"- {f.id}: {f.threat_id} @ {f.layer.value}: {f.title}" for f in self.findings
@@ -245,8 +246,7 @@ class _Run:
             return
         self.progress(f"safety net: {len(open_)} rules-engine candidates the model did not address")
         threats = [t for p in open_ if (t := self.catalogue.threat(p["threat_id"])) is not None]
-        prompt = _render(
-            "safety_net",
+        prompt = load_prompt("safety_net").render(
             system_model=system_json(self.system),
             candidates="\n".join(
                 f"- {p['threat_id']} @ {p['layer']}: {t.name}: {t.summary[:SUMMARY_CHARS]}"

@@ -26,9 +26,10 @@ class EngineRun:
     """What one analysis produced.
 
     Attributes:
-        result: The validated threat model (partial when a budget stopped the model).
-        stopped: The budget error that stopped the model, for the caller to report after it has
-            kept the result; None when the run finished.
+        result: The validated threat model (partial when a budget or a failure stopped the
+            model).
+        stopped: The budget or provider error that stopped the model, for the caller to report
+            after it has kept the result; None when the run finished.
         rules: For a hybrid run, what the rules engine alone finds (to measure what the model
             took away); None otherwise.
     """
@@ -64,12 +65,15 @@ def run_engine(
         system = given or require(system_from_description(description))
         return EngineRun(analyze(description, catalogue, system=system, progress=progress))
     from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer, mark_partial
+    from assistant.errors import ProviderError
     from assistant.schema import Engine
 
     kind, proposer, model_name = make_proposer(Engine(engine), settings, progress=progress)
     progress(f"engine: {kind.value} ({model_name})")
     extractor = LLMExtractor(proposer.chat_model, catalogue, progress=progress)
     system = given or require(system_from_description(description, extractor))
+    if isinstance(extractor.stopped, ProviderError):
+        proposer.failed = extractor.stopped  # the rules engine's findings stand in, marked partial
     result = analyze(
         description,
         catalogue,
@@ -80,8 +84,8 @@ def run_engine(
         progress=progress,
     )
     progress(describe_usage(proposer.usage + extractor.usage))
-    if proposer.unreached:
-        result = mark_partial(result, proposer.unreached)
+    if proposer.unreached and proposer.stopped is not None:
+        result = mark_partial(result, proposer.unreached, proposer.stopped)
         progress(f"partial analysis: the model did not reach {', '.join(proposer.unreached)}")
     rules = None
     if kind == Engine.HYBRID:  # what the model must not take away without evidence

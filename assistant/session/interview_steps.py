@@ -133,6 +133,10 @@ def analysis(chat: ChatSession, step: Step, system: SystemModel) -> tuple[list[E
         progress=step.progress,
     )
     model = chat.carried_over(model)
+    stopped = getattr(b.proposer, "stopped", None)
+    if stopped is not None:
+        # The model stopped (budget, outage): what was validated is kept and shown.
+        step.emit(Notice(say.stopped_early(stopped.message), "Partial analysis", "warning"))
     layers = [x for x in Layer if any(f.layer == x for f in model.findings)]
     for n, layer in enumerate(layers, start=1):
         step.check()

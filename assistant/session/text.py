@@ -147,6 +147,14 @@ def delta_summary(delta: SystemDelta, before: SystemModel) -> str:
     return f"Noted: {'; '.join(parts)}." if parts else "Noted."
 
 
+def stopped_early(message: str) -> str:
+    """The notice when the model stopped mid-analysis (budget, outage): nothing was lost."""
+    return (
+        f"The model stopped early ({message}). Findings validated so far are kept; with the "
+        "hybrid engine, the rules engine's findings it did not review stay, marked unconfirmed."
+    )
+
+
 def analysis_summary(model: ThreatModel, engine_label: str) -> str:
     """The reply after an analysis: counts, highest risks, coverage gaps, what to do next."""
     layers = sorted({f.layer for f in model.findings}, key=list(Layer).index)

@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.engine.analyze import analyze
 from assistant.engine.llm_mode import LLMExtractor, make_proposer
-from assistant.errors import BudgetExceededError
+from assistant.errors import BudgetExceededError, ProviderError
 from assistant.knowledge import Catalogue
 from assistant.llm import ScriptedChatModel
 from assistant.llm.base import Message, Reply, Usage
@@ -52,12 +52,19 @@ class HostileModel(ScriptedChatModel):
         answers: Replies by prompt kind (a callable gets the prompt text); a missing kind
             answers `{"findings": []}`.
         budget_after: Raise a budget error on this call (1-based) and every one after it.
+        down_after: Fail as an unreachable server from this call (1-based) on.
     """
 
-    def __init__(self, answers: dict[str, Any], budget_after: int | None = None) -> None:
+    def __init__(
+        self,
+        answers: dict[str, Any],
+        budget_after: int | None = None,
+        down_after: int | None = None,
+    ) -> None:
         super().__init__()
         self.answers = answers
         self.budget_after = budget_after
+        self.down_after = down_after
         self.cancels: list[threading.Event | None] = []
 
     def send(
@@ -71,6 +78,8 @@ class HostileModel(ScriptedChatModel):
         self.cancels.append(cancel)
         if self.budget_after is not None and len(self.history) >= self.budget_after:
             raise BudgetExceededError("token budget reached", kind="tokens", limit=1, used=Usage())
+        if self.down_after is not None and len(self.history) >= self.down_after:
+            raise ProviderError("cannot connect", provider="scripted", kind="connection")
         text = "\n".join(m.content for m in messages)
         kind = _kind(text)
         answer = self.answers.get(kind, {"findings": []})

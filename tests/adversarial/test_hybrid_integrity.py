@@ -10,7 +10,7 @@ import pytest
 from assistant.engine.analyze import analyze, system_from_description
 from assistant.engine.hybrid import MAX_RULES_LOSS, loss_warning, rules_loss
 from assistant.engine.llm_mode import check_rules_loss
-from assistant.errors import RulesLossError
+from assistant.errors import ProviderError, RulesLossError
 from assistant.knowledge import Catalogue
 from assistant.schema import Engine, Layer
 from tests.adversarial.hostile import (
@@ -201,10 +201,28 @@ def test_a_budget_stop_keeps_what_was_validated(catalogue: Catalogue) -> None:
     assert any(f.provenance.engine == Engine.HYBRID for f in result.findings)
     # The rules candidates the model never reviewed stay, noted.
     assert rules_keys(catalogue, result.system) - {("T6", "L1")} <= keys(result)
-    partial = mark_partial(result, proposer.unreached)
+    partial = mark_partial(result, proposer.unreached, proposer.stopped)
     assert partial.coverage[Layer.L2].status.value == "unknown"
     assert "budget ran out" in partial.coverage[Layer.L2].question
-    assert any("model budget reached at L2" in line for line in lines)
+    assert any("the model's budget ran out at L2" in line for line in lines)
+
+
+@pytest.mark.parametrize("down_after", [1, 3])
+def test_a_model_outage_keeps_every_rules_finding(catalogue: Catalogue, down_after: int) -> None:
+    # Down from the start (extraction fails too) or from L2 on: hybrid keeps what rules find.
+    from assistant.engine.llm_mode import mark_partial
+
+    model = HostileModel({"extract": GOOD_DELTA}, down_after=down_after)
+    lines: list[str] = []
+    result, proposer, _ = run_hybrid(catalogue, model, lines)
+
+    assert isinstance(proposer.stopped, ProviderError)
+    assert rules_keys(catalogue, result.system) <= keys(result)
+    assert any("the model failed (connection)" in line for line in lines)
+    partial = mark_partial(result, proposer.unreached, proposer.stopped)
+    layers = [Layer(x) for x in proposer.unreached if x in {y.value for y in Layer}]
+    assert layers
+    assert all("once the model answers" in partial.coverage[x].question for x in layers)
 
 
 def test_the_chats_cancel_event_reaches_every_model_call(catalogue: Catalogue) -> None:

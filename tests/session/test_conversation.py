@@ -473,3 +473,21 @@ def test_a_whole_session_runs_without_textual(tmp_path: Path) -> None:
     )
     assert out.stdout.strip() == "ok"
     assert (tmp_path / "review.md").is_file()
+
+
+def test_a_model_outage_during_analyze_keeps_the_rules_findings_and_says_so(
+    catalogue: Catalogue,
+) -> None:
+    from assistant.engine.llm_proposal import LLMProposer
+    from tests.adversarial.hostile import HostileModel
+
+    down = LLMProposer(chat_model=HostileModel({}, down_after=1), hybrid=True)
+
+    def binder(name: str) -> ModelBinding:
+        return ModelBinding(engine=Engine.HYBRID, model=name, destination="x", proposer=down)
+
+    chat = new_conversation(catalogue, binder=binder)
+    chat.send("/model scripted/down", DESCRIPTION, "/analyze")
+    notices = [u for u in chat.updates if isinstance(u, Notice) and u.title == "Partial analysis"]
+    assert notices and "cannot connect" in notices[0].text
+    assert [u for u in chat.updates if isinstance(u, FindingsAdded)]  # the rules findings stayed
