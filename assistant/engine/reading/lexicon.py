@@ -6,7 +6,8 @@ in `assistant.engine.reading.actions`, negation cues with the scope rules in
 
 All patterns run on normalised text (`assistant.engine.reading.text.normalise`): lower case,
 identifiers split into words, single spaces. Each family has its own positive and near-miss
-examples in `tests/engine/test_reading.py`; none is taken from an eval description.
+examples in `tests/engine/test_reading.py` and `test_reading_phrasings.py`; none is taken from an
+eval description.
 """
 
 from __future__ import annotations
