@@ -315,7 +315,10 @@ def _print_report(report: dict[str, Any]) -> None:
     for kind, metrics in report["by_kind"].items():
         click.echo(row(f"  {kind}", metrics))
     misses = [r for r in report["results"] if r["rank"] is None or r["rank"] > 3]
-    if misses:
+    if misses and report["set"] == "heldout":
+        # Held-out queries are for measuring: listing them would invite tuning on them.
+        click.echo(f"\nnot in the top 3: {len(misses)} (held-out queries are not listed)")
+    elif misses:
         click.echo(f"\nnot in the top 3 ({len(misses)}):")
         for r in misses:
             rank = r["rank"] or ">10"

@@ -225,3 +225,26 @@ def test_eval_retrieval_reports_both_named_sets_apart(
     assert data["heldout"]["set"] == "heldout" and data["heldout"]["overall"]["queries"] == 2
     code, out, _ = cli("eval", "retrieval", "--set", "heldout")
     assert code == 0 and "retrieval eval: heldout" in out and "eval: queries" not in out
+
+
+@pytest.mark.parametrize(("name", "listed"), [("queries", True), ("heldout", False)])
+def test_held_out_misses_are_counted_not_listed(
+    capsys: pytest.CaptureFixture[str], name: str, listed: bool
+) -> None:
+    from assistant.commands.retrieval import _print_report
+
+    metrics = {"queries": 1, "hit@1": 0.0, "hit@3": 0.0, "mrr": 0.0}
+    miss = {"query": "a query nobody should tune on", "rank": None, "expect": ["T1"], "top3": []}
+    report = {
+        "set": name,
+        "mode": "hybrid",
+        "embedder": "fake",
+        "queries_file": "x.yaml",
+        "overall": metrics,
+        "by_kind": {"threat": metrics},
+        "results": [miss],
+    }
+    _print_report(report)
+    out = capsys.readouterr().out
+    assert ("a query nobody should tune on" in out) is listed
+    assert "not in the top 3" in out
