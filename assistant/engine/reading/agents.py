@@ -13,16 +13,14 @@ _NAMED_AGENT = re.compile(
     r"(agent|bot|chatbot|robot|assistant|copilot|worker)s?(?![\w-])"
 )
 # A name given to the agent: `a bot called "Ava"`, `assistant "Kit"`.
-_AGENT_NOUN = r"(?:agent|bot|chatbot|robot|assistant|copilot)"
+_AGENT_NOUNS = "agent|bot|chatbot|robot|assistant|copilot"
+_AGENT_NOUN = rf"(?:{_AGENT_NOUNS})"
 _QUOTE_OPEN = r"[\"\u201c'`]"
 _QUOTE_CLOSE = r"[\"\u201d'`]"
 # A name given to the agent, on normalised text (punctuation stands apart): `a bot called
 # "ava"`, `a bot for it , " kit "`, `kit , an agent that ...`, `" kit " is our assistant`.
 # What a named agent may be called when its name is introduced: "Marlowe is the homework helper".
-_ROLE_NOUN = (
-    r"(?:agent|bot|chatbot|robot|assistant|copilot|helper|tutor|companion|concierge|clerk|"
-    r"butler|sidekick|aide)"
-)
+_ROLE_NOUN = rf"(?:{_AGENT_NOUNS}|helper|tutor|companion|concierge|clerk|butler|sidekick|aide)"
 _GIVEN_NAME = re.compile(
     rf"{_AGENT_NOUN}s?(?: for [\w ]{{1,20}}?)?(?: ,)? {_QUOTE_OPEN} ([a-z][\w-]{{1,30}})"
     rf"(?= {_QUOTE_CLOSE}| ,| \.|$)|"

@@ -16,6 +16,8 @@ from assistant.engine.reading.state import (
     Reading,
     clause_evidence,
     compiled,
+    sentence_span,
+    sentence_text,
     slug,
 )
 from assistant.engine.reading.text import normalise
@@ -200,10 +202,8 @@ def _control(
 ) -> None:
     # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
     # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
-    start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
-    words = set(normalise(reading.source, start, end).text.split()) | set(
-        clause.seg.context.split()
-    )
+    start, end = sentence_span(reading, clause)
+    words = set(sentence_text(reading, clause).split()) | set(clause.seg.context.split())
     live = [t for t in reading.tool_words if t in reading.components]
     key = clause.seg.key
     keyed = slug(reading.source[key[0] : key[1]]) if key else ""

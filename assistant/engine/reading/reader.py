@@ -25,7 +25,14 @@ from assistant.engine.reading.mentions import assets, entries, people, stated_fl
 from assistant.engine.reading.nouns import named_nouns
 from assistant.engine.reading.resolve import delta
 from assistant.engine.reading.scope import Scope, scope
-from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled, slug
+from assistant.engine.reading.state import (
+    Clause,
+    Reading,
+    clause_evidence,
+    compiled,
+    sentence_text,
+    slug,
+)
 from assistant.engine.reading.text import Segment, normalise, segments
 from assistant.engine.reading.tools import tidy_tools, tools
 from assistant.engine.vocabulary import TERMS, Term
@@ -249,7 +256,7 @@ def _component(
         name=name,
         kind=term.kind,
         layers=list(term.layers) or [Layer.L3],
-        hosting=_hosting(_sentence(reading, clause))
+        hosting=_hosting(sentence_text(reading, clause))
         if term.kind in ("llm", "model-server")
         else "",
         evidence=[evidence],
@@ -265,12 +272,6 @@ _SELF_HOSTED = lx.rx(
 )
 _TENANT = lx.rx(r"our (?:own )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account)")
 _PROVIDER = lx.rx(r"api|hosted|through|via|cloud|provider|service|endpoint")
-
-
-def _sentence(reading: Reading, clause: Clause) -> str:
-    """The normalised sentence a clause is in: "GPT-4o, which we host ourselves" is one fact."""
-    start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
-    return normalise(reading.source, start, end).text
 
 
 def _hosting(text: str) -> str:

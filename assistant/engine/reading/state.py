@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.scope import Scope
-from assistant.engine.reading.text import Norm, Segment
+from assistant.engine.reading.text import Norm, Segment, normalise
 from assistant.schema import (
     AgenticFactor,
     Asset,
@@ -122,6 +122,16 @@ def clause_evidence(reading: Reading, clause: Clause, start: int, end: int) -> E
     """The clause as evidence for a match at `start:end` of its normalised text."""
     around = clause.norm.source_span(start, end)
     return reading.quote(clause.seg.start, clause.seg.end, around)
+
+
+def sentence_span(reading: Reading, clause: Clause) -> tuple[int, int]:
+    """The source span of the sentence (or structured line) a clause is in."""
+    return reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+
+
+def sentence_text(reading: Reading, clause: Clause) -> str:
+    """The normalised sentence a clause is in: "GPT-4o, which we host ourselves" is one fact."""
+    return normalise(reading.source, *sentence_span(reading, clause)).text
 
 
 def negated_at(clause: Clause, source_offset: int) -> bool:

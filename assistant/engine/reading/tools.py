@@ -18,6 +18,8 @@ from assistant.engine.reading.state import (
     Reading,
     compiled,
     negated_at,
+    sentence_span,
+    sentence_text,
     slug,
 )
 from assistant.engine.reading.text import normalise
@@ -135,10 +137,7 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
 
 def _about_tools(reading: Reading, clause: Clause) -> bool:
     """Whether the clause's sentence is about tools: "two tools: refund_order and ..."."""
-    s_start, s_end = reading.sentence_spans.get(
-        clause.seg.sentence, (clause.seg.start, clause.seg.end)
-    )
-    return bool(_TOOL_CONTEXT.search(normalise(reading.source, s_start, s_end).text))
+    return bool(_TOOL_CONTEXT.search(sentence_text(reading, clause)))
 
 
 # What is said next of a name takes it back: "..., but it's not wired in", "(disabled)".
@@ -152,8 +151,7 @@ _DISOWNED = re.compile(
 
 
 def _rest_of_sentence(reading: Reading, clause: Clause, end: int) -> str:
-    _, s_end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
-    return reading.source[end:s_end]
+    return reading.source[end : sentence_span(reading, clause)[1]]
 
 
 def _lists_tools(reading: Reading, clause: Clause) -> bool:
@@ -161,10 +159,7 @@ def _lists_tools(reading: Reading, clause: Clause) -> bool:
 
     Not "a send_email function that is not in the tools list": a negated mention of tools.
     """
-    s_start, s_end = reading.sentence_spans.get(
-        clause.seg.sentence, (clause.seg.start, clause.seg.end)
-    )
-    text = normalise(reading.source, s_start, s_end).text
+    text = sentence_text(reading, clause)
     negated = scope(text)
     return any(not negated.covers(*m.span()) for m in _TOOL_CONTEXT.finditer(text))
 
