@@ -104,7 +104,8 @@ class ComponentNeed(Strict):
     """How many matching components are needed (2 agents make a multi-agent system)."""
     untyped: bool = False
     """Only components of `kinds` whose effect is not known (a generic "tools", an integration),
-    not one whose effect the description states (a refund tool, a mail sender)."""
+    not one whose effect the description states (a refund tool, a mail sender) nor a named
+    service's API (the agent sends it requests; it does not run what the agent writes)."""
 
     @model_validator(mode="after")
     def _says_something(self) -> ComponentNeed:
@@ -118,7 +119,7 @@ class ComponentNeed(Strict):
             ([f"of kind {_either(self.kinds)}"] if self.kinds else [])
             + ([f"with effect {_either(e.value for e in self.effects)}"] if self.effects else [])
         )
-        what += " whose effect is not stated" if self.untyped else ""
+        what += " whose effect is not stated (not a service's API)" if self.untyped else ""
         return f"{self.count} components {what}" if self.count > 1 else f"a component {what}"
 
 

@@ -37,6 +37,7 @@ Pure functions over the catalogue and the system model: no I/O, same inputs, sam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -306,9 +307,18 @@ def components_shown(signs: Signs, system: SystemModel) -> list[Component]:
     return [c for c in system.components if any(_matches(c, n) for n in signs.components)]
 
 
+# A named service's API ("the TMS API", "carrier's API"): the agent sends it requests, it does not
+# run what the agent writes. An API that runs code is read as a code runner, with its effect.
+_SERVICE_API = re.compile(r"\bapis?\b", re.IGNORECASE)
+
+
 def _matches(component: Component, need: ComponentNeed) -> bool:
     if need.untyped:
-        return component.kind in need.kinds and component.effect is None
+        return (
+            component.kind in need.kinds
+            and component.effect is None
+            and not _SERVICE_API.search(component.name)
+        )
     return component.kind in need.kinds or (
         component.effect is not None and component.effect in need.effects
     )

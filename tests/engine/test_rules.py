@@ -144,6 +144,24 @@ def test_unsaid_preconditions_with_nothing_behind_them_are_not_findings(
     assert _waiting(propose(_agent_with(caps), catalogue)) == []
 
 
+def test_a_named_service_api_or_a_framework_does_not_raise_t11(catalogue: Catalogue) -> None:
+    # The agent sends a named API requests and a framework is its runtime: neither runs what the
+    # agent writes. A generic integration still might (near miss).
+    def t11_with(component: Component) -> list[str]:
+        base = _agent_with({"tools": True})
+        system = base.model_copy(update={"components": [*base.components, component]})
+        return [p["threat_id"] for p in _waiting(propose(system, catalogue))]
+
+    for name in ("Billing API", "carrier's api", "FHIR APIs"):
+        assert t11_with(Component(id="x", name=name, kind="tool", layers=[Layer.L3])) == []
+    framework = Component(id="lg", name="LangGraph", kind="agent-framework", layers=[Layer.L3])
+    assert t11_with(framework) == []
+    integration = Component(id="x", name="community integrations", kind="tool", layers=[Layer.L3])
+    assert t11_with(integration) == ["T11"]
+    rapid = Component(id="x", name="rapid tool", kind="tool", layers=[Layer.L3])
+    assert t11_with(rapid) == ["T11"]  # "api" only as a word, not inside one
+
+
 def test_no_code_execution_is_not_asked_again_because_of_tools(catalogue: Catalogue) -> None:
     caps = {"code-execution": False, "tools": True}
     assert not [p for p in propose(_agent_with(caps), catalogue) if p["threat_id"] == "T11"]
