@@ -328,8 +328,18 @@ TERMS: tuple[Term, ...] = (
         "guardrails / policy engine",
         (L6,),
     ),
+    # Laws that restrict where personal data may go, and residency stated outright: what makes
+    # a data-residency finding specific (see MAS-DATA-RESIDENCY-VIOLATION's specific_when).
     Term(
-        r"gdpr|hipaa|sox|sarbanes|pci(?:-dss)?|ccpa|eu ai act|iso 27001|soc 2|dora|nis2|glba|ferpa",
+        r"(?:uk )?gdpr|ccpa|cpra|lgpd|pipl|pipeda|dpdp act|data (?:residency|sovereignty|locali[sz]ation)|"
+        r"residency (?:rules?|requirements?)|cross-border (?:data )?transfers?",
+        "data-protection-law",
+        "",
+        (L6,),
+        ("sensitive-data",),
+    ),
+    Term(
+        r"hipaa|sox|sarbanes|pci(?:-dss)?|eu ai act|iso 27001|soc 2|dora|nis2|glba|ferpa",
         "regulation",
         "",
         (L6,),

@@ -64,6 +64,8 @@ IMPLIED_BY_KIND: dict[str, tuple[str, ...]] = {
     "identity-provider": ("authentication",),
     "access-control": ("authentication",),
     "human-reviewer": ("human-in-loop", "human-users"),
+    "regulation": ("sensitive-data",),
+    "data-protection-law": ("sensitive-data",),
     "security-agent": ("security-agent",),
     "registry": ("agent-registry",),
     "blockchain": ("blockchain",),

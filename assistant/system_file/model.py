@@ -66,6 +66,8 @@ KIND_LAYERS: dict[str, tuple[Layer, ...]] = {
     "identity-provider": (L6,),
     "access-control": (L6,),
     "guardrail": (L6,),
+    "regulation": (L6,),
+    "data-protection-law": (L6,),
     "security-agent": (L6,),
     "registry": (L7,),
     "blockchain": (L7,),

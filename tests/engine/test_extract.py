@@ -56,3 +56,21 @@ def test_one_span_names_one_component() -> None:
 def test_empty_text_tells_nothing() -> None:
     delta = extract("   ")
     assert delta.components == [] and delta.capabilities == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("GDPR applies to the tenants' data.", "data-protection-law"),
+        ("Customer records are subject to data residency requirements.", "data-protection-law"),
+        ("Under the CCPA, users can ask for deletion.", "data-protection-law"),
+        # Near misses: sector rules that set no residency rule of their own.
+        ("The clinic's data falls under HIPAA.", "regulation"),
+        ("Card payments are PCI-DSS scope.", "regulation"),
+    ],
+)
+def test_laws_that_restrict_where_data_goes_are_told_from_other_rules(text: str, kind: str) -> None:
+    delta = extract(text)
+    laws = [c.kind for c in delta.components if c.kind in ("regulation", "data-protection-law")]
+    assert laws == [kind]
+    assert delta.capabilities["sensitive-data"] is True

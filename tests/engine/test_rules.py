@@ -271,6 +271,21 @@ def test_hygiene_threats_become_findings_only_where_a_fact_makes_them_specific(
     assert not {"T4", "T17"} & {b.threat_id for b in rules.baseline_controls(exposed, catalogue)}
 
 
+def test_data_residency_is_a_finding_only_where_a_law_restricts_where_data_goes(
+    catalogue: Catalogue,
+) -> None:
+    residency = "MAS-DATA-RESIDENCY-VIOLATION"
+    hipaa = Component(id="hipaa", name="HIPAA", kind="regulation", layers=[Layer.L6])
+    sector_only = _drafter(components=[hipaa]).model_copy(
+        update={"capabilities": {"tools": True, "sensitive-data": True}}
+    )
+    assert residency not in {p["threat_id"] for p in propose(sector_only, catalogue)}
+    assert residency in {b.threat_id for b in rules.baseline_controls(sector_only, catalogue)}
+    gdpr = Component(id="gdpr", name="GDPR", kind="data-protection-law", layers=[Layer.L6])
+    named = sector_only.model_copy(update={"components": [*sector_only.components, gdpr]})
+    assert residency in {p["threat_id"] for p in propose(named, catalogue)}
+
+
 def test_a_threat_made_specific_by_outside_code_coming_in_sits_in_the_ecosystem(
     catalogue: Catalogue,
 ) -> None:

@@ -89,7 +89,9 @@ PROFILES: dict[str, Profile] = {
     # OWASP MAS guide, extended threats.
     "MAS-MODEL-INCONSISTENCY": Profile(N, (ACT,), (GUARD,)),
     "MAS-SEMANTIC-DRIFT": Profile(N, (ACT,), (GUARD,)),
-    "MAS-RAG-INPUT-MANIPULATION": Profile(IN, (ACT, DATA), (GUARD, ALLOW)),
+    # The attacker is whoever can send a query (the querier steers or extracts): `reach`. A
+    # poisoner must get content into the corpus instead: `input`.
+    "MAS-RAG-INPUT-MANIPULATION": Profile(R, (ACT, DATA), (GUARD, ALLOW)),
     "MAS-UNINTENDED-WORKFLOW-EXECUTION": Profile(IN, (ACT,), (ALLOW, AUTHZ)),
     "MAS-FRAMEWORK-CODE-INJECTION": Profile(IN, (CODE,), (SANDBOX,)),
     "MAS-INCONSISTENT-WORKFLOW-STATE": Profile(N, (ACT,)),
@@ -99,7 +101,7 @@ PROFILES: dict[str, Profile] = {
     "MAS-WORKFLOW-DEPENDENCY-DISRUPTION": Profile(R, (AVAIL,), (RATE,)),
     "MAS-MODEL-INSTABILITY": Profile(N, (ACT,), (GUARD,)),
     "MAS-VECTOR-DB-POISONING": Profile(IN, (ACT, DATA), (AUTHZ,)),
-    "MAS-RAG-DATA-EXFILTRATION": Profile(IN, (DATA,), (AUTHZ,)),
+    "MAS-RAG-DATA-EXFILTRATION": Profile(R, (DATA,), (AUTHZ,)),
     "MAS-PLUGIN-VULNERABILITY": Profile(S, (ACT, DATA), (ALLOW, SANDBOX)),
     "MAS-INSECURE-AGENT-PROTOCOL": Profile(R, (ACT,), (AUTHN,)),
     "MAS-INSUFFICIENT-ACTION-ISOLATION": Profile(N, (ACT,), (SANDBOX, AUTHZ)),
