@@ -54,6 +54,7 @@ def test_normalised_spans_map_back_to_the_source() -> None:
         ("aprove", "approve"),
         ("sandbx", "sandbox"),
         ("retreival", "retrieval"),
+        ("autonomuos", "autonomous"),  # two edits in a long word
     ],
 )
 def test_typos_of_key_words_are_mended(typo: str, word: str) -> None:
@@ -63,7 +64,10 @@ def test_typos_of_key_words_are_mended(typo: str, word: str) -> None:
 @pytest.mark.parametrize(
     "word",
     # Another form of a key word ("retrieves" of "retrieval") is a word, not a typo.
-    ["payment", "reviewer", "memo", "approach", "tool", "retrieves", "retrieved", "approvals"],
+    [
+        *("payment", "reviewer", "memo", "approach", "tool", "retrieves", "retrieved", "approvals"),
+        *("executive", "executed"),  # two letters off "execute" in length or ending
+    ],
 )
 def test_real_words_near_a_key_word_are_left_alone(word: str) -> None:
     assert mend(word) == word

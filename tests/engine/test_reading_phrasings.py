@@ -229,6 +229,21 @@ def test_more_ways_of_naming_the_agent(sentence: str, name: str) -> None:
     assert name in agents
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'm an executive assistant at a law firm and the bot drafts my replies.",
+        "I work as a research assistant; the bot drafts my replies.",
+    ],
+)
+def test_the_writers_own_job_is_not_an_agent(sentence: str) -> None:
+    agents = {c.name for c in read(sentence).components if c.kind == "agent"}
+    assert not [a for a in agents if "assistant" in a]
+    # Near miss: an assistant the team runs is an agent.
+    delta = read("We run a research assistant that drafts literature reviews.")
+    assert "research assistant" in {c.name for c in delta.components if c.kind == "agent"}
+
+
 def test_a_given_name_keeps_the_users_spelling() -> None:
     delta = read("The museum put a chatbot called Quillon on its ticketing page.")
     assert "Quillon" in {c.name for c in delta.components if c.kind == "agent"}
@@ -406,3 +421,17 @@ def test_running_scripts_or_having_a_shell_is_code_execution(sentence: str) -> N
 )
 def test_a_report_or_a_shell_company_is_not_code_execution(sentence: str) -> None:
     assert _caps(sentence).get("code-execution") is not True
+
+
+def test_a_name_that_runs_across_a_line_break_is_one_line() -> None:
+    delta = read("Its tools are MCP servers from a directory of community\nservers, and a\nbilling   API.")
+    assert all(c.name == " ".join(c.name.split()) for c in delta.components)
+    assert any("\n" in e.quote for c in delta.components for e in c.evidence)  # quotes verbatim
+
+
+def test_one_thing_named_in_the_singular_and_the_plural_is_one_component() -> None:
+    delta = read("Customers write in by e-mail. The bot reads those e-mails and sorts them.")
+    assert len([c for c in delta.components if c.kind == "external-api"]) == 1
+    # Near miss: an MCP server the team runs and the MCP servers it uses as tools differ in kind.
+    delta = read("We host an MCP server. The agent's tools are MCP servers.")
+    assert len({c.kind for c in delta.components if "mcp" in c.id}) == 2

@@ -93,12 +93,19 @@ def agents(reading: Reading, clauses: list[Clause]) -> None:
         )
 
 
+# The writer saying what they do: "I'm an executive assistant", "I work as a research assistant".
+# The noun after it is a person's job, not an agent.
+_SELF_ROLE = re.compile(r"\b(?:i'?m|i am|we'?re|we are|i work as|we work as)(?: an?)? $")
+
+
 def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
     """Agent nouns in a clause with the name they carry ("" for a bare "the agent")."""
     found: list[tuple[str, Evidence]] = []
     for match in _NAMED_AGENT.finditer(clause.text):
         if clause.scope.covers(match.start(2), match.end(2)):
             continue  # "there is no agent loop": the noun is negated
+        if _SELF_ROLE.search(clause.text, 0, match.start()):
+            continue
         words, noun = match.group(1).split(), match.group(2)
         # Keep qualifiers from the noun backwards until one is no part of a name.
         kept: list[str] = []

@@ -89,9 +89,12 @@ class Reading:
 
     def add(self, component: Component) -> Component:
         """Add a component, or add evidence to the one with its id."""
+        # A name quoted across a line break ("community\nservers") reads as one line.
+        if (name := " ".join(component.name.split())) != component.name:
+            component = component.model_copy(update={"name": name})
         if component.evidence and component.evidence[0].start is not None:
             self.positions.setdefault(component.id, component.evidence[0].start)
-        old = self.components.get(component.id)
+        old = self.components.get(component.id) or self._plural_of(component)
         if old is None:
             self.components[component.id] = component
             return component
@@ -100,8 +103,16 @@ class Reading:
                 "evidence": old.evidence + [e for e in component.evidence if e not in old.evidence]
             }
         )
-        self.components[component.id] = merged
+        self.components[old.id] = merged
         return merged
+
+    def _plural_of(self, component: Component) -> Component | None:
+        """One of the same kind named by the other number ("E-Mail" and "E-Mails")."""
+        for other in (component.id + "s", component.id.removesuffix("s")):
+            old = self.components.get(other)
+            if old is not None and other != component.id and old.kind == component.kind:
+                return old
+        return None
 
 
 def _window(source: str, start: int, end: int, around: tuple[int, int]) -> tuple[int, int]:

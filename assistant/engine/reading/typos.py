@@ -71,7 +71,7 @@ def mend(word: str) -> str:
     """The key word `word` is a likely typo of, or `word` itself.
 
     A typo here is one edit (a letter added, dropped, changed, or two swapped) for words of five
-    to seven letters, two for longer ones.
+    to seven letters, two for longer ones, and the lengths differ by one letter at most.
     """
     lower = word.lower()
     if len(lower) < 5 or lower in _KEY_SET or lower in _REAL_WORDS or not lower.isalpha():
@@ -80,7 +80,9 @@ def mend(word: str) -> str:
     for key in KEY_WORDS:
         # An inflection ("payment" of "payments", "reviewer" of "review") is a word, not a typo.
         inflection = key.startswith(lower) or lower.startswith(key) or _same_stem(lower, key)
-        close = abs(len(key) - len(lower)) <= budget and key[0] == lower[0] and not inflection
+        # Two edits only between words of about one length: two letters dropped or added is
+        # another word ("executive" is not "execute"), not a slip of the keys.
+        close = abs(len(key) - len(lower)) <= 1 and key[0] == lower[0] and not inflection
         if close and _distance(lower, key, budget) <= budget:
             return key
     return word
