@@ -267,6 +267,8 @@ def test_calling_and_being_are_not_always_naming(sentence: str) -> None:
         "No offer leaves the system until the branch manager has signed it off.",
         "The shift lead reads each batch in the portal and clicks publish.",
         "A foreman has to acknowledge every crane move before it starts.",
+        "The duty pharmacist must countersign each prescription the bot writes.",
+        "A partner must sign the engagement letter before it is sent.",
     ],
 )
 def test_a_person_who_taps_signs_clicks_or_acknowledges_is_approval(sentence: str) -> None:
@@ -280,6 +282,8 @@ def test_a_person_who_taps_signs_clicks_or_acknowledges_is_approval(sentence: st
         "The agent clicks publish on the CMS when a post is ready.",  # the agent, not a person
         "It waits until the queue is empty.",
         "The bot acknowledges each message with an emoji.",
+        "Staff must sign in with SSO before they use it.",  # a login, not a sign-off
+        "The agent must sign each transfer with its wallet key.",  # the agent signs
     ],
 )
 def test_the_agent_clicking_or_waiting_on_a_queue_is_not_approval(sentence: str) -> None:
@@ -424,7 +428,9 @@ def test_a_report_or_a_shell_company_is_not_code_execution(sentence: str) -> Non
 
 
 def test_a_name_that_runs_across_a_line_break_is_one_line() -> None:
-    delta = read("Its tools are MCP servers from a directory of community\nservers, and a\nbilling   API.")
+    delta = read(
+        "Its tools are MCP servers from a directory of community\nservers, and a\nbilling   API."
+    )
     assert all(c.name == " ".join(c.name.split()) for c in delta.components)
     assert any("\n" in e.quote for c in delta.components for e in c.evidence)  # quotes verbatim
 
@@ -435,3 +441,16 @@ def test_one_thing_named_in_the_singular_and_the_plural_is_one_component() -> No
     # Near miss: an MCP server the team runs and the MCP servers it uses as tools differ in kind.
     delta = read("We host an MCP server. The agent's tools are MCP servers.")
     assert len({c.kind for c in delta.components if "mcp" in c.id}) == 2
+
+
+def test_approval_of_what_goes_out_does_not_hold_a_lookup_that_shares_a_word() -> None:
+    delta = read(
+        "The agent writes care instructions for each patient and can look up every patient's "
+        "chart. A nurse reviews the patient instructions before they are sent."
+    )
+    [control] = [c for c in delta.controls if c.present]
+    assert control.applies_to and all("instructions" in t for t in control.applies_to)
+    # Near miss: with only the lookup in the sentence's words, the lookup is what is held.
+    delta = read("The agent can look up patient charts. A nurse reviews each chart lookup.")
+    [control] = [c for c in delta.controls if c.present]
+    assert control.applies_to

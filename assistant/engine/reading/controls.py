@@ -21,7 +21,7 @@ from assistant.engine.reading.state import (
     slug,
 )
 from assistant.engine.reading.text import normalise
-from assistant.schema import AgenticFactor, Control, ControlKind
+from assistant.schema import AgenticFactor, Control, ControlKind, Effect
 
 
 def other_controls(reading: Reading, clause: Clause) -> None:
@@ -207,11 +207,7 @@ def _control(
     live = [t for t in reading.tool_words if t in reading.components]
     key = clause.seg.key
     keyed = slug(reading.source[key[0] : key[1]]) if key else ""
-    applies = (
-        [keyed]
-        if keyed in live
-        else sorted(t for t in live if _shares(words, reading.tool_words[t]))
-    )
+    applies = [keyed] if keyed in live else _sharing(reading, words, live)
     if not applies:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
@@ -262,6 +258,18 @@ _STOP = {
     "is",
     "are",
 }
+
+
+def _sharing(reading: Reading, words: set[str], live: list[str]) -> list[str]:
+    """The tools that share a content word with the control's sentence.
+
+    Approval gates what an action does: where a tool with an effect matches, a read-only one
+    that only shares a word ("reviews the patient instructions", "read every patient") is not
+    what is held.
+    """
+    shared = sorted(t for t in live if _shares(words, reading.tool_words[t]))
+    acting = [t for t in shared if reading.components[t].effect != Effect.READS_DATA]
+    return acting or shared
 
 
 def _shares(words: set[str], tool_words: set[str]) -> bool:

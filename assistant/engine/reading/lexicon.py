@@ -74,6 +74,8 @@ APPROVAL = rx(
     r"gated (?:on|behind|by)|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
     r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify|acknowledge)|verif(?:y|ies)|"
+    # "the physician must sign the summary"; not "must sign in" (a login).
+    r"(?:must|shall) (?:first |also |personally )?(?:co-?|counter)?sign\b(?! (?:in|up|on|out|into)\b)|"
     r"needs? (?:a |an )?(?:human |manual )?(?:ok|okay|nod|go-ahead|sign-?off)|"
     # Routed to a person whose job is to check it: "large claims go to a reviewer in finance".
     r"(?:goes|go|are sent|is sent|are routed|is routed|routed|passed|handed) (?:on )?to "
@@ -97,7 +99,8 @@ AUTOMATIC = rx(
 )
 # Roles of an agent in approval sentences ("the review agent approves") are not human approval.
 AGENT_REVIEWER = rx(
-    r"(?:agent|bot|model|llm|classifier|validator|assistant)s? (?:approv|review|check)\w*|"
+    r"(?:agent|bot|model|llm|classifier|validator|assistant)s? (?:must |has to |will |then )?"
+    r"(?:approv|review|check|sign)\w*|"
     r"(?:approv\w*|review\w*|validat\w*|verif\w*) (?:agent|bot|model|llm|step)s?"
 )
 
