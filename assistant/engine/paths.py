@@ -188,11 +188,13 @@ def path_for(threat_id: str, system: SystemModel) -> AttackPath | None:
     agents = sorted(
         (c.id for c in system.components if c.kind == "agent"), key=lambda i: i == "peer-agents"
     )
-    for start in [*starts, *agents]:
+    # The worst sink that untrusted content reaches; else the worst any agent reaches. Of the
+    # starts that reach it, the nearest: the agent that owns a tool, not one that hands over to it.
+    for group in (starts, agents):
         for sink in sinks:
-            route = _route(graph, start, sink.id)
-            if route:
-                return _path(system, route, sink)
+            routes = [r for r in (_route(graph, start, sink.id) for start in group) if r]
+            if routes:
+                return _path(system, min(routes, key=len), sink)
     return None
 
 
@@ -205,9 +207,17 @@ def _sinks(threat_id: str, system: SystemModel) -> list[Component]:
     for test in SINKS.get(threat_id, ()):
         found = [c for c in system.components if test(c)]
         if found:
-            # Worst effect first (actuation, money, code...), so the path shows what is at stake.
-            order = list(Effect)
-            return sorted(found, key=lambda c: order.index(c.effect) if c.effect else len(order))
+            # Worst effect first (actuation, money, code...), so the path shows what is at stake;
+            # among equals, an action nobody approves before one whose approval is unknown, and
+            # that before an approved one.
+            order, gate = list(Effect), {False: 0, None: 1, True: 2}
+            return sorted(
+                found,
+                key=lambda c: (
+                    order.index(c.effect) if c.effect else len(order),
+                    gate[system.approval(c.id)],
+                ),
+            )
     return []
 
 

@@ -78,3 +78,33 @@ def test_a_pattern_with_empty_slots_reads_as_a_sentence() -> None:
         told = scenario(threat, "summary", system, None)
         assert " ." not in told and ", ." not in told and "  " not in told and " ," not in told
         assert told.endswith(".")
+
+
+CREW = (
+    "An intake agent reads the public support inbox and writes a case note. A booking agent "
+    "books appointments in the calendar with no review. A letters agent drafts letters. A "
+    "manager must sign each letter before it is sent. The agents share a workspace where each "
+    "one writes its results and reads the others'."
+)
+
+
+def test_every_agent_reads_and_writes_a_shared_memory() -> None:
+    system = system_from_description(CREW)
+    [shared] = [c.id for c in system.components if c.kind == "shared-memory"]
+    agents = [c.id for c in system.components if c.kind == "agent"]
+    flows = {(f.source, f.target) for f in system.data_flows}
+    assert len(agents) == 3
+    assert all((a, shared) in flows and (shared, a) in flows for a in agents)
+
+
+def test_the_path_shows_the_unreviewed_action_through_the_agent_that_owns_it() -> None:
+    system = system_from_description(CREW)
+    # Untrusted mail reaches the booking through the shared workspace; the signed letters are
+    # held by a person, so the unreviewed booking is what the path shows.
+    injected = path_for("T2", system)
+    assert injected is not None and injected.steps[0].id == "entry-inbound-email"
+    assert injected.sink is not None and "books" in injected.sink.id
+    # A threat that starts inside starts at the agent that owns the action, not one upstream.
+    inside = path_for("T8", system)
+    assert inside is not None and inside.sink is not None and "books" in inside.sink.id
+    assert inside.steps[0].id == "booking-agent"

@@ -454,3 +454,21 @@ def test_approval_of_what_goes_out_does_not_hold_a_lookup_that_shares_a_word() -
     delta = read("The agent can look up patient charts. A nurse reviews each chart lookup.")
     [control] = [c for c in delta.controls if c.present]
     assert control.applies_to
+
+
+def test_a_list_of_approved_suppliers_is_not_an_approval_step() -> None:
+    delta = read("The agent books a visit with one of our approved repairers for the customer.")
+    assert not [c for c in delta.controls if c.present]
+    # Near miss: a person approving is a step, however it is worded.
+    delta = read("The agent books a visit once the customer has approved the repairer.")
+    assert [c for c in delta.controls if c.present]
+
+
+def test_reading_what_the_other_agents_wrote_is_not_a_tool() -> None:
+    delta = read(
+        "The agents share a workspace where each one writes its results and reads the others'."
+    )
+    assert not [c for c in delta.components if c.kind == "tool"]
+    # Near miss: an object of its own is a tool.
+    delta = read("The agent reads the one ticket assigned to it.")
+    assert [c for c in delta.components if c.kind == "tool"]

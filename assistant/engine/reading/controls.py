@@ -86,6 +86,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     """Approval or automatic action stated in the words of a clause; whether any was."""
     text = clause.text
     approval = lx.APPROVAL.search(text)
+    if approval and _LISTED.search(text, 0, approval.start()) and approval.group(0).endswith("ed"):
+        approval = None  # "one of our approved repairers": a list someone keeps, not a step
     automatic = lx.AUTOMATIC.search(text)
     found = False
     if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
@@ -114,6 +116,9 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     return found
 
 
+# A possessive right before "approved", "vetted": it names a list kept ("our approved
+# suppliers"), not an approval of what the agent does.
+_LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.
 _GATES = (
     *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),

@@ -73,6 +73,10 @@ def flows(
             ends = [*primary.evidence[:1], *other.evidence[:1]]
             text = f"{primary.name} and {other.name} exchange messages"
             drawing.add(primary.id, other.id, text, ends)
+    # A shared memory is what every agent reads and writes ("the agents share a workspace").
+    for shared in (c for c in components if c.kind == "shared-memory"):
+        for agent in agents:
+            _component_flows(drawing, agent, shared)
     return drawing.found
 
 

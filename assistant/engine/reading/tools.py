@@ -309,6 +309,8 @@ def _object(rest: str) -> str:
         return ""  # "opens the gate and closes it": the thing an earlier action named
     while words and act.VAGUE_OBJECT.fullmatch(words[0]):
         words.pop(0)
+    if words and _OTHERS.fullmatch(words[0]):
+        return ""  # "reads the others'": whatever the other agents wrote
     return " ".join(words)
 
 
@@ -319,6 +321,8 @@ _NO_OBJECT = lx.rx(
     r"automatically|because|so|as|than|then"
 )
 _PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
+# "the others'", "each other's": what other agents wrote, which the text names elsewhere.
+_OTHERS = lx.rx(r"others'?|other's|another's|ones")
 
 
 def _effect(words: str) -> Effect | None:
