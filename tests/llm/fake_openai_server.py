@@ -9,9 +9,13 @@ response formats.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
 import json
 import threading
 import time
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -141,6 +145,7 @@ class FakeOpenAIServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        _drop_pooled_connections()
 
     def _next_reply(self) -> Reply:
         with self._lock:
@@ -356,3 +361,26 @@ def _embed(text: str) -> list[float]:
     for i, byte in enumerate(text.encode()):
         vector[i % 8] += byte / 255.0
     return vector
+
+
+def _drop_pooled_connections() -> None:
+    """Release what model clients keep after talking to a server that is gone.
+
+    litellm caches its HTTP clients, with pooled connections to this server, and its sync
+    embedding call leaves an event loop set on the calling thread. Left alone, they are
+    collected in some later test, whose "unclosed socket" or "unclosed event loop" warning then
+    fails it under `-W error`. They are released here, at the end of the test that made them.
+    """
+    import litellm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)  # get_event_loop with none running
+        litellm.in_memory_llm_clients_cache.flush_cache()  # type: ignore[no-untyped-call]
+        if threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(RuntimeError):  # none set, and none may be made
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+                if not loop.is_running():
+                    loop.close()
+                    asyncio.set_event_loop(None)
+        gc.collect()
