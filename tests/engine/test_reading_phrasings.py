@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine.reading.reader import read
-from assistant.schema import EntryKind
+from assistant.schema import Effect, EntryKind
 
 
 def _caps(sentence: str) -> dict[str, bool | None]:
@@ -472,3 +472,35 @@ def test_reading_what_the_other_agents_wrote_is_not_a_tool() -> None:
     # Near miss: an object of its own is a tool.
     delta = read("The agent reads the one ticket assigned to it.")
     assert [c for c in delta.components if c.kind == "tool"]
+
+
+def test_servers_listed_in_a_paragraph_about_mcp_are_tools_with_what_they_do() -> None:
+    delta = read(
+        "Every tool it has is an MCP server we set up ourselves.\n"
+        "They run locally: a mailbox server (read, search and send), a files server, and a "
+        "browser server that can open web pages and fill in forms."
+    )
+    tools = {c.id: c.effect for c in delta.components if c.kind == "tool"}
+    assert tools["mailbox-server"] == Effect.SENDS_MESSAGES  # the worst of read, search, send
+    assert tools["browser-server"] == Effect.WRITES_DATA  # not "pages" as a verb
+    assert "files-server" in tools
+    # Near miss: without MCP in the paragraph, a server is infrastructure, not a tool.
+    delta = read("It runs on a build server and a web server in our data centre.")
+    assert not [c for c in delta.components if c.kind == "tool"]
+
+
+def test_a_tool_described_by_a_relative_clause_takes_its_effect() -> None:
+    delta = read("The agent uses the billing integration, which issues refunds to customers.")
+    assert {c.id: c.effect for c in delta.components}["billing-integration"] == Effect.MOVES_MONEY
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At first it asked before each tool call, but I ticked always allow for most tools.",
+        "The coding agent runs in auto-accept mode.",
+    ],
+)
+def test_a_confirmation_prompt_turned_off_is_no_approval(sentence: str) -> None:
+    controls = [c for c in read(sentence).controls if c.kind.value == "human-approval"]
+    assert controls and not [c for c in controls if c.present]

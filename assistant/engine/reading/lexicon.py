@@ -95,7 +95,10 @@ AUTOMATIC = rx(
     r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
     r"on (?:its|their) own|autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
-    r"straight (?:away|through)|immediately|directly"
+    r"straight (?:away|through)|immediately|directly|"
+    # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
+    r"always[- ]allow\w*|auto-?accept\w*|yolo mode|"
+    r"(?:confirmations?|approvals?|prompts?) (?:turned|switched) off|skip\w* (?:the )?(?:confirmation|approval)s?"
 )
 # Roles of an agent in approval sentences ("the review agent approves") are not human approval.
 AGENT_REVIEWER = rx(

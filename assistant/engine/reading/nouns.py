@@ -11,7 +11,7 @@ import re
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import Clause, Reading, slug
 from assistant.engine.reading.text import normalise
-from assistant.engine.reading.tools import STORE_KINDS, add_tool
+from assistant.engine.reading.tools import STORE_KINDS, add_tool, worst_effect
 from assistant.schema import Component, Layer
 
 # "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.
@@ -19,7 +19,12 @@ _TOOL_NOUN = re.compile(
     r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) "
     r"(apis?|integrations?|mcp servers?|(?<=mcp )servers?|connectors?|webhooks?|plugins?)(?![\w-])"
 )
-# In a sentence about MCP, "a git server" is one of its servers, each a tool of the agent.
+# What a tool named by its noun does, said right after it: "a gmail server ( read , search and
+# send )", "an integration that can issue refunds", "the billing api , which creates invoices".
+_DESCRIBED = re.compile(
+    r"(?: \( ([^()]{1,120}) \))?(?:(?: ,)? (?:that|which) (?:can |may |will |also )?([^,;()]{1,120}))?"
+)
+# In a paragraph about MCP, "a git server" is one of its servers, each a tool of the agent.
 _MCP = lx.rx(r"mcp")
 _SERVER_NOUN = re.compile(r"(?<![\w'-])((?:[a-z][\w'-]* ){0,2}?[a-z][\w'-]*) (servers?)(?![\w-])")
 # "an order database", "the shift log", "a Postgres blackboard": a store named by its noun.
@@ -55,13 +60,24 @@ def _qualified(words: str) -> str:
     return " ".join(kept)
 
 
+def _paragraph(reading: Reading, clause: Clause) -> str:
+    """The paragraph (between blank lines) a clause's sentence sits in."""
+    start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+    source = reading.source
+    before = max(source.rfind("\n\n", 0, start), source.rfind("\n\r\n", 0, start))
+    after = min(
+        (i for i in (source.find("\n\n", end), source.find("\n\r\n", end)) if i >= 0),
+        default=len(source),
+    )
+    return source[before + 1 if before >= 0 else 0 : after]
+
+
 def named_nouns(reading: Reading, clause: Clause) -> None:
     """Tools and stores the text names by their nouns rather than by a verb."""
     if clause.scope.hypothetical:
         return
     patterns = [(_TOOL_NOUN, "tool"), (_STORE_NOUN, "database")]
-    start, end = reading.sentence_spans.get(clause.seg.sentence, (0, 0))
-    if _MCP.search(reading.source[start:end].lower()):
+    if _MCP.search(_paragraph(reading, clause).lower()):
         patterns.append((_SERVER_NOUN, "tool"))  # "tools come over MCP: a git server, ..."
     for pattern, kind in patterns:
         for match in pattern.finditer(clause.text):
@@ -92,7 +108,9 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
             elif kind == "database" and match.group(2) in ("log", "logs"):
                 kind = "log-store"
             if kind == "tool":
-                add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause)
+                said = _DESCRIBED.match(clause.text, match.end())
+                effect = worst_effect(" ".join(g for g in said.groups() if g)) if said else None
+                add_tool(reading, name, f"{qualifier} {match.group(2)}", s, e, clause, effect)
             else:
                 reading.add(
                     Component(

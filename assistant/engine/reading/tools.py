@@ -325,26 +325,57 @@ _PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
 _OTHERS = lx.rx(r"others'?|other's|another's|ones")
 
 
-def _effect(words: str) -> Effect | None:
-    """The effect of the first word that is an action verb (the verb decides, not its object)."""
+def worst_effect(words: str) -> Effect | None:
+    """The worst effect of the coordinated verbs in `words` ("read, search and send": sends).
+
+    Actuation is left out: a tool's description rarely moves things ("opens web pages").
+    """
     split = words.split()
-    for n in range(len(split)):
-        rest = " ".join(split[n:])
-        for pattern, effect in act.ACTION_VERBS:
-            if re.match(rf"(?:{pattern})", rest):
-                return effect
+    # A verb opens the description or follows "and", "or", a comma: "read , search and send",
+    # not the "pages" of "open web pages".
+    heads = [n for n in range(len(split)) if n == 0 or split[n - 1] in {"and", "or", ",", "then"}]
+    found = [_verb_effect(" ".join(split[n:])) for n in heads]
+    effects = [e for e in found if e is not None and e != Effect.ACTUATES]
+    return min(effects, key=list(Effect).index, default=None)
+
+
+def _verb_effect(rest: str) -> Effect | None:
+    """The effect of the action verb `rest` begins with, if it begins with one."""
+    for pattern, effect in act.ACTION_VERBS:
+        if re.match(rf"(?:{pattern})", rest):
+            return effect
     return None
 
 
-def add_tool(reading: Reading, name: str, words: str, start: int, end: int, clause: Clause) -> None:
-    """Add the tool `name` (its words `words`, quoted at `start:end`) and settle `tools`."""
+def _effect(words: str) -> Effect | None:
+    """The effect of the first word that is an action verb (the verb decides, not its object)."""
+    split = words.split()
+    return next(
+        (e for n in range(len(split)) if (e := _verb_effect(" ".join(split[n:]))) is not None),
+        None,
+    )
+
+
+def add_tool(
+    reading: Reading,
+    name: str,
+    words: str,
+    start: int,
+    end: int,
+    clause: Clause,
+    effect: Effect | None = None,
+) -> None:
+    """Add the tool `name` (its words `words`, quoted at `start:end`) and settle `tools`.
+
+    Its effect is `effect` when given (said of it elsewhere), else that of its own words.
+    """
     evidence = reading.quote(clause.seg.start, clause.seg.end, (start, end))
     component = Component(
         id=slug(name),
         name=name,
         kind="tool",
         layers=[Layer.L3],
-        effect=_effect(words),
+        effect=effect or _effect(words),
         evidence=[evidence],
     )
     added = reading.add(component)
