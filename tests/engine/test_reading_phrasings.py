@@ -504,3 +504,24 @@ def test_a_tool_described_by_a_relative_clause_takes_its_effect() -> None:
 def test_a_confirmation_prompt_turned_off_is_no_approval(sentence: str) -> None:
     controls = [c for c in read(sentence).controls if c.kind.value == "human-approval"]
     assert controls and not [c for c in controls if c.present]
+
+
+def test_a_registry_of_plugins_or_packages_is_not_a_data_store() -> None:
+    delta = read("It loads community plugins from the ElizaOS plugin registry.")
+    assert not [c for c in delta.components if c.kind == "database"]
+    # Near miss: a registry of the business's own records is a store.
+    delta = read("The agent updates the asset registry after each inspection.")
+    assert [c for c in delta.components if c.kind == "database"]
+
+
+def test_an_autonomous_agent_is_unattended_throughout_not_through_a_namesake_tool() -> None:
+    delta = read(
+        "Our club runs an autonomous booking agent built on Acme. It uses the Acme plugin to book "
+        "courts."
+    )
+    [control] = [c for c in delta.controls if not c.present]
+    assert control.applies_to == []  # everything it does, not the tool that shares "Acme"
+    # Near miss: an automatic action names what it covers.
+    delta = read("It books courts through the Acme plugin automatically.")
+    [control] = [c for c in delta.controls if not c.present]
+    assert control.applies_to

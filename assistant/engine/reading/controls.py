@@ -93,7 +93,9 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
         automatic = None  # "no refund goes out without review": review is required
     if automatic and not clause.scope.covers(*automatic.span()):
-        _control(reading, clause, automatic, False, "")
+        # "an autonomous treasury agent": said of the agent, so of everything it does.
+        whole = bool(_OF_THE_AGENT.match(text, automatic.end()))
+        _control(reading, clause, automatic, False, "", system_wide=whole)
         found = True
     if approval and not lx.AGENT_REVIEWER.search(text):
         human = lx.HUMAN.search(text)
@@ -116,6 +118,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     return found
 
 
+# An agent noun right after "autonomous" or "unattended": the words describe the agent.
+_OF_THE_AGENT = re.compile(r" (?:[\w-]+ ){0,2}?(?:agents?|bots?|assistants?|copilots?|systems?)\b")
 # A possessive right before "approved", "vetted": it names a list kept ("our approved
 # suppliers"), not an approval of what the agent does.
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
@@ -203,7 +207,13 @@ _NOT_QUALIFIER = lx.rx(
 
 
 def _control(
-    reading: Reading, clause: Clause, match: re.Match[str], present: bool, actor: str
+    reading: Reading,
+    clause: Clause,
+    match: re.Match[str],
+    present: bool,
+    actor: str,
+    *,
+    system_wide: bool = False,
 ) -> None:
     # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
     # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
@@ -212,8 +222,8 @@ def _control(
     live = [t for t in reading.tool_words if t in reading.components]
     key = clause.seg.key
     keyed = slug(reading.source[key[0] : key[1]]) if key else ""
-    applies = [keyed] if keyed in live else _sharing(reading, words, live)
-    if not applies:
+    applies = [] if system_wide else [keyed] if keyed in live else _sharing(reading, words, live)
+    if not applies and not system_wide:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
     evidence = clause_evidence(reading, clause, *match.span())

@@ -91,6 +91,8 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
             ):
                 continue  # "staff log in": a verb, not a store
+            if kind == "database" and _SOFTWARE_SOURCE.search(match.group(0)):
+                continue  # "the ElizaOS plugin registry": where code comes from, not a store
             phrase = f"{qualifier} {match.group(2)}"
             known = any(
                 normalise(c.name).text in qualifier.split()
@@ -123,6 +125,11 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 )
 
 
+# A registry or repository of software, where the agent's code comes from.
+_SOFTWARE_SOURCE = lx.rx(
+    r"(?:plugins?|packages?|containers?|images?|models?|extensions?|skills?|npm|pypi|docker|"
+    r"helm|charts?|artifacts?|mcp) (?:registry|repository|store)"
+)
 _VOCABULARY_STORE = lx.rx(
     r"vector (?:store|database|db|index)|knowledge base|document store|memory store|"
     r"embeddings? (?:store|index)"
