@@ -525,3 +525,37 @@ def test_an_autonomous_agent_is_unattended_throughout_not_through_a_namesake_too
     delta = read("It books courts through the Acme plugin automatically.")
     [control] = [c for c in delta.controls if not c.present]
     assert control.applies_to
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "It looks up lot numbers in Benchling (our LIMS) through a read-only API.",
+            "Benchling API",
+        ),
+        (
+            "Bookings go into our clinic software (we use Provet Cloud, with its API).",
+            "Provet Cloud API",
+        ),
+    ],
+)
+def test_an_api_named_by_generic_words_takes_the_product_its_sentence_names(
+    sentence: str, name: str
+) -> None:
+    tools = [c.name for c in read(sentence).components if c.kind == "tool"]
+    assert name in tools
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Partners call our public API to submit orders.",  # the system's own interface
+        "The agent authenticates with scoped API keys from Vault.",
+        "Everything runs on AWS Lambda behind an API gateway.",
+        "Customers sign in with OAuth, and API clients use keys.",
+        "It checks the address in Loqate and then posts it through the same API.",
+    ],
+)
+def test_api_words_that_name_no_tool_the_agent_calls(sentence: str) -> None:
+    assert not [c for c in read(sentence).components if c.kind == "tool" and "api" in c.id]

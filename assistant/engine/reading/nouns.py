@@ -40,7 +40,8 @@ _MODEL_PROVIDER = lx.rx(
 # A cloud owner alone ("Google's API", "the Azure API") names the model's endpoint, not a tool.
 _CLOUD = lx.rx(r"google|microsoft|amazon|aws|azure|gcp|meta|mistral|cohere|ibm|oracle")
 _NOT_A_QUALIFIER = lx.rx(
-    r"a|an|the|our|its|their|this|that|each|every|any|some|one|public|rest|graphql|external|"
+    r"a|an|the|our|its|their|his|her|my|your|this|that|each|every|any|some|one|public|rest|"
+    r"graphql|http|https|scoped|private|secure|dedicated|external|"
     r"internal|own|same|no|and|or|of|to|in|on|via|through|with|by|for|from|into|new|custom|"
     r"local|remote|official|third-party|simple|single|central|shared|main|is|are|it|uses?|"
     r"calls?|reads?|writes?|keeps?|has|have|using|called|"
@@ -48,6 +49,57 @@ _NOT_A_QUALIFIER = lx.rx(
     r"several|many|few|multiple|various|numerous|all|both|other|more|most|two|three|four|five|"
     r"installed|added|enabled|configured|built|wrote|deployed|integrated"
 )
+
+
+# After an API noun, what makes it a credential rather than a tool: "API keys", "API tokens".
+_NOT_A_TOOL_AFTER = re.compile(
+    r" (?:keys?|tokens?|credentials|secrets?|quotas?|limits?|gateways?|clients?|consumers?)\b"
+)
+# The last word before "API" when the phrase leaves the product to the sentence: "its API", "a
+# read-only API".
+_POINTS_BACK = lx.rx(
+    r"its|his|her|their|read-only|read-write|http|https|rest|graphql|scoped|private|secure|"
+    r"dedicated|public|internal|external"
+)
+# A product named by its capitalised name ("Benchling", "Provet Cloud"); an acronym ("LIMS")
+# only when no such name is nearer.
+_PRODUCT = re.compile(r"(?<![\w-])([A-Z][a-z][\w-]*(?: [A-Z][\w-]*)*)")
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z]{2,}[\w-]*)")
+_NOT_A_PRODUCT = lx.rx(
+    r"i|we|it|they|the|our|this|that|a|an|there|when|if|each|every|all|some|"
+    # Words of the interface, not of a product.
+    r"api|apis|rest|http|https|json|graphql|sdk|url|sso|oauth|mcp|llm|ai|ui|saml|oidc"
+)
+
+
+def _product_named_tool(reading: Reading, clause: Clause, match: re.Match[str]) -> bool:
+    """Add an API named only by generic words after the product its sentence names.
+
+    "It looks up lots in Benchling (our LIMS) through a read-only API" and "we use Provet Cloud,
+    with its API" name the Benchling and Provet Cloud APIs. Whether one was added.
+    """
+    words = match.group(1).split()
+    if match.group(2) not in ("api", "apis") or not _POINTS_BACK.fullmatch(words[-1]):
+        return False
+    if "our" in words:
+        return False  # "our public API": the system's own interface, not a tool it calls
+    start, _ = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
+    noun_start, noun_end = clause.norm.source_span(match.start(2), match.end(2))
+    before = reading.source[max(start, noun_start - 100) : noun_start]
+    offset = noun_start - len(before)
+    for pattern in (_PRODUCT, _ACRONYM):
+        found = [
+            m
+            for m in pattern.finditer(before)
+            if not _NOT_A_PRODUCT.fullmatch(m.group(1).lower()) and offset + m.start() > start
+        ]
+        if found:
+            product = found[-1]
+            name = f"{product.group(1)} {reading.source[noun_start:noun_end]}"
+            words = normalise(name).text
+            add_tool(reading, name, words, offset + product.start(), noun_end, clause)
+            return True
+    return False
 
 
 def _qualified(words: str) -> str:
@@ -85,6 +137,11 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 continue
             qualifier = _qualified(match.group(1))
             owner = qualifier.removesuffix("'s")
+            if kind == "tool" and _NOT_A_TOOL_AFTER.match(clause.text, match.end()):
+                continue  # "scoped API keys": credentials, not a tool
+            generic = all(_POINTS_BACK.fullmatch(w) for w in qualifier.split())
+            if kind == "tool" and generic and _product_named_tool(reading, clause, match):
+                continue  # "in Benchling through a read-only API": named after the product
             if not qualifier or _MODEL_PROVIDER.search(qualifier) or _CLOUD.fullmatch(owner):
                 continue  # "the OpenAI API" is the model; "an API" names nothing
             if kind == "database" and re.match(
