@@ -559,3 +559,27 @@ def test_an_api_named_by_generic_words_takes_the_product_its_sentence_names(
 )
 def test_api_words_that_name_no_tool_the_agent_calls(sentence: str) -> None:
     assert not [c for c in read(sentence).components if c.kind == "tool" and "api" in c.id]
+
+
+def test_a_passive_action_through_a_named_product_is_a_tool() -> None:
+    delta = read(
+        "- Enrichment: hashes checked against VirusTotal and our MISP instance; process trees "
+        "pulled from CrowdStrike Falcon.\n- Alerts: posted to Slack."
+    )
+    tools = {c.name: c.effect for c in delta.components if c.kind == "tool"}
+    assert tools["checked against VirusTotal"] == Effect.READS_DATA
+    assert "checked against MISP" in tools and "pulled from CrowdStrike Falcon" in tools
+    assert tools["posted to Slack"] == Effect.SENDS_MESSAGES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- Tickets: checked by an analyst in Jira.",  # a person does it
+        "- Replies: sent to the customer.",  # no product named
+        "- Nothing is posted to Slack.",  # negated
+        "Summaries are posted to Slack every morning.",  # prose that does not name the agent
+    ],
+)
+def test_a_passive_action_not_done_by_the_agent_through_a_product_is_no_tool(text: str) -> None:
+    assert not [c for c in read(text).components if c.kind == "tool"]

@@ -23,6 +23,7 @@ from assistant.engine.reading.agents import agents
 from assistant.engine.reading.controls import approvals, other_controls
 from assistant.engine.reading.mentions import assets, entries, people, stated_flows
 from assistant.engine.reading.nouns import named_nouns
+from assistant.engine.reading.passive import passive_actions
 from assistant.engine.reading.resolve import delta
 from assistant.engine.reading.scope import Scope, scope
 from assistant.engine.reading.state import (
@@ -82,6 +83,7 @@ def read(text: str) -> SystemDelta:
         if not (opening or remark):
             named_nouns(reading, clause)
             tools(reading, clause)
+            passive_actions(reading, clause)
         entries(reading, clause)
         assets(reading, clause)
         people(reading, clause)

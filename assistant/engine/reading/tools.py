@@ -247,11 +247,11 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
         vs, ve = clause.norm.source_span(action.start(), action.end("verb"))
         os_, oe = clause.norm.source_span(obj_at, obj_at + len(obj))
         name = f"{reading.source[vs:ve]} {reading.source[os_:oe]}"
-    _absorb_products(reading, clause, obj)
+    absorb_products(reading, clause, obj)
     add_tool(reading, name, f"{verb} {obj}", s, e, clause)
 
 
-def _absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
+def absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
     """A product named only as the object of the tool ("reads the clinic calendar") is the tool.
 
     Without this the product and the tool would both be components of one action.
@@ -265,7 +265,7 @@ def _absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
 def _bullet_verb(reading: Reading, clause: Clause) -> bool:
     """A list item that opens with a third-person verb, such as "- looks up orders"."""
     line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
-    if not _BULLET.match(reading.source, line_start) and not clause.seg.context:
+    if not BULLET.match(reading.source, line_start) and not clause.seg.context:
         return False
     text = clause.text
     first, _, rest = text.partition(" ")
@@ -282,7 +282,7 @@ def _bullet_verb(reading: Reading, clause: Clause) -> bool:
 _PASSIVE = re.compile(r"(?:\S+ ){1,3}(?:is|are|was|were|gets?|get) \w+(?:ed|en)\b")
 
 
-_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
+BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
 
 
 def _names_a_store(reading: Reading, text: str) -> bool:
