@@ -64,8 +64,11 @@ def passive_actions(reading: Reading, clause: Clause) -> None:
 
 
 def _about_the_agent(reading: Reading, clause: Clause) -> bool:
-    """Whether a passive clause is said of the agent: an item or keyed value of a sheet about
-    it, or a sentence that names it. Elsewhere it may be the wider system or its people."""
+    """Whether a passive clause is said of the agent.
+
+    An item or keyed value of a sheet about it, or a sentence that names it, is; elsewhere it
+    may be the wider system or its people.
+    """
     line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
     if BULLET.match(reading.source, line_start) or clause.seg.context:
         return True
