@@ -90,3 +90,34 @@ OBJECT_STOP = rx(
     # Examples and circumstances after the object: "runs commands like the test suite".
     r"like|such|including|between|about|during"
 )
+
+
+def worst_effect(words: str) -> Effect | None:
+    """The worst effect of the coordinated verbs in `words` ("read, search and send": sends).
+
+    Actuation is left out: a tool's description rarely moves things ("opens web pages").
+    """
+    split = words.split()
+    # A verb opens the description or follows "and", "or", a comma: "read , search and send",
+    # not the "pages" of "open web pages".
+    heads = [n for n in range(len(split)) if n == 0 or split[n - 1] in {"and", "or", ",", "then"}]
+    found = [verb_effect(" ".join(split[n:])) for n in heads]
+    effects = [e for e in found if e is not None and e != Effect.ACTUATES]
+    return min(effects, key=list(Effect).index, default=None)
+
+
+def verb_effect(rest: str) -> Effect | None:
+    """The effect of the action verb `rest` begins with, if it begins with one."""
+    for pattern, effect in ACTION_VERBS:
+        if re.match(rf"(?:{pattern})", rest):
+            return effect
+    return None
+
+
+def first_effect(words: str) -> Effect | None:
+    """The effect of the first word that is an action verb (the verb decides, not its object)."""
+    split = words.split()
+    return next(
+        (e for n in range(len(split)) if (e := verb_effect(" ".join(split[n:]))) is not None),
+        None,
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.actions import worst_effect
 from assistant.engine.reading.state import Clause, Reading, slug
 from assistant.engine.reading.text import normalise
-from assistant.engine.reading.tools import STORE_KINDS, add_tool, worst_effect
+from assistant.engine.reading.tools import STORE_KINDS, add_tool
 from assistant.schema import Component, Layer
 
 # "the carrier API", "a git MCP server", "the payments integration": a tool named by its noun.

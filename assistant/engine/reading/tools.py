@@ -230,7 +230,7 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     if not obj:
         return
     verb = action.group("verb")
-    effect = _effect(verb)
+    effect = act.first_effect(verb)
     if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(phrase):
         return  # reading its own store, documents or inbox is a flow or an entry, not a tool
     if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(
@@ -325,37 +325,6 @@ _PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
 _OTHERS = lx.rx(r"others'?|other's|another's|ones")
 
 
-def worst_effect(words: str) -> Effect | None:
-    """The worst effect of the coordinated verbs in `words` ("read, search and send": sends).
-
-    Actuation is left out: a tool's description rarely moves things ("opens web pages").
-    """
-    split = words.split()
-    # A verb opens the description or follows "and", "or", a comma: "read , search and send",
-    # not the "pages" of "open web pages".
-    heads = [n for n in range(len(split)) if n == 0 or split[n - 1] in {"and", "or", ",", "then"}]
-    found = [_verb_effect(" ".join(split[n:])) for n in heads]
-    effects = [e for e in found if e is not None and e != Effect.ACTUATES]
-    return min(effects, key=list(Effect).index, default=None)
-
-
-def _verb_effect(rest: str) -> Effect | None:
-    """The effect of the action verb `rest` begins with, if it begins with one."""
-    for pattern, effect in act.ACTION_VERBS:
-        if re.match(rf"(?:{pattern})", rest):
-            return effect
-    return None
-
-
-def _effect(words: str) -> Effect | None:
-    """The effect of the first word that is an action verb (the verb decides, not its object)."""
-    split = words.split()
-    return next(
-        (e for n in range(len(split)) if (e := _verb_effect(" ".join(split[n:]))) is not None),
-        None,
-    )
-
-
 def add_tool(
     reading: Reading,
     name: str,
@@ -375,7 +344,7 @@ def add_tool(
         name=name,
         kind="tool",
         layers=[Layer.L3],
-        effect=effect or _effect(words),
+        effect=effect or act.first_effect(words),
         evidence=[evidence],
     )
     added = reading.add(component)
