@@ -583,3 +583,26 @@ def test_a_passive_action_through_a_named_product_is_a_tool() -> None:
 )
 def test_a_passive_action_not_done_by_the_agent_through_a_product_is_no_tool(text: str) -> None:
     assert not [c for c in read(text).components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("It can: reserve tables, send reminders and cancel bookings.", 3),
+        ("What it does on its own: hide a message and mute the player.", 2),
+        ("The moderation bot may: kick spammers, archive old threads.", 2),
+    ],
+)
+def test_a_label_saying_the_agent_does_them_introduces_its_actions(text: str, tools: int) -> None:
+    found = [c for c in read(text).components if c.kind == "tool"]
+    assert len(found) == tools
+    assert not [c for c in found if c.name.lower().startswith(("it ", "what", "the "))]
+
+
+def test_a_label_that_is_not_about_the_agent_introduces_no_actions() -> None:
+    # Near misses: what the agent cannot do, and what people do.
+    assert not [
+        c for c in read("What it cannot do: delete accounts.").components if c.kind == "tool"
+    ]
+    delta = read("What staff do by hand: cancel bookings and refund deposits.")
+    assert not [c for c in delta.components if c.kind == "tool"]

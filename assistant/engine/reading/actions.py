@@ -38,7 +38,9 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     ),
     (
         r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? (?:passwords?|mfa|2fa|credentials|tokens?)|rotat\w* (?:keys?|credentials|secrets|tokens?)|"
-        r"isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?",
+        r"isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?|"
+        # Moderation: keeping someone out of a conversation for a while.
+        r"mute|unmute|kick|time(?:s|d)? out|shadow-?ban",
         Effect.CHANGES_ACCESS,
     ),
     (
@@ -51,7 +53,8 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"creat|updat|writ|edit|modif|delet|remov|cancel|reschedul|schedul|commit|merg|"
         r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
         r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
-        r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov",
+        r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov|"
+        r"hide|hides|hid|unhide|archiv|label",
         Effect.WRITES_DATA,
     ),
     (
@@ -59,6 +62,14 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"pull(?:s|ed)?|list|scan|browse|crawl|scrap|download",
         Effect.READS_DATA,
     ),
+)
+# A label saying that what follows is what the agent does: "It can:", "What it does on its
+# own:", "The bot may:", "Actions it takes alone:".
+ACTION_LABEL = rx(
+    r"(?:what )?(?:it|they|the (?:[\w-]+ )?(?:agent|bot|assistant|system)) "
+    r"(?:can|may|will|is allowed to|is able to)(?: do)?(?: [\w ]{0,30})?|"
+    r"what (?:it|the (?:[\w-]+ )?(?:agent|bot|assistant)) (?:does|can do|may do)(?: [\w ]{0,30})?|"
+    r"actions?(?: (?:it|the agent|the bot) (?:takes|performs|can take))?(?: [\w ]{0,20})?"
 )
 ACTION = re.compile(
     r"(?<![\w-])(?P<verb>(?:"

@@ -76,7 +76,11 @@ def tools(reading: Reading, clause: Clause) -> None:
             return
         if key and _ATTRIBUTE_KEY.fullmatch(key_words):
             return  # `"access": "read only"` describes the tool named beside it
-        if key and not _TOOL_CONTEXT.fullmatch(key_words):
+        if (
+            key
+            and not _TOOL_CONTEXT.fullmatch(key_words)
+            and not act.ACTION_LABEL.fullmatch(key_words)
+        ):
             # `tools:` then `write_setpoint: needs approval`: the key names the tool.
             add_tool(reading, key_text, normalise(key_text).text, key[0], key[1], clause)
             return
@@ -88,7 +92,7 @@ def tools(reading: Reading, clause: Clause) -> None:
         return  # something a person does, not the agent
     subject = act.AGENT_SUBJECT.match(clause.text)
     at = subject.end() if subject else 0
-    if at == 0 and not _bullet_verb(reading, clause):
+    if at == 0 and not (_bullet_verb(reading, clause) or _after_action_label(reading, clause)):
         return  # no agent as subject: "messages are traced" is not an action of the agent
     # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
     # tried at the subject's end and after each comma or conjunction.
@@ -260,6 +264,21 @@ def absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
         only_here = all(e.start == clause.seg.start for e in component.evidence)
         if component.kind == "external-api" and only_here and normalise(component.name).text in obj:
             del reading.components[component.id]
+
+
+def _after_action_label(reading: Reading, clause: Clause) -> bool:
+    """A value after a label saying the agent does it: "It can: reserve tables, send ...".
+
+    The label may be a key of its own or the words before a colon in the same sentence ("what
+    it does on its own: hide a message, ...").
+    """
+    key = clause.seg.key
+    label = reading.source[key[0] : key[1]] if key else ""
+    if not label:
+        start, _ = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, 0))
+        before = reading.source[start : clause.seg.start].rstrip()
+        label = before[:-1] if before.endswith(":") else ""
+    return bool(label) and bool(act.ACTION_LABEL.fullmatch(normalise(label).text))
 
 
 def _bullet_verb(reading: Reading, clause: Clause) -> bool:
