@@ -210,12 +210,12 @@ def _sinks(threat_id: str, system: SystemModel) -> list[Component]:
             # Worst effect first (actuation, money, code...), so the path shows what is at stake;
             # among equals, an action nobody approves before one whose approval is unknown, and
             # that before an approved one.
-            order, gate = list(Effect), {False: 0, None: 1, True: 2}
+            order, held = list(Effect), {False: 0, None: 1, True: 2}
             return sorted(
                 found,
                 key=lambda c: (
                     order.index(c.effect) if c.effect else len(order),
-                    gate[system.approval(c.id)],
+                    held[system.approval(c.id)],
                 ),
             )
     return []

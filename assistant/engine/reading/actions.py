@@ -54,7 +54,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
         r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
         r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov|"
-        r"hide|hides|hid|unhide|archiv|label",
+        r"hide|hides|hid|unhide|archiv",
         Effect.WRITES_DATA,
     ),
     (

@@ -12,7 +12,7 @@ import re
 
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import Clause, Reading
-from assistant.engine.reading.tools import BULLET, absorb_products, add_tool
+from assistant.engine.reading.tools import absorb_products, add_tool, on_list_item
 from assistant.schema import Effect
 
 # A past participle of an action, the preposition that leads to where it happens, and the
@@ -69,8 +69,7 @@ def _about_the_agent(reading: Reading, clause: Clause) -> bool:
     An item or keyed value of a sheet about it, or a sentence that names it, is; elsewhere it
     may be the wider system or its people.
     """
-    line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
-    if BULLET.match(reading.source, line_start) or clause.seg.context:
+    if on_list_item(reading, clause):
         return True
     start, end = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, clause.seg.end))
     return bool(lx.AGENT_WORD.search(reading.source[start:end].lower()))

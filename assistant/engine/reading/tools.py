@@ -281,10 +281,15 @@ def _after_action_label(reading: Reading, clause: Clause) -> bool:
     return bool(label) and bool(act.ACTION_LABEL.fullmatch(normalise(label).text))
 
 
+def on_list_item(reading: Reading, clause: Clause) -> bool:
+    """Whether a clause is on a bulleted or numbered line, or is a keyed value of a sheet."""
+    line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
+    return bool(_BULLET.match(reading.source, line_start) or clause.seg.context)
+
+
 def _bullet_verb(reading: Reading, clause: Clause) -> bool:
     """A list item that opens with a third-person verb, such as "- looks up orders"."""
-    line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
-    if not BULLET.match(reading.source, line_start) and not clause.seg.context:
+    if not on_list_item(reading, clause):
         return False
     text = clause.text
     first, _, rest = text.partition(" ")
@@ -301,7 +306,7 @@ def _bullet_verb(reading: Reading, clause: Clause) -> bool:
 _PASSIVE = re.compile(r"(?:\S+ ){1,3}(?:is|are|was|were|gets?|get) \w+(?:ed|en)\b")
 
 
-BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
+_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
 
 
 def _names_a_store(reading: Reading, text: str) -> bool:
