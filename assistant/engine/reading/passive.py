@@ -20,8 +20,7 @@ from assistant.schema import Effect
 _PASSIVE_ACTION = re.compile(
     r"(?<![\w-])(?P<verb>checked|looked up|pulled|fetched|queried|searched|sent|posted|written|"
     r"pushed|uploaded|synced|created|filed|logged|booked|scheduled|published)"
-    r" (?P<prep>against|in|from|to|into|through|via|on) (?:(?:the|our|an?|their) )?"
-    r"(?:[\w-]+ instance of )?(?=\w)"
+    r" (?P<prep>against|in|from|to|into|through|via|on) (?:(?:the|our|an?|their) )?(?=\w)"
 )
 _EFFECTS = {
     **dict.fromkeys(
@@ -39,11 +38,13 @@ _BY_A_PERSON = re.compile(rf"\bby (?:an? |the |our )?(?:{lx.HUMAN.pattern})")
 
 def passive_actions(reading: Reading, clause: Clause) -> None:
     """Tools named by a passive action and the product it goes through."""
-    if clause.scope.hypothetical or not _about_the_agent(reading, clause):
-        return
     text = clause.text
+    if clause.scope.hypothetical or _BY_A_PERSON.search(text):
+        return
+    if not _about_the_agent(reading, clause):
+        return
     for action in _PASSIVE_ACTION.finditer(text):
-        if clause.scope.covers(action.start(), action.end()) or _BY_A_PERSON.search(text):
+        if clause.scope.covers(action.start(), action.end()):
             continue
         verb = action.group("verb")
         effect = _EFFECTS.get(verb, Effect.WRITES_DATA)
