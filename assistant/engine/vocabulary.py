@@ -300,7 +300,8 @@ TERMS: tuple[Term, ...] = (
         (L5,),
     ),
     Term(
-        r"audit (?:log|trail)s?|logging|logs?|monitoring|dashboards?|traces?|tracing|telemetry|evaluations?|evals?",
+        # Not "staff log in": a login, not logging.
+        r"audit (?:log|trail)s?|logging|logs?(?! (?:in|into|on|out)\b)|monitoring|dashboards?|traces?|tracing|telemetry|evaluations?|evals?",
         "observability",
         "logging and monitoring",
         (L5,),

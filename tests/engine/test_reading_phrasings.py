@@ -606,3 +606,37 @@ def test_a_label_that_is_not_about_the_agent_introduces_no_actions() -> None:
     ]
     delta = read("What staff do by hand: cancel bookings and refund deposits.")
     assert not [c for c in delta.components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Meridian is a research assistant for our analysts.", "Meridian"),
+        ("TriageKit is a single LangGraph agent that triages issues.", "TriageKit"),
+    ],
+)
+def test_a_name_introduced_with_its_role_is_one_agent(sentence: str, name: str) -> None:
+    delta = read(sentence)
+    assert [c.name for c in delta.components if c.kind == "agent"] == [name]
+    assert delta.capabilities.get("multi-agent") is not True
+    # Near miss: two role nouns in one sentence are two agents.
+    delta = read("Ava, our support agent, hands refunds to a billing agent.")
+    assert len([c for c in delta.components if c.kind == "agent"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("- Payments under $50 are auto-approved.", None),  # a passive, not an action
+        ("It can close issues it is confident are spam.", "close issues"),
+    ],
+)
+def test_no_tool_is_named_by_a_fragment(text: str, tool: str | None) -> None:
+    tools = [c.name for c in read(text).components if c.kind == "tool"]
+    assert tools == ([tool] if tool else [])
+
+
+def test_logging_in_is_not_logging() -> None:
+    assert not [c for c in read("Staff log in with SSO.").components if c.kind == "observability"]
+    # Near miss: keeping logs is logging.
+    assert [c for c in read("We keep logs for 30 days.").components if c.kind == "observability"]

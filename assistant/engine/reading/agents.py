@@ -100,7 +100,7 @@ _SELF_ROLE = re.compile(r"\b(?:i'?m|i am|we'?re|we are|i work as|we work as)(?: 
 
 def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
     """Agent nouns in a clause with the name they carry ("" for a bare "the agent")."""
-    found: list[tuple[str, Evidence]] = []
+    nouns: list[tuple[str, Evidence, tuple[int, int]]] = []
     for match in _NAMED_AGENT.finditer(clause.text):
         if clause.scope.covers(match.start(2), match.end(2)):
             continue  # "there is no agent loop": the noun is negated
@@ -114,22 +114,28 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
                 break
             kept.insert(0, word)
         name = f"{' '.join(kept)} {noun}" if kept else ""
-        found.append((name, clause_evidence(reading, clause, *match.span())))
-    role = _ROLE_ID.match(reading.source, clause.seg.start, clause.seg.end)
-    if role:
-        # "- `churn_analyst` reads the board ...": a crew member named by its code name.
-        s, e = role.span("name")
-        found.append((reading.source[s:e], reading.quote(clause.seg.start, clause.seg.end, (s, e))))
+        nouns.append((name, clause_evidence(reading, clause, *match.span()), match.span()))
+    given_names: list[tuple[str, Evidence]] = []
     for given in _GIVEN_NAME.finditer(clause.text):
         if clause.scope.covers(*given.span()):
             continue
+        # "Meridian is a research assistant": the role noun inside is the named agent itself.
+        nouns = [n for n in nouns if not (given.start() <= n[2][0] and n[2][1] <= given.end())]
         group = next((i for i, g in enumerate(given.groups(), 1) if g), 0)
         name = given.group(group).strip() if group else ""
         if name and not (_NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name)):
             # The name as the user spelt it ("Quillon", not "quillon").
             s, e = clause.norm.source_span(given.start(group), given.end(group))
-            found.append((reading.source[s:e], clause_evidence(reading, clause, *given.span())))
-    return found
+            given_names.append(
+                (reading.source[s:e], clause_evidence(reading, clause, *given.span()))
+            )
+    found = [(name, evidence) for name, evidence, _ in nouns]
+    role = _ROLE_ID.match(reading.source, clause.seg.start, clause.seg.end)
+    if role:
+        # "- `churn_analyst` reads the board ...": a crew member named by its code name.
+        s, e = role.span("name")
+        found.append((reading.source[s:e], reading.quote(clause.seg.start, clause.seg.end, (s, e))))
+    return found + given_names
 
 
 # The last word of an agent's code name in a crew: `churn_analyst`, `route_planner`, `qa_critic`.

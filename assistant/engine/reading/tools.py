@@ -303,7 +303,7 @@ def _bullet_verb(reading: Reading, clause: Clause) -> bool:
 
 
 # "- SMS replies are matched to a patient": a plural noun and a passive, not an action.
-_PASSIVE = re.compile(r"(?:\S+ ){1,3}(?:is|are|was|were|gets?|get) \w+(?:ed|en)\b")
+_PASSIVE = re.compile(r"(?:\S+ ){1,5}(?:is|are|was|were|gets?|get) [\w-]+(?:ed|en)\b")
 
 
 _BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
@@ -322,6 +322,8 @@ def _object(rest: str) -> str:
     """The object noun phrase after a verb, up to a preposition or conjunction ("" if none)."""
     words: list[str] = []
     for word in rest.split():
+        if words and _SUBJECT.fullmatch(word):
+            break  # "close issues it is confident are spam": a clause about the object begins
         if act.OBJECT_STOP.fullmatch(word):
             if words:
                 break
@@ -345,6 +347,7 @@ _NO_OBJECT = lx.rx(
     r"automatically|because|so|as|than|then"
 )
 _PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
+_SUBJECT = lx.rx(r"it|they|we|he|she|you|i")
 # "the others'", "each other's": what other agents wrote, which the text names elsewhere.
 _OTHERS = lx.rx(r"others'?|other's|another's|ones")
 
