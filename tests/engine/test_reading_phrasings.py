@@ -640,3 +640,17 @@ def test_logging_in_is_not_logging() -> None:
     assert not [c for c in read("Staff log in with SSO.").components if c.kind == "observability"]
     # Near miss: keeping logs is logging.
     assert [c for c in read("We keep logs for 30 days.").components if c.kind == "observability"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "self_hosted"),
+    [
+        ("The model is Llama 3 70B hosted in our private VPC.", True),  # open weights, run by us
+        ("It uses GPT-4o on Azure OpenAI in our own tenant.", False),  # a provider's service
+        ("We call Mistral Large through the Mistral API.", False),
+    ],
+)
+def test_an_open_weights_model_in_our_own_cloud_is_self_hosted(
+    sentence: str, self_hosted: bool
+) -> None:
+    assert read(sentence).capabilities.get("self-hosted-model") is self_hosted

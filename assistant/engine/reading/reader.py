@@ -272,7 +272,15 @@ _SELF_HOSTED = lx.rx(
     r"we (?:host|serve|run) (?:it|them)?|hosted by us|host(?:ed|s)? (?:it |them )?ourselves|"
     r"edge (?:servers?|box(?:es)?|devices?|nodes?|gateways?)"
 )
-_TENANT = lx.rx(r"our (?:own )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account)")
+_TENANT = lx.rx(
+    r"our (?:own |private )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account|"
+    r"cluster|kubernetes|data ?cent(?:er|re))"
+)
+# Open-weights models: in the team's own tenant they are run by the team, not by a provider.
+_OPEN_WEIGHTS = lx.rx(
+    r"llama[\w.-]*|mistral(?! large)[\w.-]*|mixtral[\w.-]*|qwen[\w.-]*|phi-?\d[\w.-]*|gemma[\w.-]*|"
+    r"deepseek[\w.-]*|falcon[\w.-]*|olmo[\w.-]*"
+)
 _PROVIDER = lx.rx(r"api|hosted|through|via|cloud|provider|service|endpoint")
 
 
@@ -280,7 +288,9 @@ def _hosting(text: str) -> str:
     if _SELF_HOSTED.search(text):
         return "self-hosted"
     if _TENANT.search(text):
-        return "provider service in own cloud tenant"
+        return (
+            "self-hosted" if _OPEN_WEIGHTS.search(text) else "provider service in own cloud tenant"
+        )
     if _PROVIDER.search(text):
         return "provider API"
     return ""
