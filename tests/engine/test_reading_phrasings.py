@@ -654,3 +654,24 @@ def test_an_open_weights_model_in_our_own_cloud_is_self_hosted(
     sentence: str, self_hosted: bool
 ) -> None:
     assert read(sentence).capabilities.get("self-hosted-model") is self_hosted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Logs every tool call to Splunk.",
+        "- audit: all kubectl commands logged to CloudTrail",
+        "Conversations are saved for 90 days for the audit.",
+    ],
+)
+def test_audit_logging_stated_in_passing_is_a_control(text: str) -> None:
+    controls = [(c.kind.value, c.present) for c in read(text).controls]
+    assert ("audit-logging", True) in controls
+
+
+def test_no_network_access_is_isolation_present() -> None:
+    delta = read("The kernel has no network access and is wiped after each session.")
+    assert [(c.kind.value, c.present) for c in delta.controls] == [("sandbox", True)]
+    # Near miss: a sandbox ruled out is absent.
+    delta = read("The container is not sandboxed.")
+    assert [(c.kind.value, c.present) for c in delta.controls] == [("sandbox", False)]

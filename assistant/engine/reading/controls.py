@@ -43,6 +43,8 @@ def other_controls(reading: Reading, clause: Clause) -> None:
             continue
         span = match.span() if match else (0, len(clause.text))
         present = not (clause.scope.covers(*span) or (by_key and clause.scope.negative_value))
+        if match and match.group(0).startswith("no "):
+            present = True  # "no network access" is the isolation itself, not its absence
         if any(c.kind == kind and c.present == present for c in reading.controls):
             continue
         reading.controls.append(

@@ -303,8 +303,12 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
     (
         ControlKind.AUDIT_LOGGING,
         r"audit (?:log|trail)s?|audit-logged|every (?:action|call|step|decision) is (?:logged|recorded|traced)|"
-        r"logs? every (?:action|call|step|decision)|immutable logs?|tamper-(?:proof|evident) logs?|"
-        r"(?:calls|actions|decisions|requests|steps|tool calls) are (?:all )?(?:logged|recorded|traced)",
+        r"logs? (?:every|all|each) (?:[\w-]+ ){0,2}(?:actions?|calls?|steps?|decisions?|requests?|commands?|changes?)|"
+        r"immutable logs?|tamper-(?:proof|evident) logs?|"
+        r"(?:calls|actions|decisions|requests|steps|tool calls) are (?:all )?(?:logged|recorded|traced)|"
+        # "all kubectl commands logged to CloudTrail", "kept 90 days for the audit".
+        r"(?:commands|calls|actions|decisions|requests|changes|queries) (?:are )?(?:logged|recorded) (?:to|in|into)|"
+        r"(?:kept|saved|saving|stored|retained) (?:[\w-]+ ){0,4}for (?:the |an? )?audits?",
     ),
     (
         ControlKind.AUTHENTICATION,
