@@ -675,3 +675,19 @@ def test_no_network_access_is_isolation_present() -> None:
     # Near miss: a sandbox ruled out is absent.
     delta = read("The container is not sandboxed.")
     assert [(c.kind.value, c.present) for c in delta.controls] == [("sandbox", False)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A marketing manager reviews the weekly summary of what it bought.",
+        "Senior reviewers check a sample of its tags afterwards.",
+    ],
+)
+def test_a_look_after_the_fact_is_not_approval(sentence: str) -> None:
+    assert not [c for c in read(sentence).controls if c.present]
+
+
+def test_a_look_before_it_takes_effect_is_approval() -> None:
+    delta = read("A manager approves every purchase before it is placed.")
+    assert [c.present for c in delta.controls] == [True]

@@ -90,6 +90,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     approval = lx.APPROVAL.search(text)
     if approval and _LISTED.search(text, 0, approval.start()) and approval.group(0).endswith("ed"):
         approval = None  # "one of our approved repairers": a list someone keeps, not a step
+    if approval and _AFTER_THE_FACT.search(text):
+        approval = None  # "a manager reviews the weekly summary": monitoring, not a gate
     automatic = lx.AUTOMATIC.search(text)
     found = False
     if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
@@ -122,6 +124,11 @@ def _stated(reading: Reading, clause: Clause) -> bool:
 
 # An agent noun right after "autonomous" or "unattended": the words describe the agent.
 _OF_THE_AGENT = re.compile(r" (?:[\w-]+ ){0,2}?(?:agents?|bots?|assistants?|copilots?|systems?)\b")
+# A look at what was already done: a periodic summary or report, a sample, "afterwards".
+_AFTER_THE_FACT = lx.rx(
+    r"(?:weekly|monthly|daily|quarterly|nightly|periodic) (?:summar(?:y|ies)|reports?|digests?)|"
+    r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of"
+)
 # A possessive right before "approved", "vetted": it names a list kept ("our approved
 # suppliers"), not an approval of what the agent does.
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
