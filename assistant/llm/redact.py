@@ -258,12 +258,22 @@ def redact_tree(value: Any, redactor: Redactor) -> Any:
 
 def _looks_like_reference(value: str) -> bool:
     # `${DB_PASSWORD}`, `<your-token>`, `os.environ[...]`, `*****`: names of secrets, not secrets.
+    # `credentials: cluster-admin`, `token: read-only`: the rights a secret carries, which are
+    # what a threat model needs; a passphrase of other words is still redacted.
     stripped = value.strip()
     return (
         stripped.startswith(("$", "<", "{", "%", "os.environ", "process.env", "env:"))
         or set(stripped) <= {"*", "x", "X", "."}
         or stripped.lower() in {"none", "null", "true", "false", "changeme", "redacted"}
+        or bool(_RIGHTS.fullmatch(stripped))
     )
+
+
+# A role or scope written as words: `cluster-admin`, `read-only`, `repo:write`, `org_owner`.
+_RIGHTS = re.compile(
+    r"(?i)(?=[a-z:_-]*(?:admin|read|write|owner|viewer|editor|root|role|scope|full|limited))"
+    r"[a-z]+(?:[-_:][a-z]+){0,3}"
+)
 
 
 def describe(redactions: list[Redaction]) -> str:

@@ -60,6 +60,8 @@ def test_redacting_twice_changes_nothing() -> None:
         "Set max_tokens=16384 for the planner.",
         "See https://docs.example.com/auth for the bearer flow.",
         "skip-list and sk-short are not keys",
+        "credentials: cluster-admin",  # the rights, not the secret
+        "token: read-only",
     ],
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
@@ -81,3 +83,8 @@ def test_an_unlabelled_aws_style_secret_is_redacted() -> None:
     text = f"key AKIAIOSFODNN7EXAMPLE secret {secret}, path /usr/lib/python3.11/site-packages/x"
     out = Redactor().redact(text)
     assert secret not in out and "/usr/lib/python3.11/site-packages/x" in out
+
+
+def test_a_passphrase_of_words_is_still_a_secret() -> None:
+    # Near miss of the rights above: words that name no role or scope.
+    assert "correct-horse-battery" not in Redactor().redact("password: correct-horse-battery")
