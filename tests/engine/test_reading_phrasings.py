@@ -691,3 +691,18 @@ def test_a_look_after_the_fact_is_not_approval(sentence: str) -> None:
 def test_a_look_before_it_takes_effect_is_approval() -> None:
     delta = read("A manager approves every purchase before it is placed.")
     assert [c.present for c in delta.controls] == [True]
+
+
+def test_an_agent_named_for_a_human_role_acts_and_is_no_person() -> None:
+    delta = read("The Buyer agent purchases ad placements using the company card.")
+    tools = {c.name: c.effect for c in delta.components if c.kind == "tool"}
+    assert tools == {"purchases ad placements": Effect.MOVES_MONEY}
+    delta = read("The Analyst agent pulls performance data from GA4.")
+    assert not delta.entry_points
+    # Near misses: the people themselves.
+    assert not [
+        c for c in read("The buyer purchases ad placements.").components if c.kind == "tool"
+    ]
+    assert [e.kind for e in read("Analysts ask it questions in Slack.").entry_points] == [
+        EntryKind.INTERNAL_USERS
+    ]

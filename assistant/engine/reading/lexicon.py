@@ -44,6 +44,8 @@ HUMAN = rx(HUMAN_ROLE)
 HUMAN_SUBJECT = re.compile(
     rf"^(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{HUMAN_ROLE})(?:\s|$)"
+    # "the buyer agent", "the analyst bot": a role that names an agent, not a person.
+    r"(?!(?:agents?|bots?|assistants?|copilots?|workers?)\b)"
 )
 AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
 
@@ -231,6 +233,8 @@ INBOUND = rx(
 )
 # Entry kinds whose content comes from inside the organisation's control.
 TRUSTED_ENTRIES = {EntryKind.INTERNAL_USERS}
+# Entry kinds that are people.
+PEOPLE_ENTRIES = {EntryKind.PUBLIC_USERS, EntryKind.INTERNAL_USERS}
 
 # --- assets ------------------------------------------------------------------------------------
 

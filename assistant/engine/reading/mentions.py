@@ -7,7 +7,7 @@ import re
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled
 from assistant.engine.reading.text import normalise
-from assistant.schema import Asset, EntryPoint
+from assistant.schema import Asset, EntryKind, EntryPoint
 
 
 def entries(reading: Reading, clause: Clause) -> None:
@@ -15,7 +15,10 @@ def entries(reading: Reading, clause: Clause) -> None:
     if clause.scope.hypothetical:
         return
     for kind, pattern in lx.ENTRY_POINTS:
-        match = compiled(pattern).search(clause.text) or _under_key(reading, clause, pattern)
+        match = next(
+            (m for m in compiled(pattern).finditer(clause.text) if not _an_agent(kind, clause, m)),
+            None,
+        ) or _under_key(reading, clause, pattern)
         if match is None or kind.value in reading.entries:
             continue
         # A pattern may carry its own negation ("no login needed" is a way in for anyone).
@@ -34,6 +37,16 @@ def entries(reading: Reading, clause: Clause) -> None:
             untrusted=kind not in lx.TRUSTED_ENTRIES,
             evidence=[evidence],
         )
+
+
+_AGENT_NOUN_AFTER = re.compile(r" (?:agents?|bots?|assistants?|copilots?|workers?)\b")
+
+
+def _an_agent(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
+    """Whether a people word names an agent by its role: "the Analyst agent", "a dispatcher bot"."""
+    return kind == EntryKind.INTERNAL_USERS and bool(
+        _AGENT_NOUN_AFTER.match(clause.text, match.end())
+    )
 
 
 def _under_key(reading: Reading, clause: Clause, pattern: str) -> re.Match[str] | None:

@@ -117,7 +117,6 @@ _OUTSIDE = {
     EntryKind.API_CLIENTS,
 }
 # Entry points through which people use the system.
-_PEOPLE = {EntryKind.PUBLIC_USERS, EntryKind.INTERNAL_USERS}
 
 
 def _implied(
@@ -143,7 +142,7 @@ def _implied(
             evidence[name] = facts[0].evidence[:1]
 
     entries = list(reading.entries.values())
-    shown("human-users", [e for e in entries if e.kind in _PEOPLE])
+    shown("human-users", [e for e in entries if e.kind in lx.PEOPLE_ENTRIES])
     if capabilities.get("human-in-loop"):
         imply("human-users", True, "human-in-loop")  # approvers act on the agent's output
     signing_in = (ControlKind.AUTHENTICATION, ControlKind.AUTHORISATION)
