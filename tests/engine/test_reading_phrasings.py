@@ -706,3 +706,21 @@ def test_an_agent_named_for_a_human_role_acts_and_is_no_person() -> None:
     assert [e.kind for e in read("Analysts ask it questions in Slack.").entry_points] == [
         EntryKind.INTERNAL_USERS
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effects"),
+    [
+        (
+            "The agent is able to make transfer between the accounts and to block the card.",
+            [Effect.MOVES_MONEY, Effect.CHANGES_ACCESS],
+        ),
+        ("It can make a booking for the guest.", [Effect.WRITES_DATA]),
+        ("The agent can do refunds up to 50 euro.", [Effect.MOVES_MONEY]),
+        # Near misses: a light verb with no act of its own.
+        ("It makes a summary of the call.", []),
+        ("The agent does the triage.", []),
+    ],
+)
+def test_a_light_verb_with_its_act_is_an_action(sentence: str, effects: list[Effect]) -> None:
+    assert [c.effect for c in read(sentence).components if c.kind == "tool"] == effects

@@ -23,7 +23,9 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     (
         r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
         r"bridg|stake|sign(?:s|ed)? (?:transactions?|tx)|mint|withdraw|deposit|disburs|reimburs|"
-        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|order|place(?:s|d)? orders?",
+        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|order|place(?:s|d)? orders?|"
+        # A light verb and the act: "make transfer", "do refunds", "process payments".
+        r"(?:make|makes|made|do|does|did|process|processes)(?= (?:an? |the )?(?:transfers?|payments?|refunds?|payouts?|purchases?)\b)",
         Effect.MOVES_MONEY,
     ),
     (
@@ -54,7 +56,8 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
         r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
         r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov|"
-        r"hide|hides|hid|unhide|archiv",
+        r"hide|hides|hid|unhide|archiv|"
+        r"(?:make|makes|made)(?= (?:an? |the )?(?:bookings?|reservations?|appointments?|changes?)\b)",
         Effect.WRITES_DATA,
     ),
     (
