@@ -724,3 +724,16 @@ def test_an_agent_named_for_a_human_role_acts_and_is_no_person() -> None:
 )
 def test_a_light_verb_with_its_act_is_an_action(sentence: str, effects: list[Effect]) -> None:
     assert [c.effect for c in read(sentence).components if c.kind == "tool"] == effects
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Set `auto_reply: true` to skip the review.",  # a setting
+        "It uses a token with `issues:write` and `pull_requests:write`.",  # permission scopes
+    ],
+)
+def test_a_setting_or_a_permission_scope_is_no_tool(text: str) -> None:
+    assert not [c for c in read(text).components if c.kind == "tool"]
+    # Near miss: the same kind of name, listed as a tool.
+    assert [c for c in read("Tools: `send_reply`, `close_issue`.").components if c.kind == "tool"]

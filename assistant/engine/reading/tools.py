@@ -31,6 +31,11 @@ _IDENTIFIER = re.compile(
     # A single word set as code: `geocode`, or called: reroute(drone, points).
     r"(?<=`)[a-z][a-z0-9]+(?=`|\(|$)|(?<![\w.`])[a-z][a-z0-9]+(?=\([\w ,.=]*\))"
 )
+# After an identifier, a value that makes it a setting or a permission scope, not a tool.
+_SETTING = re.compile(
+    r"\s*(?:[:=]\s*(?:true|false|on|off|yes|no|enabled|disabled|\d+)\b|:(?:read|write|admin)\b)",
+    re.IGNORECASE,
+)
 # Code formatting marks a name the user copied from their code: `issue_key`, refund(order_id).
 _CODE = re.compile(r"`[^`\n]*$")
 _TOOL_CONTEXT = lx.rx(
@@ -120,6 +125,8 @@ def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list
             continue
         if _DISOWNED.search(_rest_of_sentence(reading, clause, end)):
             continue  # "a send_email function exists, but it is not wired into the tools"
+        if _SETTING.match(source, end):
+            continue  # `auto_reply: true` is a setting, `pull_requests:write` a permission
         coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
         if name.isupper() or (" " not in words and not coded):
             continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
