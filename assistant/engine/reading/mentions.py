@@ -39,7 +39,7 @@ def entries(reading: Reading, clause: Clause) -> None:
         )
 
 
-_AGENT_NOUN_AFTER = re.compile(r" (?:agents?|bots?|assistants?|copilots?|workers?)\b")
+_AGENT_NOUN_AFTER = re.compile(rf" {lx.AGENT_WORD.pattern}")
 
 
 def _an_agent(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
