@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import Clause, Reading
 from assistant.engine.reading.tools import absorb_products, add_tool, on_list_item
@@ -22,12 +23,8 @@ _PASSIVE_ACTION = re.compile(
     r"pushed|uploaded|synced|created|filed|logged|booked|scheduled|published)"
     r" (?P<prep>against|in|from|to|into|through|via|on) (?:(?:the|our|an?|their) )?(?=\w)"
 )
-_EFFECTS = {
-    **dict.fromkeys(
-        ("checked", "looked up", "pulled", "fetched", "queried", "searched"), Effect.READS_DATA
-    ),
-    **dict.fromkeys(("sent", "posted", "published"), Effect.SENDS_MESSAGES),
-}
+# Participles the verb lexicon does not read as actions; the others take its effect.
+_EFFECTS = {"checked": Effect.READS_DATA, "queried": Effect.READS_DATA}
 # The product: capitalised words in the source ("CrowdStrike Falcon", "VirusTotal", "MISP").
 _PRODUCT = re.compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}")
 # Further products joined to the first: "against VirusTotal and our MISP instance".
@@ -47,7 +44,7 @@ def passive_actions(reading: Reading, clause: Clause) -> None:
         if clause.scope.covers(action.start(), action.end()):
             continue
         verb = action.group("verb")
-        effect = _EFFECTS.get(verb, Effect.WRITES_DATA)
+        effect = act.first_effect(verb) or _EFFECTS.get(verb, Effect.WRITES_DATA)
         s, _ = clause.norm.source_span(action.end(), min(action.end() + 1, len(text)))
         end = reading.sentence_spans.get(clause.seg.sentence, (0, clause.seg.end))[1]
         vs, _ = clause.norm.source_span(action.start(), action.start() + 1)
