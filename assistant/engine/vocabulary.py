@@ -205,7 +205,7 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mails?|calendars?|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
+        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mails?(?! address)|calendars?|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
         "external-api",
         "",
         (L3, L7),
@@ -265,7 +265,9 @@ TERMS: tuple[Term, ...] = (
         (L4,),
     ),
     Term(
-        r"aws|amazon web services|azure|gcp|google cloud|on-?prem\w*|virtual machines?|vms?",
+        # Not "Azure AD" / "Azure Active Directory": an identity provider, read below.
+        r"aws|amazon web services|azure(?! ad\b| active directory)|gcp|google cloud|on-?prem\w*|"
+        r"virtual machines?|vms?",
         "cloud",
         "",
         (L4,),
@@ -316,7 +318,8 @@ TERMS: tuple[Term, ...] = (
         ("authentication",),
     ),
     Term(
-        r"oauth\S*|oidc|openid connect|sso|saml|single sign-on|log(?:s)? in|authenticat\w+|mfa|rbac|role-based access|permissions?",
+        r"oauth\S*|oidc|openid connect|sso|saml|single sign-on|log(?:s)? in|sign(?:s|ed)?[- ](?:in|on)|sign-ins?|"
+        r"authenticat\w+|mfa|rbac|role-based access|permissions?",
         "access-control",
         "authentication and access control",
         (L6,),
@@ -369,7 +372,16 @@ TERMS: tuple[Term, ...] = (
         ("external-facing",),
     ),
     Term(
-        r"pii|personal (?:data|information)|financial|payments?|invoices?|expenses?|health|medical|patients?|credit cards?|bank\w*|confidential|restricted|sensitive|salar\w+|payroll|hr records",
+        r"pii|personal (?:data|information|details)|financial|payments?|invoices?|expenses?|health|medical|patients?|"
+        r"credit cards?|bank\w*|confidential|restricted|sensitive|salar\w+|payroll|hr records|"
+        # Kinds of personal, legal and secret data a reviewer treats as sensitive without being told.
+        r"contact details|(?:phone|mobile|cell) numbers?|home addresses|dates? of birth|passports?|"
+        r"social security|national (?:id|insurance)|identity documents?|biometric\w*|"
+        r"(?:client|customer|employee|patient|student|candidate) (?:records?|files?|documents?)|"
+        r"privileged|legal (?:documents?|files?|advice)|(?<!smart )contracts?|diagnos\w+|prescriptions?|"
+        r"private keys?|seed phrases?|"
+        # Someone's mail read by the system: correspondence is personal data.
+        r"(?:reads?|reading|summari[sz]\w*|triag\w+|labels?|sorts?|files) (?:\w+ ){0,2}(?:e-?mails?|mail|mailbox|inbox)\b",
         "",
         "",
         (),

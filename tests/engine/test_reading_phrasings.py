@@ -737,3 +737,96 @@ def test_a_setting_or_a_permission_scope_is_no_tool(text: str) -> None:
     assert not [c for c in read(text).components if c.kind == "tool"]
     # Near miss: the same kind of name, listed as a tool.
     assert [c for c in read("Tools: `send_reply`, `close_issue`.").components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Clinicians reach the dashboard through a hospital sign-in page.",
+        "Shoppers register with an e-mail address and a password.",
+        "Passkeys are how members get in.",
+        "Volunteers open it with their Entra ID accounts.",
+        "Access needs a Google Workspace account.",
+    ],
+)
+def test_ways_of_signing_in_are_authentication(sentence: str) -> None:
+    assert _caps(sentence).get("authentication") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It resets passwords when a student asks.",  # an action on passwords, not a sign-in
+        "A password reset link goes out on request.",
+        "The bot creates new accounts in the billing system.",
+    ],
+)
+def test_handling_passwords_or_accounts_is_not_signing_in(sentence: str) -> None:
+    assert _caps(sentence).get("authentication") is None
+
+
+def test_azure_ad_is_an_identity_provider_and_azure_alone_a_cloud() -> None:
+    kinds = {
+        c.name: c.kind for c in read("Staff sign in with Azure AD; it runs on Azure.").components
+    }
+    assert kinds["Azure AD"] == "identity-provider" and kinds["Azure"] == "cloud"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Without authentication anyone can post to the form.",
+        "No login is needed to use the kiosk.",
+        "Authentication is not required for the status page.",
+    ],
+)
+def test_a_sign_in_said_to_be_absent_is_ruled_out(sentence: str) -> None:
+    assert _caps(sentence).get("authentication") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It never changes a member's SSO settings.",  # the action is negated, not the sign-in
+        "The bot token is issued without admin permissions.",  # a limit: itself a control
+    ],
+)
+def test_a_negated_action_on_sign_in_does_not_rule_it_out(sentence: str) -> None:
+    assert _caps(sentence).get("authentication") is not False
+
+
+def test_a_negation_stops_where_and_opens_a_clause_of_its_own() -> None:
+    caps = _caps(
+        "The portal is not reachable from the internet, and only nurses signed in with SSO can use it."
+    )
+    assert caps.get("external-facing") is False and caps.get("authentication") is True
+
+
+def test_a_negation_goes_on_through_and_in_a_list() -> None:
+    caps = _caps("The helper keeps no memory, and no tools are given to it.")
+    assert caps.get("memory") is False and caps.get("tools") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Each tenant file holds a mobile number and a date of birth.",
+        "It drafts answers from the firm's privileged legal advice.",
+        "Suppliers upload signed contracts for the bot to check.",
+        "Every morning the agent triages the support inbox.",
+        "The wallet's private key is held by the signer service.",
+    ],
+)
+def test_personal_legal_and_secret_data_is_sensitive(sentence: str) -> None:
+    assert _caps(sentence).get("sensitive-data") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent calls functions on smart contracts.",  # code on a chain, not an agreement
+        "It sends an e-mail when the report is ready.",  # sending mail is not reading someone's
+    ],
+)
+def test_smart_contracts_and_outgoing_mail_are_not_sensitive_data(sentence: str) -> None:
+    assert _caps(sentence).get("sensitive-data") is None

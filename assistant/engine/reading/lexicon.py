@@ -317,7 +317,12 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
     (
         ControlKind.AUTHENTICATION,
         r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|log(?:s|ged)? in|login|"
-        r"sign(?:s|ed)? in|authenticat\w+|api keys? per|mutual tls|mtls|signed (?:requests|tokens)",
+        r"sign(?:s|ed)?[- ](?:in|on)|sign-ins?|authenticat\w+|api keys? per|mutual tls|mtls|"
+        r"signed (?:requests|tokens)|"
+        # Signing in with a secret: "e-mail and password", "with a passkey" (not "resets passwords").
+        r"(?:^|\b(?:with|and|by|using) )(?:an? |their |a user's )?(?:password|passkey|passcode)s?\b(?! reset)|"
+        # Accounts in a directory: "with Entra accounts", "their AD account".
+        r"(?:ad|azure ad|entra(?: id)?|active directory|google workspace|microsoft 365|m365|ldap) accounts?",
     ),
     (
         ControlKind.AUTHORISATION,

@@ -192,6 +192,8 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 )
                 if term.kind == "tool" and _qualified_tool(text, match.start()):
                     rules_out = False  # "no refund tool" rules out one tool, not tools
+                if term.kind == "access-control" and not _absent_sign_in(clause, match):
+                    rules_out = False
                 if rules_out and term.capabilities:
                     reading.settle(term.capabilities[0], False, evidence, True)
                 continue
@@ -232,6 +234,20 @@ def _qualified_tool(text: str, start: int) -> bool:
     """
     before = text[:start].split()
     return bool(before) and not _UNQUALIFIED.fullmatch(before[-1])
+
+
+def _absent_sign_in(clause: Clause, match: re.Match[str]) -> bool:
+    """Whether a negated sign-in word says there is no sign-in, not that it is left alone.
+
+    "No login", "without authentication" and "authentication is not required" rule it out;
+    "never resets anyone's MFA" (the negation is of the action on it) and "without delete
+    permission" (a limit on what is allowed, itself a control) do not.
+    """
+    if match.group().startswith("permission"):
+        return False
+    cues = [s for s, e in clause.scope.negated if s <= match.start() < e]
+    # No cue in the clause: a keyed value that is itself negative (`sso: none`) says so outright.
+    return not cues or len(clause.text[cues[0] : match.start()].split()) <= 2
 
 
 def _people_act(text: str) -> bool:

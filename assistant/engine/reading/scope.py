@@ -102,7 +102,7 @@ def _scope_end(clause: str, cue: int) -> int:
         after = clause[comma.end() :].split()
         before = clause[start : comma.start()].split()
         following = re.split(r",| and | or ", clause[comma.end() :], maxsplit=1)[0].split()
-        if after and after[0] in _LIST_GO_ON:
+        if after and after[0] in _LIST_GO_ON and not _new_clause(after):
             start = comma.end()
             continue
         if len(before) <= 4 and len(following) <= 3:
@@ -110,6 +110,18 @@ def _scope_end(clause: str, cue: int) -> int:
             continue
         return comma.start()
     return end
+
+
+def _new_clause(after: list[str]) -> bool:
+    """Whether ", and ..." opens a clause of its own rather than the next item of a list.
+
+    "no memory, and no tools" and "no e-mail, and web pages" go on; "not reachable from
+    outside, and only staff signed in through SSO can use it" starts something else.
+    """
+    if after[0] not in ("and", "or") or len(after) < 2 or after[1] in _LIST_GO_ON:
+        return False
+    item = re.split(r",| and | or ", " ".join(after[1:]), maxsplit=1)[0]
+    return len(item.split()) > 4
 
 
 # A negative opening with the verb inverted after it negates the whole clause.
