@@ -124,7 +124,10 @@ TERMS: tuple[Term, ...] = (
     Term(
         r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
         # What it keeps and uses again later is memory, whatever the store is called.
-        r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next)|"
+        r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next|every|each)\b|"
+        # A history it keeps and then goes back to: "keeps a ticket history and checks it".
+        r"keeps? (?:a |an |the |its )?(?:[\w-]+ ){0,3}(?:history|log|journal|records?|notes) (?:[\w-]+ ){0,4}?"
+        r"and (?:checks|consults|reads|uses|searches|looks at|refers to) (?:it|them)\b|"
         r"(?:kept|carried|persisted|remembered|stored|saved) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days|calls|contacts)|"
         # A profile the agent keeps up itself; what is brought back "next time".
         r"(?:maintains?|keeps?|builds?|updates?) (?:a |an |the |its )?(?:[\w-]+ ){0,2}profiles?|"
@@ -137,7 +140,7 @@ TERMS: tuple[Term, ...] = (
         r"so (?:it|they) can (?:reuse|re-use|look back)|reuses? what (?:worked|it learned)|"
         r"(?:consults?|checks?) (?:that|the|its) (?:[\w-]+ )?(?:ledger|log|notes|history|book|record|journal|file) first|"
         r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:count|score|note|notes|record|file|profile|log|ledger|book|tally) "
-        r"(?:per|on|of|about|for) (?:each |every )?(?:customer|client|user|player|patient|member|caller|employee|"
+        r"(?:per|on|of|about|for) (?:each |every )?(?:[\w-]+ )?(?:customer|client|user|player|patient|member|caller|employee|"
         r"account|prospect|person|supplier|vendor|tenant|student|learner)s?\b|"
         r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
         r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later",
@@ -157,9 +160,11 @@ TERMS: tuple[Term, ...] = (
     Term(
         # Planning as the agent's verb ("re-plans", "works out a plan"), never the noun alone.
         r"plans? (?:its|their) own|planner|planning|decides (?:its|their) own steps|react loop|reflect\w*|self-critique|breaks? (?:tasks|goals) into|"
-        r"re-?plans?|replann\w*|plans (?:the|a|an|its|their|which|how|what|when|out)\b|(?:makes?|builds?|works? out|comes? up with|draws? up|revises?) (?:a |an |its |their |the )?plan\b|"
-        r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|to do next)|the order)\b|"
-        r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|breaks? (?:it|them|the \w+) (?:down|into)",
+        r"re-?plans?|re-?plann\w*|plans (?:the|a|an|its|their|which|how|what|when|out)\b|"
+        r"(?:makes?|builds?|works? out|comes? up with|draws? up|drafts?|proposes?|sets? out|lays? out|revises?) (?:a |an |its |their |the )?plan\b|"
+        r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|checks?|to do next)|the order)\b|"
+        r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|"
+        r"breaks? (?:it|them|(?:the|each|every|a|an|its|their) [\w-]+) (?:down|into|up into)",
         "",
         "",
         (),

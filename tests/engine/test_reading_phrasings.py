@@ -830,3 +830,57 @@ def test_personal_legal_and_secret_data_is_sensitive(sentence: str) -> None:
 )
 def test_smart_contracts_and_outgoing_mail_are_not_sensitive_data(sentence: str) -> None:
     assert _caps(sentence).get("sensitive-data") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bot drafts a plan, then carries it out.",
+        "It keeps re-planning as stock levels change.",
+        "It breaks each order down into picking tasks.",
+        "The agent decides which checks a request needs.",
+    ],
+)
+def test_an_agent_that_plans_its_own_steps_plans(sentence: str) -> None:
+    assert _caps(sentence).get("planning") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Our team drafts a plan for the quarter.",  # a person's plan
+        "The plan is drafted by the manager.",
+        "It breaks the glass if the alarm fires.",
+    ],
+)
+def test_a_plan_that_is_not_the_agents_is_not_planning(sentence: str) -> None:
+    assert _caps(sentence).get("planning") is None
+
+
+def test_a_value_named_by_its_key_leaves_its_words_to_other_terms() -> None:
+    # `llm:` names the model; the words of `role:` beneath it still say the agent re-plans.
+    caps = _caps("llm:\n  model: gpt-4.1\n  role: proposes orders, re-plans every hour\n")
+    assert caps.get("planning") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It keeps a running note on each returning customer.",
+        "The bot keeps a ticket history in Postgres and consults it before answering.",
+        "Scores are read back every morning.",
+    ],
+)
+def test_a_history_the_agent_goes_back_to_is_memory(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It keeps an audit log for the regulator.",  # kept for others, never read back by it
+        "It keeps a log of errors and the team reads it.",
+    ],
+)
+def test_a_log_kept_for_others_is_not_memory(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is None

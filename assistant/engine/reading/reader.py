@@ -199,13 +199,20 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 continue
             if clause.scope.hypothetical:
                 continue
-            people_only = term.kind == "external-api" and _people_act(clause.text)
+            people_only = (term.kind == "external-api" and _people_act(clause.text)) or (
+                "planning" in term.capabilities and bool(_TEAM_SUBJECT.match(text))
+            )
             for capability in term.capabilities:
-                if people_only and capability == "tools":
-                    continue  # "the manager pastes it into Hootsuite": a person's tool
+                if people_only and capability in ("tools", "planning"):
+                    # "the manager pastes it into Hootsuite", "the lead drafts a plan": a
+                    # person's tool or plan, not the agent's.
+                    continue
                 reading.settle(capability, True, evidence, not term.generic)
             reading.factors += [f for f in term.factors if f not in reading.factors]
-            claimed.append((match.start(), match.end()))
+            if not by_key:
+                # Only words claim their span: a value named by its key (`model: GPT-4.1` under
+                # `llm:`) leaves its words free for other terms (`role: re-plans hourly`).
+                claimed.append((match.start(), match.end()))
             if term.kind and not (term.generic and term.kind in reading.kinds_named):
                 _component(reading, term, clause, match, evidence)
             if term.generic or term.kind in ("", "llm"):
@@ -248,6 +255,13 @@ def _absent_sign_in(clause: Clause, match: re.Match[str]) -> bool:
     cues = [s for s, e in clause.scope.negated if s <= match.start() < e]
     # No cue in the clause: a keyed value that is itself negative (`sso: none`) says so outright.
     return not cues or len(clause.text[cues[0] : match.start()].split()) <= 2
+
+
+# People, plainly not an agent, as a clause's subject: "our team drafts a plan". Not role words
+# ("the dispatcher re-plans"), which often name the agent itself.
+_TEAM_SUBJECT = lx.rx(
+    r"we|(?:our|the|a|my) (?:[\w-]+ )?(?:team|staff|people|humans?|managers?|board|committee)"
+)
 
 
 def _people_act(text: str) -> bool:
