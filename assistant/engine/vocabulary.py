@@ -226,7 +226,10 @@ TERMS: tuple[Term, ...] = (
     ),
     # Agents and their ecosystem
     Term(
-        r"multi-?agent|multiple agents|several agents|agents? (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|six|\d+|several|multiple|many) (?:[\w-]+ )?agents",
+        r"multi-?agent|multiple agents|several agents|agents (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|"
+        # One agent with another as the other party: "the agent hands off to a billing agent".
+        r"agent (?:talk|communicate|delegate|hand|collaborate|coordinate|cooperate|negotiate)\w*(?: off)? (?:with|to) "
+        r"(?:an?|the|other|another|its|our) (?:[\w-]+ ){0,2}agents?\b|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|six|\d+|several|multiple|many) (?:[\w-]+ )?agents",
         "agent",
         "peer agents",
         (L3, L7),
@@ -278,7 +281,8 @@ TERMS: tuple[Term, ...] = (
         (L4,),
     ),
     Term(
-        r"kafka|rabbitmq|sqs|sns|pub/?sub|message (?:bus|queue|broker)|event bus|queues?",
+        # Not a bare "queue": "the attorney's queue" and "a review queue" are people's work lists.
+        r"kafka|rabbitmq|sqs|sns|pub/?sub|message (?:bus|queue|broker)s?|event bus|(?:job|task|event) queues?",
         "queue",
         "",
         (L4,),
@@ -383,7 +387,7 @@ TERMS: tuple[Term, ...] = (
         r"contact details|(?:phone|mobile|cell) numbers?|home addresses|dates? of birth|passports?|"
         r"social security|national (?:id|insurance)|identity documents?|biometric\w*|"
         r"(?:client|customer|employee|patient|student|candidate) (?:records?|files?|documents?)|"
-        r"privileged|legal (?:documents?|files?|advice)|(?<!smart )contracts?|diagnos\w+|prescriptions?|"
+        r"privileged|legal (?:documents?|files?|advice)|(?<!smart )contracts?(?! (?:attorneys?|lawyers?|workers?|staff))|diagnos\w+|prescriptions?|"
         r"private keys?|seed phrases?|"
         # Someone's mail read by the system: correspondence is personal data.
         r"(?:reads?|reading|summari[sz]\w*|triag\w+|labels?|sorts?|files) (?:\w+ ){0,2}(?:e-?mails?|mail|mailbox|inbox)\b",

@@ -884,3 +884,48 @@ def test_a_history_the_agent_goes_back_to_is_memory(sentence: str) -> None:
 )
 def test_a_log_kept_for_others_is_not_memory(sentence: str) -> None:
     assert _caps(sentence).get("memory") is None
+
+
+def _agents(text: str) -> list[str]:
+    return [c.name for c in read(text).components if c.kind == "agent"]
+
+
+def test_a_robot_the_agent_drives_is_a_machine_not_an_agent() -> None:
+    assert "harvest robot" not in _agents("The planner bot sends harvest robots to row 4.")
+
+
+def test_a_name_beside_its_role_noun_is_one_agent() -> None:
+    assert _agents('Triage agent "Kestrel" reads every alert.') == ["Kestrel"]
+
+
+def test_an_agent_named_by_its_framework_is_the_agent_named_elsewhere() -> None:
+    delta = read("The hiring bot is a LangChain agent.")
+    assert [c.name for c in delta.components if c.kind == "agent"] == ["hiring bot"]
+    assert delta.capabilities.get("multi-agent") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "several"),
+    [
+        ("The agent hands off to a billing agent.", True),
+        ("Our agents talk to each other over NATS.", True),
+        ("The agent talks to an MCP server we wrote.", None),  # a server, not another agent
+    ],
+)
+def test_talking_makes_several_agents_only_with_another_agent(
+    sentence: str, several: bool | None
+) -> None:
+    assert _caps(sentence).get("multi-agent") is several
+
+
+@pytest.mark.parametrize(
+    ("sentence", "protocol"),
+    [
+        ("Jobs go on a RabbitMQ exchange between the two agents.", True),
+        ("It routes the file to a paralegal's review queue.", None),  # a person's work list
+    ],
+)
+def test_a_message_broker_is_a_protocol_and_a_work_queue_is_not(
+    sentence: str, protocol: bool | None
+) -> None:
+    assert _caps(sentence).get("agent-protocol") is protocol

@@ -8,12 +8,14 @@ from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, slug
 from assistant.schema import AgenticFactor, Component, Evidence, Layer
 
+# Not "robot": a harvest robot or a mobile robot is a machine the agent drives (physical
+# actuation), not an agent of its own.
 _NAMED_AGENT = re.compile(
     r"(?<![\w-])((?:[a-z][\w-]* )?[a-z][\w-]*) "
-    r"(agent|bot|chatbot|robot|assistant|copilot|worker)s?(?![\w-])"
+    r"(agent|bot|chatbot|assistant|copilot|worker)s?(?![\w-])"
 )
 # A name given to the agent: `a bot called "Ava"`, `assistant "Kit"`.
-_AGENT_NOUNS = "agent|bot|chatbot|robot|assistant|copilot"
+_AGENT_NOUNS = "agent|bot|chatbot|assistant|copilot"
 _AGENT_NOUN = rf"(?:{_AGENT_NOUNS})"
 _QUOTE_OPEN = r"[\"\u201c'`]"
 _QUOTE_CLOSE = r"[\"\u201d'`]"
@@ -45,6 +47,9 @@ _NOT_A_NAME = lx.rx(
     r"intelligent|chat|support|an ai|conversational|generative|gen|llm-based|ai-powered"
 )
 _GENERIC_AGENT_NAMES = {"support", "chat", "coding", "virtual", "personal", "digital"}
+# An agent named by what it is built with ("a LangChain agent") is the agent named elsewhere,
+# not a second one.
+_BUILT_WITH = {"langchain", "langgraph", "crewai", "autogen", "llamaindex", "smolagents", "react"}
 
 
 def agents(reading: Reading, clauses: list[Clause]) -> None:
@@ -69,13 +74,15 @@ def agents(reading: Reading, clauses: list[Clause]) -> None:
         if not any(name.endswith(" " + m) or name == m for m, _ in merged):
             merged.append((name, evidence))
     named = sorted(merged, key=lambda n: n[1].start or 0)
+    if any(n.split()[0] not in _BUILT_WITH for n, _ in named):
+        named = [(n, e) for n, e in named if n.split()[0] not in _BUILT_WITH]
     for name, evidence in named:
         reading.add(
             Component(
                 id=slug(name), name=name, kind="agent", layers=[Layer.L3], evidence=[evidence]
             )
         )
-    distinct = [n for n, _ in named if n.split()[0] not in _GENERIC_AGENT_NAMES]
+    distinct = [n for n, _ in named if n.split()[0] not in _GENERIC_AGENT_NAMES | _BUILT_WITH]
     if len(distinct) >= 2:
         reading.settle("multi-agent", True, named[1][1], True)
         if AgenticFactor.AGENT_TO_AGENT not in reading.factors:
@@ -119,8 +126,9 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
     for given in _GIVEN_NAME.finditer(clause.text):
         if clause.scope.covers(*given.span()):
             continue
-        # "Meridian is a research assistant": the role noun inside is the named agent itself.
-        nouns = [n for n in nouns if not (given.start() <= n[2][0] and n[2][1] <= given.end())]
+        # "Meridian is a research assistant", 'triage agent "Kestrel"': the role noun beside
+        # the name is the named agent itself.
+        nouns = [n for n in nouns if not (n[2][0] < given.end() and given.start() < n[2][1])]
         group = next((i for i, g in enumerate(given.groups(), 1) if g), 0)
         name = given.group(group).strip() if group else ""
         if name and not (_NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name)):
