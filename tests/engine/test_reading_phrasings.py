@@ -929,3 +929,50 @@ def test_a_message_broker_is_a_protocol_and_a_work_queue_is_not(
     sentence: str, protocol: bool | None
 ) -> None:
     assert _caps(sentence).get("agent-protocol") is protocol
+
+
+def _approvals(text: str) -> list[tuple[bool, list[str]]]:
+    return [
+        (c.present, c.applies_to) for c in read(text).controls if c.kind.value == "human-approval"
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Customers get an e-mail confirming their booking.",  # a notice, not a decision
+        "When it is stuck it escalates to a human through the review screen.",  # a handover
+    ],
+)
+def test_a_notice_or_a_handover_is_not_approval(sentence: str) -> None:
+    assert not [present for present, _ in _approvals(sentence) if present]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A supervisor confirms the delivery slot before the bot books it.",
+        "Escalated refunds need a manager's approval.",  # the approval word, not a handover
+    ],
+)
+def test_a_confirmation_or_approval_by_a_person_is_approval(sentence: str) -> None:
+    assert [present for present, _ in _approvals(sentence) if present]
+
+
+def test_a_heading_key_is_not_an_approval_of_its_own() -> None:
+    text = "limits:\n  - refunds: capped at 50 EUR\nhuman_approval:\n  credit_note: a team lead\n"
+    quotes = [c.evidence[0].quote for c in read(text).controls if c.kind.value == "human-approval"]
+    assert quotes == ["a team lead"]
+
+
+def test_a_misspelt_no_one_still_negates() -> None:
+    assert _caps("Noone checks the drafts before they go out.").get("human-in-loop") is False
+
+
+def test_those_points_back_to_the_actions_of_the_sentence_before() -> None:
+    text = (
+        "It can refund_order and resend_invoice. Both run automatically, nobody signs off on those."
+    )
+    assert all(
+        set(applies) == {"refund-order", "resend-invoice"} for _, applies in _approvals(text)
+    )

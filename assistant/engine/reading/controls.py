@@ -67,6 +67,8 @@ def approvals(reading: Reading, clause: Clause) -> None:
     if clause.scope.hypothetical:
         return
     key = clause.seg.key
+    if _heading(reading, clause):
+        return  # `human_approval:` over its own list: the entries below say what is approved
     if _stated(reading, clause) or not clause.seg.context:
         return
     # Only the clause that opens a value names the approver; a later one ("none, but the
@@ -84,6 +86,13 @@ def approvals(reading: Reading, clause: Clause) -> None:
         _control(reading, clause, whole, True, actor)
 
 
+def _heading(reading: Reading, clause: Clause) -> bool:
+    """Whether the clause is a bare key that heads nested values (`approvals:` on its own)."""
+    line_end = reading.source.find("\n", clause.seg.end)
+    rest = reading.source[clause.seg.end : None if line_end == -1 else line_end]
+    return clause.seg.key is None and rest.strip("\"' \t\r{[") == ":"
+
+
 def _stated(reading: Reading, clause: Clause) -> bool:
     """Approval or automatic action stated in the words of a clause; whether any was."""
     text = clause.text
@@ -92,6 +101,11 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         approval = None  # "one of our approved repairers": a list someone keeps, not a step
     if approval and _AFTER_THE_FACT.search(text):
         approval = None  # "a manager reviews the weekly summary": monitoring, not a gate
+    notice = _NOTICE.search(text)
+    if approval and notice and notice.start() < approval.start() < notice.end():
+        approval = None  # "an e-mail confirming the order": a notice, not a decision
+    if approval and approval.group(0).startswith("review") and _HANDOVER.search(text):
+        approval = None  # "escalates to a human through a review screen": the case moves on
     automatic = lx.AUTOMATIC.search(text)
     found = False
     if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
@@ -129,6 +143,17 @@ _AFTER_THE_FACT = lx.rx(
     r"(?:weekly|monthly|daily|quarterly|nightly|periodic) (?:summar(?:y|ies)|reports?|digests?)|"
     r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of"
 )
+# Words that point back to the actions of the sentence before.
+_BACK = lx.rx(r"those|these|them|(?:all|each|both|either|any) of (?:them|those|these)")
+# A message that confirms something to someone: "an e-mail confirming the booking".
+_NOTICE = re.compile(
+    r"\b(?:e-?mails?|messages?|texts?|sms|notifications?|receipts?|letters?|notes?) "
+    r"(?:confirming|confirms|confirmation)\b"
+)
+# A case handed to a person to deal with, not an action held for approval.
+_HANDOVER = lx.rx(
+    r"escalat\w+|hands? (?:it |them |the \w+ )?over|transfers? (?:it |them |the \w+ )?to"
+)
 # A possessive right before "approved", "vetted": it names a list kept ("our approved
 # suppliers"), not an approval of what the agent does.
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
@@ -138,7 +163,7 @@ _GATES = (
     *("gated", "queued", "held", "parked", "wait", "flagged", "set aside"),
 )
 # "no X ... without", "never ... without": the "without" restates a requirement.
-_DOUBLE_NEGATIVE = lx.rx(r"no|nothing|never|not|none|nobody|no one|neither|n't")
+_DOUBLE_NEGATIVE = lx.rx(r"no|nothing|never|not|none|nobody|no one|noone|neither|n't")
 # An approval verb in the third person, as said of whoever does it: "procurement reviews".
 _DECIDES = re.compile(
     r"(?:approves|reviews|confirms|vets|okays|signs off|countersigns|authori[sz]es|green-?lights)"
@@ -235,6 +260,10 @@ def _control(
     if not applies and not system_wide:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
+    if not applies and not system_wide and _BACK.search(clause.text):
+        # "It mutes and hides messages. All automatic, nobody signs off on those."
+        before = clause.seg.sentence - 1
+        applies = sorted(t for t in live if before in reading.tool_sentences[t])
     evidence = clause_evidence(reading, clause, *match.span())
     reading.controls.append(
         Control(

@@ -25,7 +25,7 @@ def rx(pattern: str) -> re.Pattern[str]:
 # --- actors ----------------------------------------------------------------------------------
 
 HUMAN_ROLE = (
-    r"humans?|persons?|people|someone|somebody|nobody|no one|no-one|staff|staffer|employees?|users?|customers?|"
+    r"humans?|persons?|people|someone|somebody|nobody|no one|no-one|noone|staff|staffer|employees?|users?|customers?|"
     r"clients?|visitors?|members?|patients?|students?|teachers?|parents?|nurses?|doctors?|"
     r"physicians?|clinicians?|pharmacists?|developers?|devs?|engineers?|maintainers?|"
     r"code ?owners?|owners?|operators?|admins?|administrators?|managers?|leads?|supervisors?|"

@@ -16,7 +16,7 @@ from assistant.engine.reading.lexicon import rx
 
 # A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
 NEGATION_CUE = rx(
-    r"no|not|never|without|cannot|can ?not|nobody|no-one|no one|nothing|none of|neither|nor|"
+    r"no|not|never|without|cannot|can ?not|nobody|no-one|no one|noone|nothing|none of|neither|nor|"
     r"zero|\w+n't|\w+n\u2019t|lacks?|free of|instead of|rather than|"
     r"doesnt|dont|cant|wont|isnt|arent|didnt|hasnt|havent|"
     r"left out|leaves? out|removed|disabled|turned off|switched off|excluded|stripped out|"
