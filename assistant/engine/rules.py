@@ -148,7 +148,7 @@ def _for_threat(
     if placed is None:
         return
     layer, why = placed
-    components = (path.component_ids if path else []) or _components_at(system, layer)
+    components = (path.component_ids if path else []) or _components_at(system, layer, threat)
     yield _finding(threat, layer, components, system, path, why, held)
 
 
@@ -340,10 +340,16 @@ def grounding(held: Sequence[Fact], system: SystemModel, path: AttackPath | None
     return distinct(found)[:6]
 
 
-def _components_at(system: SystemModel, layer: Layer) -> list[str]:
-    here = [c.id for c in system.components if layer in c.layers]
+def _components_at(system: SystemModel, layer: Layer, threat: ThreatEntry) -> list[str]:
+    """Up to four parts at the layer, first those that show the threat (an MCP server)."""
+    signs = [*threat.shown_by.values(), threat.requires_signs]
+    needs = [need for s in signs if s is not None for need in s.components]
+    here = sorted(
+        (c for c in system.components if layer in c.layers),
+        key=lambda c: not any(c.kind in n.kinds or c.effect in n.effects for n in needs),
+    )
     if here:
-        return here[:4]
+        return [c.id for c in here[:4]]
     # Nothing described at this layer: the threat still acts through the agent itself (or,
     # in a system with no agent, the application that calls the model).
     core = [c.id for c in system.components if c.kind == "agent"]

@@ -814,7 +814,7 @@ def test_a_negation_goes_on_through_and_in_a_list() -> None:
         "It drafts answers from the firm's privileged legal advice.",
         "Suppliers upload signed contracts for the bot to check.",
         "Every morning the agent triages the support inbox.",
-        "The wallet's private key is held by the signer service.",
+        "It keeps every candidate's CV for a year.",
     ],
 )
 def test_personal_legal_and_secret_data_is_sensitive(sentence: str) -> None:
@@ -976,3 +976,39 @@ def test_those_points_back_to_the_actions_of_the_sentence_before() -> None:
     assert all(
         set(applies) == {"refund-order", "resend-invoice"} for _, applies in _approvals(text)
     )
+
+
+def _tools(text: str) -> list[str]:
+    return [c.name for c in read(text).components if c.kind == "tool"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tool"),
+    [
+        ("The release bot builds container images for each tag.", "builds container images"),
+        ("It runs the smoke tests and the linters on every branch.", "runs the smoke tests"),
+        ("The agent runs a sanctions check on each new supplier.", "runs a sanctions check"),
+        ("It can re-trigger failed Jenkins jobs.", "re-trigger failed Jenkins jobs"),
+        ("The assistant raises a ticket with facilities.", "raises a ticket"),
+        ("If a sensor fails it halts the conveyor.", "halts the conveyor"),
+        ("It may network-isolate a laptop.", "network-isolate a laptop"),
+        ("The bot answers the caller, and then books a slot.", "books a slot"),
+    ],
+)
+def test_more_verbs_of_an_agents_tools(sentence: str, tool: str) -> None:
+    assert tool in _tools(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It runs on Llama 3 in our own cluster.",  # where it runs, not what it runs
+        "The team builds the images by hand.",  # a person's act
+        "It raises an error when the file is empty.",
+        "It stops when the user says stop.",
+        "The bot answers questions, refunds are issued by staff.",  # a noun, not the verb
+        "It reads the uploaded CV and scores it.",  # the input it is handed, not a tool
+    ],
+)
+def test_near_misses_of_those_verbs_name_no_tool(sentence: str) -> None:
+    assert not [t for t in _tools(sentence) if not t.startswith("scores")]

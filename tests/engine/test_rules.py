@@ -309,3 +309,16 @@ def test_a_tool_named_by_what_it_does_reads_as_an_action_in_a_title(name: str, t
     from assistant.engine.scenario import title_name
 
     assert title_name(Component(id="t", name=name, kind="tool", layers=[Layer.L3])) == title
+
+
+def test_a_finding_without_a_path_names_the_part_that_shows_its_capability(
+    catalogue: Catalogue,
+) -> None:
+    # Five tools are named before the MCP server; an MCP threat is about the server.
+    model = analyze(
+        "The support agent can refund orders, send e-mails, create tickets, update the CRM and "
+        "book callbacks. It also reaches our wiki through an MCP server.",
+        catalogue,
+    )
+    mcp = [f for f in model.findings if f.threat_id.startswith("MAS-MCP")]
+    assert mcp and all(f.components[0] == "mcp-server" for f in mcp)

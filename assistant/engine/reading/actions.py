@@ -17,7 +17,10 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"unlock|lock|open|close|arm|disarm|dispens|releas|fly|flies|flew|spray|irrigat|"
         r"actuat|steer|drive|navigat|turn(?:s|ed)? (?:on|off)|switch(?:es|ed)? (?:on|off)|"
         r"adjust|set(?:s)? the (?:temperature|thermostat|heating|valve)|start(?:s|ed)? the (?:pump|engine|motor)|"
-        r"heat|cool|dim",
+        r"heat|cool|dim|"
+        # Stopping a machine mid-task: "pauses the robot", "halts the line".
+        r"(?:paus|halt|stop)(?=\w* (?:the |a |an |its )?(?:[\w-]+ )?(?:robots?|machines?|lines?|pumps?|"
+        r"conveyors?|drones?|devices?|printers?|arms?|vehicles?)\b)",
         Effect.ACTUATES,
     ),
     (
@@ -31,6 +34,11 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     (
         r"execut|run(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)|"
         r"deploy|shell|"
+        # Build and check steps that run code: "runs the linters", "builds container images".
+        r"run(?=(?:s|ning)? (?:the |its |our )?(?:[\w-]+ )?(?:linters?|tests?|test suites?|builds?|pipelines?|"
+        r"health checks?|diagnostics?|migrations?|playbooks?|notebooks?)\b)|"
+        r"build(?=(?:s|ing)? (?:the |a |an |new )?(?:[\w-]+ )?(?:images?|containers?|artifacts?|releases?)\b)|"
+        r"re-trigger|"
         # Operations on running systems run with the same rights as code: "restarts pods".
         # (Lookaheads keep the object out of the verb, so it can name the tool.)
         r"trigger(?=(?:s|ed)? (?:[\w-]+ )?(?:builds?|pipelines?|jobs?|deploys?|deployments?|workflows?))|"
@@ -40,7 +48,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     ),
     (
         r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? (?:passwords?|mfa|2fa|credentials|tokens?)|rotat\w* (?:keys?|credentials|secrets|tokens?)|"
-        r"isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?|"
+        r"(?:network-)?isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?|"
         # Moderation: keeping someone out of a conversation for a while.
         r"mute|unmute|kick|time(?:s|d)? out|shadow-?ban",
         Effect.CHANGES_ACCESS,
@@ -56,13 +64,18 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
         r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
         r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov|"
-        r"hide|hides|hid|unhide|archiv|"
+        r"hide|hides|hid|unhide|archiv|submit|"
+        # Putting a record in someone's queue: "raises a referral", "drops a flag into".
+        r"(?:rais|drop|lodg)(?=\w* (?:an? |the )?(?:[\w-]+ )?(?:referrals?|flags?|tickets?|cases?|"
+        r"incidents?|requests?|claims?|complaints?|notes?)\b)|"
         r"(?:make|makes|made)(?= (?:an? |the )?(?:bookings?|reservations?|appointments?|changes?)\b)",
         Effect.WRITES_DATA,
     ),
     (
         r"look(?:s|ed)? up|lookup|search|query|queries|fetch|retriev|read|get|gets|"
-        r"pull(?:s|ed)?|list|scan|browse|crawl|scrap|download",
+        r"pull(?:s|ed)?|list|scan|browse|crawl|scrap|download|"
+        # "runs a conflict search", "runs sanctions checks": a look-up, not code.
+        r"run(?=(?:s|ning)? (?:an? |the )?(?:[\w-]+ )?(?:search(?:es)?|checks?|look-?ups?|screens?|screening)\b)",
         Effect.READS_DATA,
     ),
 )

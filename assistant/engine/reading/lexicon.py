@@ -251,7 +251,10 @@ ASSETS: tuple[tuple[DataClass, str], ...] = (
         r"addresses|phone numbers?|dates? of birth|passports?|social security|ssn|national id|"
         r"cvs?|resumes?|customer (?:data|records?|details|profiles?)|user (?:data|profiles?)|"
         r"contact details|employee (?:records?|data)|hr records?|salar\w*|payroll|gdpr|biometric\w*|"
-        r"location (?:data|history)|children'?s? data|student records?",
+        r"location (?:data|history)|children'?s? data|student records?|"
+        # Someone's mail, read by the system: correspondence is personal data.
+        r"(?:reads?|reading|summari[sz]\w*|triag\w+|labels?|sorts?) (?:\w+ ){0,2}(?:e-?mails?|mail|mailbox|inbox)\b|"
+        r"(?:e-?mail|mail|mailbox|message) (?:content|bodies|body|contents)",
     ),
     (
         DataClass.CREDENTIALS,
@@ -280,7 +283,9 @@ ASSETS: tuple[tuple[DataClass, str], ...] = (
     ),
     (
         DataClass.CONFIDENTIAL,
-        r"confidential|trade secrets?|contracts?|legal (?:documents?|files?)|board|"
+        # Not "smart contracts" (code on a chain) nor a "task board" (a work list).
+        r"confidential|trade secrets?|(?<!smart )contracts?(?! (?:attorneys?|lawyers?|workers?))|"
+        r"legal (?:documents?|files?|advice)|privileged|board (?:papers?|minutes|packs?|materials?)|"
         r"financial (?:statements?|records?|data|reports?)|ledger|m&a|pricing|rate sheets?|"
         r"intellectual property|proprietary|internal documents?|strategy",
     ),

@@ -12,8 +12,9 @@ import re
 
 from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.doer import on_list_item
 from assistant.engine.reading.state import Clause, Reading
-from assistant.engine.reading.tools import absorb_products, add_tool, on_list_item
+from assistant.engine.reading.tools import absorb_products, add_tool
 from assistant.schema import Effect
 
 # A past participle of an action, the preposition that leads to where it happens, and the

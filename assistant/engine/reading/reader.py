@@ -180,21 +180,7 @@ def _terms(reading: Reading, clause: Clause) -> None:
                     continue  # about one part under the key: neither rules it out nor names it
             evidence = clause_evidence(reading, clause, match.start(), match.end())
             if negated:
-                # Capability-only words ("payments", "customers") are too broad to rule a
-                # capability out when negated ("can't make payments"); generic component words
-                # ("no vector store") and defining kinds ("no plugins") are not.
-                # A key that is itself the term (`fine_tuned: false`) is as explicit as it gets.
-                # A key that names one product (`email: never`) rules out that product only.
-                rules_out = (
-                    term.generic
-                    or term.kind in RULES_OUT_KINDS
-                    or (by_key and term.kind != "external-api")
-                )
-                if term.kind == "tool" and _qualified_tool(text, match.start()):
-                    rules_out = False  # "no refund tool" rules out one tool, not tools
-                if term.kind == "access-control" and not _absent_sign_in(clause, match):
-                    rules_out = False
-                if rules_out and term.capabilities:
+                if term.capabilities and _rules_out(term, clause, match, by_key):
                     reading.settle(term.capabilities[0], False, evidence, True)
                 continue
             if clause.scope.hypothetical:
@@ -218,6 +204,22 @@ def _terms(reading: Reading, clause: Clause) -> None:
             if term.generic or term.kind in ("", "llm"):
                 break  # one generic component per term per clause
             # Products are named one by one: "tickets in Zendesk and accounts in Salesforce".
+
+
+def _rules_out(term: Term, clause: Clause, match: re.Match[str], by_key: bool) -> bool:
+    """Whether a negated mention of a term rules its capability out.
+
+    Capability-only words ("payments", "customers") are too broad to rule a capability out when
+    negated ("can't make payments"); generic component words ("no vector store") and defining
+    kinds ("no plugins") are not. A key that is itself the term (`fine_tuned: false`) is as
+    explicit as it gets; a key that names one product (`email: never`) rules out that product
+    only.
+    """
+    if term.kind == "tool" and _qualified_tool(clause.text, match.start()):
+        return False  # "no refund tool" rules out one tool, not tools
+    if term.kind == "access-control" and not _absent_sign_in(clause, match):
+        return False
+    return term.generic or term.kind in RULES_OUT_KINDS or (by_key and term.kind != "external-api")
 
 
 def _own_key(reading: Reading, clause: Clause, pattern: re.Pattern[str]) -> bool:

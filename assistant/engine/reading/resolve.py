@@ -7,9 +7,11 @@ from assistant.engine.reading.derive import boundaries, flows
 from assistant.engine.reading.state import Reading
 from assistant.engine.reading.text import sentences
 from assistant.schema import (
+    Asset,
     Component,
     Control,
     ControlKind,
+    DataClass,
     EntryKind,
     EntryPoint,
     Evidence,
@@ -119,6 +121,11 @@ _OUTSIDE = {
 # Entry points through which people use the system.
 
 
+# Classes of asset that make the data sensitive by themselves (money moved or a machine
+# driven is what the agent acts on, not data it holds).
+_SENSITIVE = {DataClass.PII, DataClass.PHI, DataClass.CONFIDENTIAL}
+
+
 def _implied(
     reading: Reading, capabilities: dict[str, bool], evidence: dict[str, list[Evidence]]
 ) -> None:
@@ -135,7 +142,7 @@ def _implied(
             capabilities[name] = value
             evidence[name] = evidence[because][:1]
 
-    def shown(name: str, facts: list[EntryPoint] | list[Control]) -> None:
+    def shown(name: str, facts: list[EntryPoint] | list[Control] | list[Asset]) -> None:
         """A capability present because a fact shows it (an entry point, a control)."""
         if facts and name not in capabilities:
             capabilities[name] = True
@@ -148,6 +155,7 @@ def _implied(
     signing_in = (ControlKind.AUTHENTICATION, ControlKind.AUTHORISATION)
     shown("authentication", [c for c in reading.controls if c.present and c.kind in signing_in])
     shown("external-facing", [e for e in entries if e.kind in _OUTSIDE])
+    shown("sensitive-data", [a for a in reading.assets.values() if a.data_class in _SENSITIVE])
     if capabilities.get("multi-agent") is False and capabilities.get("mcp") is not True:
         imply("agent-protocol", False, "multi-agent")
     if capabilities.get("tools") is False:

@@ -12,6 +12,7 @@ import re
 from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.agents import AGENT_ROLE
+from assistant.engine.reading.doer import agent_does
 from assistant.engine.reading.scope import scope
 from assistant.engine.reading.state import (
     Clause,
@@ -48,7 +49,10 @@ _NOT_A_TOOL_OBJECT = lx.rx(
     r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
     r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
     r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
-    r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)"
+    r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)|"
+    # What it is handed to work on: "reads the CV", "reads each claim", "reads the traceback".
+    r"forms?|cvs?|resumes?|r\u00e9sum\u00e9s?|claims?|headers|attachments?|letters?|outputs?|"
+    r"tracebacks?|repl(?:y|ies)|answers|comments|uploads?|photos?|images?|screenshots?|submissions?"
 )
 # Keys of a tool's own record: one names it, the others describe it.
 _NAMING_KEY = lx.rx(r"name|id|tool|tool name|function|function name|action|operation")
@@ -97,7 +101,7 @@ def tools(reading: Reading, clause: Clause) -> None:
         return  # something a person does, not the agent
     subject = act.AGENT_SUBJECT.match(clause.text)
     at = subject.end() if subject else 0
-    if at == 0 and not (_bullet_verb(reading, clause) or _after_action_label(reading, clause)):
+    if at == 0 and not agent_does(reading, clause):
         return  # no agent as subject: "messages are traced" is not an action of the agent
     # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
     # tried at the subject's end and after each comma or conjunction.
@@ -215,7 +219,9 @@ _NAME_VERB = lx.rx(r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|
 _NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
 
 
-_NEXT_VERB = re.compile(r"(?:,| and| or| also| then)(?: (?:can|may|will|also|then|it|to))* (?=\w)")
+_NEXT_VERB = re.compile(
+    r"(?:,(?: and| or| then)?| and| or| also| then)(?: (?:can|may|will|also|then|it|to))* (?=\w)"
+)
 _FILE_NAME = re.compile(
     r"[\w.-]+\.(?:com|org|io|net|ai|dev|co|uk|md|json|yaml|yml|py|txt|csv|pdf|mod|sum|toml|lock|"
     r"cfg|ini|xml|html?|sh|js|ts|go|rs|rb|java|ipynb|sql|env|log|tf|conf|xlsx?|docx?)"
@@ -227,6 +233,10 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
         return
     rest = action.group("rest")
     after = action.end("verb")
+    if re.match(r" (?:are|is|was|were|get|gets|got|go|goes|need|needs)\b", rest):
+        return  # "refunds are issued by staff": the word is a noun, the subject of another verb
+    if re.match(r"writ\w* up\b", action.group("verb") + rest):
+        return  # "writes up its findings": composing its answer, not a write through a tool
     shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
     if shared and act.ACTION.match(shared.group(1)):
         # "book or cancel slots": each verb takes the object the last one names.
@@ -271,49 +281,6 @@ def absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
         only_here = all(e.start == clause.seg.start for e in component.evidence)
         if component.kind == "external-api" and only_here and normalise(component.name).text in obj:
             del reading.components[component.id]
-
-
-def _after_action_label(reading: Reading, clause: Clause) -> bool:
-    """A value after a label saying the agent does it: "It can: reserve tables, send ...".
-
-    The label may be a key of its own or the words before a colon in the same sentence ("what
-    it does on its own: hide a message, ...").
-    """
-    key = clause.seg.key
-    label = reading.source[key[0] : key[1]] if key else ""
-    if not label:
-        start, _ = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, 0))
-        before = reading.source[start : clause.seg.start].rstrip()
-        label = before[:-1] if before.endswith(":") else ""
-    return bool(label) and bool(act.ACTION_LABEL.fullmatch(normalise(label).text))
-
-
-def on_list_item(reading: Reading, clause: Clause) -> bool:
-    """Whether a clause is on a bulleted or numbered line, or is a keyed value of a sheet."""
-    line_start = reading.source.rfind("\n", 0, clause.seg.start) + 1
-    return bool(_BULLET.match(reading.source, line_start) or clause.seg.context)
-
-
-def _bullet_verb(reading: Reading, clause: Clause) -> bool:
-    """A list item that opens with a third-person verb, such as "- looks up orders"."""
-    if not on_list_item(reading, clause):
-        return False
-    text = clause.text
-    first, _, rest = text.partition(" ")
-    return (
-        first.endswith("s")
-        and not first.endswith("ss")
-        and bool(act.ACTION.match(text))
-        and not re.match(r"(?:and|are|is|were|was|of|from|to)\b", rest)
-        and not _PASSIVE.match(text)
-    )
-
-
-# "- SMS replies are matched to a patient": a plural noun and a passive, not an action.
-_PASSIVE = re.compile(r"(?:\S+ ){1,5}(?:is|are|was|were|gets?|get) [\w-]+(?:ed|en)\b")
-
-
-_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
 
 
 def _names_a_store(reading: Reading, text: str) -> bool:
