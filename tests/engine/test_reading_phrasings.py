@@ -1012,3 +1012,45 @@ def test_more_verbs_of_an_agents_tools(sentence: str, tool: str) -> None:
 )
 def test_near_misses_of_those_verbs_name_no_tool(sentence: str) -> None:
     assert not [t for t in _tools(sentence) if not t.startswith("scores")]
+
+
+def _entries(text: str) -> set[str]:
+    return {e.kind.value for e in read(text).entry_points}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We run a scheduling assistant for patients of our clinic.",
+        "It is a returns chatbot for our online shoppers.",
+    ],
+)
+def test_an_assistant_made_for_outside_people_is_a_way_in_for_them(sentence: str) -> None:
+    assert "public-users" in _entries(sentence)
+
+
+def test_an_assistant_for_a_team_is_not_for_the_public() -> None:
+    assert "public-users" not in _entries("An assistant for our finance team drafts reports.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("It searches the public web for news about the supplier.", "web-content"),
+        ("It pulls citations from the open web.", "web-content"),
+    ],
+)
+def test_the_public_web_is_content_not_people(sentence: str, kind: str) -> None:
+    assert _entries(sentence) == {kind}
+
+
+def test_selling_on_the_web_reads_no_web_content() -> None:
+    assert "web-content" not in _entries("We sell spare parts on the web.")
+
+
+def test_an_inflected_word_ties_an_approval_to_its_tool() -> None:
+    text = (
+        "The scheduling bot can book appointments and send reminders. "
+        "Bookings for surgery need a nurse to approve them."
+    )
+    assert [applies for _, applies in _approvals(text)] == [["book-appointments"]]

@@ -144,7 +144,8 @@ _AFTER_THE_FACT = lx.rx(
     r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of"
 )
 # Words that point back to the actions of the sentence before.
-_BACK = lx.rx(r"those|these|them|(?:all|each|both|either|any) of (?:them|those|these)")
+# Not a bare "them": "bookings need a nurse to approve them" points inside its own sentence.
+_BACK = lx.rx(r"those|these|(?:all|each|both|either|any) of (?:them|those|these)")
 # A message that confirms something to someone: "an e-mail confirming the booking".
 _NOTICE = re.compile(
     r"\b(?:e-?mails?|messages?|texts?|sms|notifications?|receipts?|letters?|notes?) "
@@ -326,10 +327,19 @@ def _sharing(reading: Reading, words: set[str], live: list[str]) -> list[str]:
 
 
 def _shares(words: set[str], tool_words: set[str]) -> bool:
-    """Whether a clause and a tool share a content word (stems of five letters count)."""
+    """Whether a clause and a tool share a content word, or its stem ("bookings", "book")."""
     content = {w for w in tool_words - _STOP if len(w) > 2}
-    stems = {w[:5] for w in content if len(w) >= 5}
-    return bool(content & words) or any(w[:5] in stems for w in words if len(w) >= 5)
+    stems = {_stem(w) for w in content} - {""}
+    return bool(content & words) or any(_stem(w) in stems for w in words - _STOP)
+
+
+_SUFFIX = re.compile(r"(?:ings|ing|ations|ation|ments|ment|es|ed|s)$")
+
+
+def _stem(word: str) -> str:
+    """The word without an inflection, cut to five letters; "" when too short to compare."""
+    bare = _SUFFIX.sub("", word) if len(word) > 5 else word
+    return bare[:5] if len(bare) >= 4 else ""
 
 
 # --- the delta -------------------------------------------------------------------------------

@@ -111,23 +111,31 @@ AGENT_REVIEWER = rx(
 
 # --- entry points ------------------------------------------------------------------------------
 
+# People outside the organisation who use what it offers.
+_AUDIENCE = (
+    r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|"
+    r"players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|buyers?|"
+    r"members|users|visitors|pet owners|travell?ers|passengers|callers)"
+)
+
 ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     (
         EntryKind.PUBLIC_USERS,
-        # "public" alone says nothing about people: "a public MCP registry", "public data".
-        r"the public|general public|public[- ]facing|public users?|visitors?|anyone|anonymous\w*|"
+        # "public" alone says nothing about people: "a public MCP registry", "public data", and
+        # "the public web" is content, not people.
+        r"the public(?! (?:web|internet|registry|repos?|repositor\w+|cloud|data|records?|domain))|"
+        r"general public|public[- ]facing|public users?|visitors?|anyone|anonymous\w*|"
         r"public (?:[\w-]+ )?(?:website|site|page|portal|app|chat|form)s?|"
         r"no (?:account|acct|login|log-in|sign[- ]?in|sign[- ]?up)s?(?: needed| required)?|"
         r"website|web chat|webchat|"
         r"chat widget|mobile app|public portal|storefront|customer portal|patient portal|"
-        r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|"
-        r"parents?|players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|"
-        r"buyers?|members|users) (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
+        rf"{_AUDIENCE} (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
         r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
         r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms)\b|"
-        r"(?:answers?|serves?|helps?|talks? to|chats? with|supports?|assists?) (?:our |the |its )?"
-        r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|"
-        r"players?|end[- ]users?|consumers?|applicants?|candidates?|members|users|visitors)",
+        rf"(?:answers?|serves?|helps?|talks? to|chats? with|supports?|assists?) (?:our |the |its )?{_AUDIENCE}|"
+        # Made for them: "a scheduling assistant for patients", "a chatbot for our customers".
+        r"(?:assistant|bot|chatbot|agent|copilot|helper|concierge|app) for (?:our |the |its |their )?"
+        rf"(?:[\w-]+ )?{_AUDIENCE}",
     ),
     (
         EntryKind.INTERNAL_USERS,
@@ -152,7 +160,7 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     (
         EntryKind.WEB_CONTENT,
         r"brows\w*|web ?pages?|websites? (?:it|the agent) (?:reads|visits)|web search\w*|"
-        r"searches the web|internet search|fetch\w* (?:[\w-]+ ){0,2}(?:urls?|pages?|links?)|urls?|"
+        r"search\w* (?:the )?(?:public |open )?(?:web|internet)|(?:across|from) the (?:public |open )?web|internet search|fetch\w* (?:[\w-]+ ){0,2}(?:urls?|pages?|links?)|urls?|"
         r"scrap\w*|crawl\w*|rss|news feeds?|online sources",
     ),
     (
