@@ -44,6 +44,12 @@ if TYPE_CHECKING:
     help="Fail (exit 1, the model still written) when a hybrid run loses more than a fifth "
     "of the rules engine's findings.",
 )
+@click.option(
+    "--no-guidance",
+    is_flag=True,
+    help="Do not search the guidance index: rules findings cite their threats' own catalogue "
+    "passages only (faster, and leaner on memory).",
+)
 @model_limit_options
 def analyze_command(
     file: Path,
@@ -53,6 +59,7 @@ def analyze_command(
     output: str,
     keep_secrets: bool,
     strict: bool,
+    no_guidance: bool,
     max_tokens: int | None,
     max_cost: float | None,
     local_only: bool,
@@ -66,7 +73,7 @@ def analyze_command(
     budget runs out; exit 1, with the same written, when the model fails for good (outage,
     timeout).
     """
-    from assistant.engine.run import run_engine
+    from assistant.engine.run import open_local_index, run_engine
     from assistant.knowledge import default_catalogue
     from assistant.system_file import is_system_file
 
@@ -82,7 +89,8 @@ def analyze_command(
     def require(system: SystemModel) -> SystemModel:
         return _require_something(system, file, False)
 
-    run = run_engine(description, catalogue, chosen, settings, given, require, progress)
+    guidance = None if no_guidance else open_local_index
+    run = run_engine(description, catalogue, chosen, settings, given, require, progress, guidance)
     _write(run.result, output, progress)  # what was validated is kept, whatever happens next
     if run.stopped is not None:
         raise run.stopped

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from assistant.engine.coverage import coverage
 from assistant.engine.extract import extract, extract_answer
 from assistant.engine.gate import gate
+from assistant.engine.guidance import Opening, cite_guidance
 from assistant.engine.naming import system_name
 from assistant.engine.rules import baseline_controls, propose
 from assistant.knowledge.catalogue import Catalogue
@@ -181,6 +182,7 @@ def analyze(
     extractor: Extractor | None = None,
     system: SystemModel | None = None,
     model_name: str | None = None,
+    guidance: Opening | None = None,
     progress: Progress = lambda _: None,
 ) -> ThreatModel:
     """Analyse a system and return a validated threat model.
@@ -193,6 +195,9 @@ def analyze(
         extractor: Reads the description into a system model (default: the rules).
         system: A system model built earlier (e.g. by the chat); else extracted from the text.
         model_name: The model used, recorded in the threat model.
+        guidance: Waits for the guidance index (opened while the rules run) whose search
+            gives the passages a rules finding cites beside its threat's own; without it,
+            findings cite only their threats' own passages.
         progress: Receives one line per step (stderr in the CLI, the status bar in the chat).
     """
     description = trim(description, progress)
@@ -202,7 +207,7 @@ def analyze(
     progress(
         f"system model: {len(system.components)} components, {len(system.capabilities)} capabilities known"
     )
-    findings, rejected = _findings(system, catalogue, engine, proposer, progress)
+    findings, rejected = _findings(system, catalogue, engine, proposer, guidance, progress)
     progress(
         f"validated: {len(findings)} findings drafted for review, "
         f"{len(rejected)} proposals rejected"
@@ -229,6 +234,7 @@ def _findings(
     catalogue: Catalogue,
     engine: Engine,
     proposer: Proposer | None,
+    guidance: Opening | None,
     progress: Progress,
 ) -> tuple[list[Finding], list[RejectedProposal]]:
     """The gated findings and rejected proposals of the engine chosen."""
@@ -236,9 +242,13 @@ def _findings(
         if proposer is None:
             raise ValueError(f"engine {engine.value} needs a proposer")
         return proposer.run(system, catalogue, progress)
-    return gate(
-        propose(system, catalogue), system, catalogue, provenance=Provenance(engine=Engine.RULES)
-    )
+    proposals = propose(system, catalogue)
+    cite = guidance() if guidance else None
+    retrieved = cite_guidance(proposals, system, catalogue, cite) if cite else None
+    if retrieved is not None:
+        progress(f"guidance: {len(retrieved)} control passages cited from the index")
+    provenance = Provenance(engine=Engine.RULES)
+    return gate(proposals, system, catalogue, retrieved=retrieved, provenance=provenance)
 
 
 def _renumber(findings: list[Finding]) -> list[Finding]:

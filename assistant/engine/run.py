@@ -8,16 +8,18 @@ the stop is returned for the caller to report, never raised before the work is h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.engine.analyze import analyze, system_from_description
+from assistant.engine.guidance import PER_FINDING, Cite, Opening
 
 if TYPE_CHECKING:
     from assistant.errors import AssistantError
     from assistant.knowledge import Catalogue
     from assistant.llm.config import LLMSettings
+    from assistant.retrieval.search import Retriever
     from assistant.schema import SystemModel, ThreatModel
 
 
@@ -47,6 +49,7 @@ def run_engine(
     given: SystemModel | None,
     require: Callable[[SystemModel], SystemModel],
     progress: Callable[[str], None],
+    guidance: Callable[[], Retriever] | None = None,
 ) -> EngineRun:
     """Analyse a (redacted) description into a validated threat model.
 
@@ -59,11 +62,17 @@ def run_engine(
         require: Checks that the system read from the description describes something,
             raising the caller's error when it does not.
         progress: Receives one line per step.
+        guidance: Opens the guidance index whose passages rules findings cite (default: the
+            local index, `Retriever.open`); None searches nothing.
     """
     if engine == "rules":
         progress("engine: rules (offline, no model)")
         system = given or require(system_from_description(description))
-        return EngineRun(analyze(description, catalogue, system=system, progress=progress))
+        # Opened only for a system that describes something, in a thread while the rules run.
+        opening = open_guidance(guidance, progress) if guidance else None
+        return EngineRun(
+            analyze(description, catalogue, system=system, guidance=opening, progress=progress)
+        )
     from assistant.engine.llm_mode import LLMExtractor, describe_usage, make_proposer, mark_partial
     from assistant.errors import ProviderError
     from assistant.schema import Engine
@@ -92,3 +101,51 @@ def run_engine(
         rules_system = given or system_from_description(description)
         rules = analyze(description, catalogue, system=rules_system)
     return EngineRun(result, proposer.stopped or extractor.stopped, rules)
+
+
+def open_guidance(source: Callable[[], Retriever], progress: Callable[[str], None]) -> Opening:
+    """Open the guidance index in a thread; the call returned waits for it.
+
+    The index and its embedder load (and answer a first query) while the rules run. Without an
+    index the analysis still runs, and says so: each finding then cites only its threat's own
+    catalogue passages.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="guidance")
+    opening = pool.submit(_cite_with, source)
+    pool.shutdown(wait=False)
+
+    def ready() -> Cite | None:
+        try:
+            return opening.result()
+        except Exception as exc:  # no index, no retrieved passages: the analysis still runs
+            progress(
+                f"warning: guidance search unavailable ({exc}); "
+                "findings cite their threats' own catalogue passages only"
+            )
+            return None
+
+    return ready
+
+
+def open_local_index() -> Retriever:
+    """The local guidance index (or the configured Chroma server), as `analyze` opens it."""
+    from assistant.retrieval.search import Retriever
+
+    return Retriever.open(notify=lambda _: None, warn=lambda _: None)
+
+
+def _cite_with(source: Callable[[], Retriever]) -> Cite:
+    # Citing ranks a threat's own control passages with the shipped vectors (or a handful
+    # embedded on the spot) and BM25: it never waits for the Chroma index to be built.
+    from assistant.retrieval import passages_for_each
+
+    retriever = source()
+
+    def cite(asks: Sequence[tuple[str, str]]) -> list[list[str]]:
+        found = passages_for_each(retriever, asks, k=PER_FINDING + 1)
+        return [[p.id for p in passages] for passages in found]
+
+    cite([("T1", "warm-up")])  # the first query loads the embedder: pay it here, in the thread
+    return cite

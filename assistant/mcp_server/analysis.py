@@ -12,6 +12,7 @@ from assistant.engine.secrets import redact_input
 from assistant.errors import NothingDescribedError
 from assistant.knowledge import default_catalogue
 from assistant.llm import load_settings
+from assistant.mcp_server.guidance import retriever
 from assistant.schema import SystemModel, ThreatModel
 
 ENGINES = ("auto", "rules", "llm", "hybrid")
@@ -44,7 +45,10 @@ def run_analysis(
         _require_something(system)
         return system
 
-    run = run_engine(description, catalogue, chosen, settings, given, require, notes.append)
+    # The server's own retriever, kept warm between calls, gives the passages findings cite.
+    run = run_engine(
+        description, catalogue, chosen, settings, given, require, notes.append, retriever
+    )
     if run.stopped is not None:  # a budget ran out: what was validated is still the answer
         notes.append(f"stopped early: {run.stopped.message}")
     return run.result

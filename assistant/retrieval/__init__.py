@@ -4,7 +4,7 @@ Importing this package loads neither chromadb nor the embedding model; both load
 """
 
 from assistant.retrieval.embedders import Embedder, LiteLLMEmbedder, MiniLMEmbedder, make_embedder
-from assistant.retrieval.guidance import passages_for
+from assistant.retrieval.guidance import passages_for, passages_for_each
 from assistant.retrieval.index import GuidanceIndex
 from assistant.retrieval.passages import Passage, build_passages
 from assistant.retrieval.search import Retriever
@@ -21,4 +21,5 @@ __all__ = [
     "build_passages",
     "make_embedder",
     "passages_for",
+    "passages_for_each",
 ]

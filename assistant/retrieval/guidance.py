@@ -47,17 +47,18 @@ def candidates(retriever: Retriever, threat_id: str) -> list[Passage]:
     return [p for p in retriever.index.passages if p.entry_id in wanted]
 
 
-def _dense_order(retriever: Retriever, pool: Sequence[Passage], text: str) -> list[Passage]:
+def _dense_order(
+    retriever: Retriever, pool: Sequence[Passage], query: Sequence[float]
+) -> list[Passage]:
     import numpy as np
 
     index = retriever.index
-    query = np.asarray(embed_queries(index.embedder, [text])[0], dtype=np.float32)
     if index.prebuilt is not None:
         row = {p.id: i for i, p in enumerate(index.passages)}
         matrix = index.prebuilt[[row[p.id] for p in pool]]
     else:  # a handful of passages: embedding them here is cheaper than opening chromadb
         matrix = np.asarray(index.embedder.embed_documents([p.text for p in pool]))
-    sims = matrix @ query
+    sims = matrix @ np.asarray(query, dtype=np.float32)
     return [pool[i] for i in np.argsort(-sims, kind="stable")]
 
 
@@ -76,16 +77,40 @@ def passages_for(retriever: Retriever, threat_id: str, context: str, k: int = 3)
     Raises:
         QueryError: Not a threat id, or `k` below 1.
     """
+    return passages_for_each(retriever, [(threat_id, context)], k)[0]
+
+
+def passages_for_each(
+    retriever: Retriever, asks: Sequence[tuple[str, str]], k: int = 3
+) -> list[list[Passage]]:
+    """`passages_for` for several (threat id, context) pairs, their queries embedded at once.
+
+    Raises:
+        QueryError: A threat id that is not one, or `k` below 1.
+    """
     if k < 1:
         raise QueryError(f"k must be at least 1, not {k}")
-    threat = _threat(retriever, threat_id)
-    pool = candidates(retriever, threat.id)
-    text = f"{threat.name}. {' '.join(context.split())}"
+    threats = [_threat(retriever, threat_id) for threat_id, _ in asks]
+    texts = [
+        f"{t.name}. {' '.join(context.split())}"
+        for t, (_, context) in zip(threats, asks, strict=True)
+    ]
+    vectors = embed_queries(retriever.index.embedder, texts) if texts else []
+    return [
+        _fused(retriever, candidates(retriever, t.id), text, vector, k)
+        for t, text, vector in zip(threats, texts, vectors, strict=True)
+    ]
+
+
+def _fused(
+    retriever: Retriever, pool: list[Passage], text: str, query: Sequence[float], k: int
+) -> list[Passage]:
+    """The pool fused from its dense and BM25 rankings, by entry, best `k` first."""
     lexical = retriever.lexical_scores(text)
     by_words = sorted(pool, key=lambda p: (-lexical.get(p.id, 0.0), p.id))
     fused: dict[str, float] = {}
     shown: dict[str, Passage] = {}
-    for ranked in (_dense_order(retriever, pool, text), by_words):
+    for ranked in (_dense_order(retriever, pool, query), by_words):
         seen: set[str] = set()
         for passage in ranked:
             if passage.entry_id in seen:

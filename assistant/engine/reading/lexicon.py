@@ -260,9 +260,9 @@ ASSETS: tuple[tuple[DataClass, str], ...] = (
         r"cvs?|resumes?|customer (?:data|records?|details|profiles?)|user (?:data|profiles?)|"
         r"contact details|employee (?:records?|data)|hr records?|salar\w*|payroll|gdpr|biometric\w*|"
         r"location (?:data|history)|children'?s? data|student records?|"
-        # Someone's mail, read by the system: correspondence is personal data.
-        r"(?:reads?|reading|summari[sz]\w*|triag\w+|labels?|sorts?) (?:\w+ ){0,2}(?:e-?mails?|mail|mailbox|inbox)\b|"
-        r"(?:e-?mail|mail|mailbox|message) (?:content|bodies|body|contents)",
+        # Someone's mail: correspondence is personal data.
+        r"(?:their|his|her|my|your|employees'?|users'?|customers'?|staff'?s?) (?:e-?mails?|mail|inbox|mailbox)|"
+        r"mailbox(?:es)?|inbox(?:es)?|(?:e-?mail|mail|message) (?:content|bodies|body|contents)",
     ),
     (
         DataClass.CREDENTIALS,
