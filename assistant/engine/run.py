@@ -103,7 +103,7 @@ def run_engine(
     return EngineRun(result, proposer.stopped or extractor.stopped, rules)
 
 
-def open_guidance(source: Callable[[], Retriever], progress: Callable[[str], None]) -> Opening:
+def open_guidance(source: Callable[[], object], progress: Callable[[str], None]) -> Opening:
     """Open the guidance index in a thread; the call returned waits for it.
 
     The index and its embedder load (and answer a first query) while the rules run. Without an
@@ -136,12 +136,15 @@ def open_local_index() -> Retriever:
     return Retriever.open(notify=lambda _: None, warn=lambda _: None)
 
 
-def _cite_with(source: Callable[[], Retriever]) -> Cite:
+def _cite_with(source: Callable[[], object]) -> Cite:
     # Citing ranks a threat's own control passages with the shipped vectors (or a handful
     # embedded on the spot) and BM25: it never waits for the Chroma index to be built.
     from assistant.retrieval import passages_for_each
+    from assistant.retrieval.search import Retriever
 
     retriever = source()
+    if not isinstance(retriever, Retriever):
+        raise TypeError(f"{type(retriever).__name__} cannot rank a threat's controls")
 
     def cite(asks: Sequence[tuple[str, str]]) -> list[list[str]]:
         found = passages_for_each(retriever, asks, k=PER_FINDING + 1)

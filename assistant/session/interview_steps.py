@@ -10,9 +10,11 @@ from __future__ import annotations
 from assistant.engine.analyze import analyze, system_from_description
 from assistant.engine.extract import shift_evidence
 from assistant.engine.interview import Interview, Question
+from assistant.engine.run import open_guidance
 from assistant.schema import Layer, SystemModel
 from assistant.session import text as say
 from assistant.session.events import AnalysisRecorded, Event, InterviewChanged, SystemChanged
+from assistant.session.models import LazyRetriever
 from assistant.session.step import ChatSession, Step
 from assistant.session.updates import FindingsAdded, Notice, Progress
 
@@ -123,6 +125,11 @@ def analysis(chat: ChatSession, step: Step, system: SystemModel) -> tuple[list[E
     """Analyse `system`, showing findings layer by layer; the events to record and a summary."""
     b = chat.binding
     step.progress(f"analysing with the {b.engine.value} engine", 0.0)
+    index = chat.guidance.retriever
+    # The chat's own guidance index, when it has one, gives the passages rules findings cite.
+    opening = (
+        open_guidance(index.opened, step.progress) if isinstance(index, LazyRetriever) else None
+    )
     model = analyze(
         system.description,
         chat.catalogue,
@@ -130,6 +137,7 @@ def analysis(chat: ChatSession, step: Step, system: SystemModel) -> tuple[list[E
         proposer=b.proposer,
         system=system,
         model_name=b.model,
+        guidance=opening,
         progress=step.progress,
     )
     model = chat.carried_over(model)

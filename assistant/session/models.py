@@ -41,6 +41,13 @@ class LazyRetriever:
         self._retriever: Retrieval | None = None
         self._lock = threading.Lock()
 
+    def opened(self) -> Retrieval:
+        """The retriever, opened now if nothing has searched yet."""
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = self._opener()
+            return self._retriever
+
     def search(
         self,
         query: str,
@@ -49,10 +56,7 @@ class LazyRetriever:
         k: int = 5,
     ) -> Sequence[Any]:
         """Search, opening the index first if this is the first search."""
-        with self._lock:
-            if self._retriever is None:
-                self._retriever = self._opener()
-        return self._retriever.search(query, layers=layers, kinds=kinds, k=k)
+        return self.opened().search(query, layers=layers, kinds=kinds, k=k)
 
 
 class NoGuidance:

@@ -491,3 +491,18 @@ def test_a_model_outage_during_analyze_keeps_the_rules_findings_and_says_so(
     notices = [u for u in chat.updates if isinstance(u, Notice) and u.title == "Partial analysis"]
     assert notices and "cannot connect" in notices[0].text
     assert [u for u in chat.updates if isinstance(u, FindingsAdded)]  # the rules findings stayed
+
+
+def test_the_chats_guidance_index_gives_the_passages_its_findings_cite(
+    catalogue: Catalogue,
+) -> None:
+    from assistant.engine.run import open_local_index
+    from assistant.session.models import LazyRetriever
+
+    chat = new_conversation(catalogue, retriever=LazyRetriever(open_local_index))
+    chat.send(DESCRIPTION, "yes", "skip", "/analyze")
+    model = chat.conversation.state.threat_model
+    assert model is not None and model.findings
+    cited = {e.split("#")[0] for f in model.findings for e in f.evidence}
+    # Beyond each threat's own passages, controls retrieved for this system.
+    assert any(catalogue.mitigation(entry) is not None for entry in cited)
