@@ -1054,3 +1054,79 @@ def test_an_inflected_word_ties_an_approval_to_its_tool() -> None:
         "Bookings for surgery need a nurse to approve them."
     )
     assert [applies for _, applies in _approvals(text)] == [["book-appointments"]]
+
+
+def _approved(text: str) -> list[tuple[list[str], str]]:
+    return [
+        (c.applies_to, c.actor)
+        for c in read(text).controls
+        if c.kind.value == "human-approval" and c.present
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("The bot calls void_invoice. void_invoice needs the billing lead's OK.", "billing lead"),
+        ("The bot calls void_invoice. void_invoice needs a controller's go-ahead.", "controller"),
+        (
+            "The bot calls void_invoice. void_invoice needs a thumbs-up from a controller.",
+            "controller",
+        ),
+        ("The bot calls void_invoice. Voiding requires the controller to confirm.", "controller"),
+        (
+            "The bot calls void_invoice. Voids are subject to approval from the finance director.",
+            "finance director",
+        ),
+        (
+            "The bot calls void_invoice. Before void_invoice runs, an accountant checks it.",
+            "accountant",
+        ),
+        (
+            "The bot calls void_invoice. Voids are approved by the customer's account manager.",
+            "account manager",
+        ),
+        ("The bot calls void_invoice. Voids are reviewed by a controller first.", "controller"),
+    ],
+)
+def test_more_ways_of_saying_a_person_approves_an_action(sentence: str, actor: str) -> None:
+    assert _approved(sentence) == [(["void-invoice"], actor)]
+
+
+def test_a_human_approved_action_is_approved() -> None:
+    assert [
+        a for a, _ in _approved("The bot calls void_invoice. Every void is human-approved.")
+    ] == [["void-invoice"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bot calls set_price. Product reviews written by shoppers are pulled in as context.",
+        "The bot calls reset_pin. Resets go through once the member verifies with a one-time code.",
+        "The bot calls reset_pin. The caller confirms their identity before anything happens.",
+        "The bot calls void_invoice. It requires the user to log in.",
+        "The bot calls void_invoice. A void requires a valid invoice number.",
+    ],
+)
+def test_reviews_as_content_and_proving_identity_are_not_approval(sentence: str) -> None:
+    assert _approved(sentence) == []
+
+
+def test_each_clause_gates_its_own_action() -> None:
+    text = (
+        "The bot calls open_gate and set_lights. Opening the gate must be approved by the "
+        "warden, but lighting changes are made autonomously."
+    )
+    controls = [
+        (c.present, c.applies_to) for c in read(text).controls if c.kind.value == "human-approval"
+    ]
+    assert sorted(controls) == [(False, ["set-lights"]), (True, ["open-gate"])]
+
+
+def test_a_light_verb_shared_with_a_tool_name_does_not_tie_an_approval_to_it() -> None:
+    text = (
+        "The bot calls set_labels and make_bundle. Nothing leaves until the partner signs off "
+        "on the bundle."
+    )
+    assert _approved(text) == [(["make-bundle"], "partner")]

@@ -101,6 +101,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         approval = None  # "one of our approved repairers": a list someone keeps, not a step
     if approval and _AFTER_THE_FACT.search(text):
         approval = None  # "a manager reviews the weekly summary": monitoring, not a gate
+    if approval and (_CONTENT_REVIEW.search(text) or _SELF_CHECK.search(text)):
+        approval = None  # "reviews written by customers", "the user verifies with MFA"
     notice = _NOTICE.search(text)
     if approval and notice and notice.start() < approval.start() < notice.end():
         approval = None  # "an e-mail confirming the order": a notice, not a decision
@@ -120,7 +122,7 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         stem = approval.group(0).split()[0][:5]
         passive = re.search(
             r"(?:(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
-            rf"without|no) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
+            rf"without|no|subject to) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
             rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
             text,
         )
@@ -146,6 +148,18 @@ _AFTER_THE_FACT = lx.rx(
 # Words that point back to the actions of the sentence before.
 # Not a bare "them": "bookings need a nurse to approve them" points inside its own sentence.
 _BACK = lx.rx(r"those|these|(?:all|each|both|either|any) of (?:them|those|these)")
+# Reviews as content someone wrote, not a check on the agent: "product reviews", "reviews
+# left by customers".
+_CONTENT_REVIEW = lx.rx(
+    r"(?:product|customer|user|app|star|online|book|restaurant|hotel|guest|code) reviews?|"
+    r"reviews? (?:written|left|posted|submitted) by"
+)
+# People proving who they are: a sign-in step, not an approval of what the agent does.
+_SELF_CHECK = lx.rx(
+    r"verif(?:y|ies|ied) (?:with|via|using|through|by) (?:[\w-]+ ){0,2}?(?:mfa|2fa|otp|codes?|"
+    r"one-time codes?|passcodes?|sms|biometrics?|face id|touch id)|"
+    r"(?:confirms?|verif(?:y|ies)) (?:their|his|her|your|the user's|its) identity"
+)
 # A message that confirms something to someone: "an e-mail confirming the booking".
 _NOTICE = re.compile(
     r"\b(?:e-?mails?|messages?|texts?|sms|notifications?|receipts?|letters?|notes?) "
@@ -161,6 +175,7 @@ _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.
 _GATES = (
     *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),
+    "requir",
     *("gated", "queued", "held", "parked", "wait", "flagged", "set aside"),
 )
 # "no X ... without", "never ... without": the "without" restates a requirement.
@@ -201,8 +216,17 @@ def _deciding_subject(reading: Reading, text: str, approval: re.Match[str]) -> s
 
 
 _POSSESSIVE_ACTOR = re.compile(
-    r"((?:[a-z][\w-]* )?[a-z][\w-]*) ['\u2019]s (?:approval|sign-?off|ok|okay|review|go-ahead|consent|confirmation)"
-    r"|(?:approved|reviewed|signed off|confirmed|authori[sz]ed) by (?:a |an |the |our |one of our )?((?:[a-z][\w-]* )?[a-z][\w-]*)"
+    r"((?:[a-z][\w-]* )?[a-z][\w-]*) ?['\u2019]s (?:approval|sign-?off|ok|okay|review|go-ahead|consent|"
+    r"confirmation|say-so|nod|thumbs-up|blessing)"
+    r"|(?:approved|reviewed|signed off|confirmed|authori[sz]ed|approval|sign-?off|go-ahead|thumbs-up|ok) "
+    r"(?:by|from) (?:a |an |the |our |their |one of our )?(?:[a-z][\w-]*['\u2019]s )?"
+    r"((?:[a-z][\w-]* )?[a-z][\w-]*)"
+    r"|requires? (?:the |a |an |their |our )?((?:[a-z][\w-]* )?[a-z][\w-]*) to "
+    r"(?:confirm|approve|sign off|ok|okay|accept|authori[sz]e)"
+)
+# Words after the approver that are no part of its name: "reviewed by a supervisor first".
+_AFTER_ACTOR = lx.rx(
+    r"first|also|then|too|always|personally|manually|before|afterwards|again|each|every"
 )
 
 
@@ -210,7 +234,11 @@ def _actor(reading: Reading, clause: Clause, human: re.Match[str] | None) -> str
     """Who approves: "a receptionist's approval", "approved by the duty manager", a role."""
     named = _POSSESSIVE_ACTOR.search(clause.text)
     if named:
-        words = [w for w in (named.group(1) or named.group(2)).split() if not _ARTICLE.fullmatch(w)]
+        words = [
+            w
+            for w in next(g for g in named.groups() if g).split()
+            if not (_ARTICLE.fullmatch(w) or _AFTER_ACTOR.fullmatch(w))
+        ]
         if words:
             return " ".join(words)
     if human is None:
@@ -253,11 +281,20 @@ def _control(
     # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
     # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
     start, end = sentence_span(reading, clause)
-    words = set(sentence_text(reading, clause).split()) | set(clause.seg.context.split())
+    context = set(clause.seg.context.split())
+    words = set(sentence_text(reading, clause).split()) | context
     live = [t for t in reading.tool_words if t in reading.components]
     key = clause.seg.key
     keyed = slug(reading.source[key[0] : key[1]]) if key else ""
-    applies = [] if system_wide else [keyed] if keyed in live else _sharing(reading, words, live)
+    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
+    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
+    # does, since a clause alone may share a word with the wrong tool.
+    sentence = sentence_text(reading, clause)
+    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
+    own = _sharing(reading, set(clause.text.split()) | context, live) if mixed else []
+    applies = (
+        [] if system_wide else [keyed] if keyed in live else own or _sharing(reading, words, live)
+    )
     if not applies and not system_wide:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
@@ -292,25 +329,11 @@ def _scope(reading: Reading, clause: Clause, start: int, end: int) -> str:
 
 
 _STOP = {
-    "the",
-    "a",
-    "an",
-    "to",
-    "of",
-    "and",
-    "or",
-    "any",
-    "all",
-    "every",
-    "each",
-    "for",
-    "in",
-    "on",
-    "by",
-    "it",
-    "its",
-    "is",
-    "are",
+    *("the", "a", "an", "to", "of", "and", "or", "any", "all", "every", "each", "for", "in"),
+    *("on", "by", "it", "its", "is", "are"),
+    # Light verbs that open tool names (`set_coding`, `get_orders`, `run_report`): sharing one
+    # says nothing about which action a sentence means.
+    *("set", "get", "run", "do", "make", "put", "use"),
 }
 
 
@@ -338,7 +361,7 @@ _SUFFIX = re.compile(r"(?:ings|ing|ations|ation|ments|ment|es|ed|s)$")
 
 def _stem(word: str) -> str:
     """The word without an inflection, cut to five letters; "" when too short to compare."""
-    bare = _SUFFIX.sub("", word) if len(word) > 5 else word
+    bare = _SUFFIX.sub("", word)
     return bare[:5] if len(bare) >= 4 else ""
 
 

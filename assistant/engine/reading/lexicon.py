@@ -75,6 +75,12 @@ APPROVAL = rx(
     r"(?:check|review|approve|confirm|sign|vet|verify|look at)|"
     r"gated (?:on|behind|by)|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
+    # Anyone's say-so: "the dispatch lead's OK", "needs a thumbs-up from a supervisor".
+    r"[\w-]+'s (?:ok|okay|go-ahead|sign-?off|say-so|nod|thumbs-up|blessing)\b|"
+    r"needs? (?:a |an |the )?(?:[\w-]+ ){0,2}?(?:thumbs-up|go-ahead|say-so|green light|nod)\b|"
+    r"requires? (?:the |a |an |their |our )?(?:[\w-]+ ){1,2}?to (?:confirm|approve|sign off|ok|okay|"
+    r"accept|authori[sz]e)\b|human-(?:approv|review|check)\w*|"
+    r"check(?:s|ed)? (?:it|them|each one|every one)\b|"
     r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify|acknowledge)|verif(?:y|ies)|"
     # "the physician must sign the summary"; not "must sign in" (a login).
     r"(?:must|shall) (?:first |also |personally )?(?:co-?|counter)?sign\b(?! (?:in|up|on|out|into)\b)|"
