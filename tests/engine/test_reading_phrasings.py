@@ -1130,3 +1130,43 @@ def test_a_light_verb_shared_with_a_tool_name_does_not_tie_an_approval_to_it() -
         "on the bundle."
     )
     assert _approved(text) == [(["make-bundle"], "partner")]
+
+
+def _effects(text: str) -> dict[str, str | None]:
+    return {
+        c.name: c.effect.value if c.effect else None
+        for c in read(text).components
+        if c.kind == "tool"
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tool", "effect"),
+    [
+        ("The helpdesk bot resets passwords.", "resets passwords", "changes-access"),
+        ("It unlocks accounts after three failed logins.", "unlocks accounts", "changes-access"),
+        ("It unlocks the side gate for couriers.", "unlocks the side gate", "actuates"),
+        ("It opens pull requests with the fix.", "opens pull requests", "writes-data"),
+        ("It closes stale issues every week.", "closes stale issues", "writes-data"),
+        ("It issues refunds to shoppers.", "issues refunds", "moves-money"),
+        ("It reconciles supplier invoices.", "reconciles supplier invoices", "writes-data"),
+        (
+            "It queues repeat prescriptions for the pharmacy.",
+            "queues repeat prescriptions",
+            "writes-data",
+        ),
+        ("It dispatches the cleaning drones.", "dispatches the cleaning drones", "actuates"),
+        ("It can open or close the sluice valve.", "close the sluice valve", "actuates"),
+    ],
+)
+def test_a_verb_takes_its_effect_from_what_it_acts_on(
+    sentence: str, tool: str, effect: str
+) -> None:
+    assert _effects(sentence).get(tool) == effect
+
+
+def test_opening_a_ticket_is_not_a_movement() -> None:
+    assert set(_effects("The bot calls open_ticket and open_window.").items()) == {
+        ("open_ticket", "writes-data"),
+        ("open_window", "actuates"),
+    }

@@ -10,11 +10,22 @@ import re
 from assistant.engine.reading.lexicon import rx
 from assistant.schema import Effect
 
+# What a door, gate or valve is called, after the verb that moves it.
+_PHYSICAL_OBJECT = (
+    # "open or close the valve": the object may follow a second verb.
+    r"\w* (?:(?:or|and) [\w-]+ )?(?:the |a |an |its |their |our )?(?:[\w-]+ )?(?:doors?|gates?|valves?|windows?|garages?|"
+    r"blinds?|shutters?|vents?|hatch\w*|barriers?|locks?|lockers?|cabinets?|safes?|cars?|vehicles?)\b"
+)
 # Verb stems an agent's tool performs, with the effect of doing it. The first verb of a clause
 # that the agent is the subject of (or a modal "can/may/is able to" reaches) names a tool.
 ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     (
-        r"unlock|lock|open|close|arm|disarm|dispens|releas|fly|flies|flew|spray|irrigat|"
+        # Only a physical object makes opening or unlocking a movement: not "opens a ticket",
+        # "unlocks an account" (the object stays out of the verb, to name the tool).
+        rf"(?:un)?lock(?={_PHYSICAL_OBJECT})|(?:open|close)(?={_PHYSICAL_OBJECT})|"
+        r"arm|disarm|dispens|releas|fly|flies|flew|spray|irrigat|"
+        r"dispatch(?=\w* (?:the |a |an |its |our )?(?:[\w-]+ )?(?:robots?|drones?|vehicles?|trucks?|"
+        r"forklifts?|carts?|agvs?)\b)|"
         r"actuat|steer|drive|navigat|turn(?:s|ed)? (?:on|off)|switch(?:es|ed)? (?:on|off)|"
         r"adjust|set(?:s)? the (?:temperature|thermostat|heating|valve)|start(?:s|ed)? the (?:pump|engine|motor)|"
         r"heat|cool|dim|"
@@ -25,14 +36,15 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     ),
     (
         r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
-        r"bridg|stake|sign(?:s|ed)? (?:transactions?|tx)|mint|withdraw|deposit|disburs|reimburs|"
-        r"credit|debit|issue(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)|order|place(?:s|d)? orders?|"
+        r"bridg|stake|sign(?=(?:s|ed)? (?:transactions?|tx)\b)|mint|withdraw|deposit|disburs|reimburs|"
+        r"credit|debit|issue(?=(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)\b)|order|"
+        r"place(?=(?:s|d)? orders?\b)|"
         # A light verb and the act: "make transfer", "do refunds", "process payments".
         r"(?:make|makes|made|do|does|did|process|processes)(?= (?:an? |the )?(?:transfers?|payments?|refunds?|payouts?|purchases?)\b)",
         Effect.MOVES_MONEY,
     ),
     (
-        r"execut|run(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)|"
+        r"execut|run(?=(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)\b)|"
         r"deploy|shell|"
         # Build and check steps that run code: "runs the linters", "builds container images".
         r"run(?=(?:s|ning)? (?:the |its |our )?(?:[\w-]+ )?(?:linters?|tests?|test suites?|builds?|pipelines?|"
@@ -47,22 +59,29 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         Effect.EXECUTES_CODE,
     ),
     (
-        r"grant|revok|provision|deprovision|disabl\w* (?:accounts?|users?)|reset(?:s)? (?:passwords?|mfa|2fa|credentials|tokens?)|rotat\w* (?:keys?|credentials|secrets|tokens?)|"
-        r"(?:network-)?isolat|quarantin|block|ban|suspend|add(?:s)? users?|remove(?:s)? users?|"
+        r"grant|revok|provision|deprovision|disabl(?=\w* (?:[\w-]+ )?(?:accounts?|users?)\b)|"
+        r"reset(?=s? (?:[\w-]+ )?(?:passwords?|mfa|2fa|credentials|tokens?|pins?)\b)|"
+        r"rotat(?=\w* (?:[\w-]+ )?(?:keys?|credentials|secrets|tokens?)\b)|"
+        r"(?:un)?lock(?=\w* (?:[\w-]+ )?(?:accounts?|users?|profiles?)\b)|"
+        r"(?:network-)?isolat|quarantin|block|ban|suspend|(?:add|remove)(?=s? (?:[\w-]+ )?users?\b)|"
         # Moderation: keeping someone out of a conversation for a while.
         r"mute|unmute|kick|time(?:s|d)? out|shadow-?ban",
         Effect.CHANGES_ACCESS,
     ),
     (
         r"send|sends|sent|email|e-mail|mail|text(?:s|ed)?|sms|messag|notif|post|publish|tweet|"
-        r"reply|replies|respond|call(?:s)? (?:customers?|patients?|people)|page(?:s|d)?|alert|"
+        r"reply|replies|respond|call(?=s? (?:customers?|patients?|people)\b)|page(?:s|d)?|alert|"
         r"escalat|dm|remind|broadcast|announc",
         Effect.SENDS_MESSAGES,
     ),
     (
         r"creat|updat|writ|edit|modif|delet|remov|cancel|reschedul|schedul|commit|merg|"
-        r"push|open(?:s|ed)? (?:pull requests?|prs?|tickets?|issues?)|file(?:s|d)? (?:tickets?|issues?)|"
-        r"upload|insert|save|store|record|log(?:s|ged)? (?:tickets?|entries)|assign|tag|label|"
+        r"push|(?:open|clos)(?=\w* (?:(?:or|and) [\w-]+ )?(?:[\w-]+ )?(?:pull requests?|prs?|tickets?|issues?|"
+        r"cases?|incidents?)\b)|"
+        r"file(?=[sd]? (?:[\w-]+ )?(?:tickets?|issues?|cases?|claims?|reports?)\b)|"
+        r"upload|insert|save|store|record|log(?=(?:s|ged)? (?:tickets?|entries)\b)|assign|tag|label|"
+        r"queue(?=[sd]? (?!(?:up|for|of|in|to)\b)[\w-])|"
+        r"reconcil|dispatch|"
         r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov|"
         r"hide|hides|hid|unhide|archiv|submit|"
         # Putting a record in someone's queue: "raises a referral", "drops a flag into".

@@ -238,13 +238,10 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     if re.match(r"writ\w* up\b", action.group("verb") + rest):
         return  # "writes up its findings": composing its answer, not a write through a tool
     shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
-    if shared and act.ACTION.match(shared.group(1)):
-        # "book or cancel slots": each verb takes the object the last one names.
-        following = act.ACTION.match(
-            clause.text, after + len(shared.group(0)) - len(shared.group(1))
-        )
-        if following:
-            rest, after = following.group("rest"), following.end("verb")
+    # "book or cancel slots": each verb takes the object the last one names.
+    following = shared and act.ACTION.match(clause.text, after + shared.end() - len(shared[1]))
+    if following:
+        rest, after = following.group("rest"), following.end("verb")
     # The whole object, past the few words `rest` holds (and past "team's"), for its head.
     phrase = _object(clause.text[after:])
     obj = " ".join(_object(rest).split()[:3])  # a tool is named by its object's first words
