@@ -1170,3 +1170,40 @@ def test_opening_a_ticket_is_not_a_movement() -> None:
         ("open_ticket", "writes-data"),
         ("open_window", "actuates"),
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability"),
+    [
+        ("The kiosk has no tools that change bookings.", "tools"),
+        ("It uses no tools besides the price calculator.", "tools"),
+        ("It does not run code except through the sandboxed run_query tool.", "code-execution"),
+    ],
+)
+def test_a_negation_narrowed_by_what_follows_does_not_rule_out(
+    sentence: str, capability: str
+) -> None:
+    assert _caps(sentence).get(capability) is not False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability"),
+    [
+        ("The kiosk has no tools.", "tools"),
+        ("It keeps no memory beyond the current chat.", "memory"),  # beyond: no long-term memory
+    ],
+)
+def test_an_unnarrowed_negation_still_rules_out(sentence: str, capability: str) -> None:
+    assert _caps(sentence).get(capability) is False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effect"),
+    [
+        ("The agent uses set_heating and toggle_fan.", "actuates"),
+        ("The agent exposes reroute_van and hold_parcel.", None),
+    ],
+)
+def test_code_names_after_uses_or_exposes_are_tools(sentence: str, effect: str | None) -> None:
+    effects = _effects(sentence)
+    assert len(effects) == 2 and set(effects.values()) == {effect}

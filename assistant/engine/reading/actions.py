@@ -27,7 +27,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"dispatch(?=\w* (?:the |a |an |its |our )?(?:[\w-]+ )?(?:robots?|drones?|vehicles?|trucks?|"
         r"forklifts?|carts?|agvs?)\b)|"
         r"actuat|steer|drive|navigat|turn(?:s|ed)? (?:on|off)|switch(?:es|ed)? (?:on|off)|"
-        r"adjust|set(?:s)? the (?:temperature|thermostat|heating|valve)|start(?:s|ed)? the (?:pump|engine|motor)|"
+        r"adjust|toggl|set(?:s)? (?:the )?(?:temperature|thermostat|heating|valve|setpoints?)|start(?:s|ed)? the (?:pump|engine|motor)|"
         r"heat|cool|dim|"
         # Stopping a machine mid-task: "pauses the robot", "halts the line".
         r"(?:paus|halt|stop)(?=\w* (?:the |a |an |its )?(?:[\w-]+ )?(?:robots?|machines?|lines?|pumps?|"

@@ -25,7 +25,7 @@ from assistant.engine.reading.mentions import assets, entries, people, stated_fl
 from assistant.engine.reading.nouns import named_nouns
 from assistant.engine.reading.passive import passive_actions
 from assistant.engine.reading.resolve import delta
-from assistant.engine.reading.scope import Scope, scope
+from assistant.engine.reading.scope import NEGATION_CUE, Scope, scope
 from assistant.engine.reading.state import (
     Clause,
     Reading,
@@ -180,7 +180,7 @@ def _terms(reading: Reading, clause: Clause) -> None:
                     continue  # about one part under the key: neither rules it out nor names it
             evidence = clause_evidence(reading, clause, match.start(), match.end())
             if negated:
-                if term.capabilities and _rules_out(term, clause, match, by_key):
+                if term.capabilities and _rules_out(reading, term, clause, match, by_key):
                     reading.settle(term.capabilities[0], False, evidence, True)
                 continue
             if clause.scope.hypothetical:
@@ -206,7 +206,9 @@ def _terms(reading: Reading, clause: Clause) -> None:
             # Products are named one by one: "tickets in Zendesk and accounts in Salesforce".
 
 
-def _rules_out(term: Term, clause: Clause, match: re.Match[str], by_key: bool) -> bool:
+def _rules_out(
+    reading: Reading, term: Term, clause: Clause, match: re.Match[str], by_key: bool
+) -> bool:
     """Whether a negated mention of a term rules its capability out.
 
     Capability-only words ("payments", "customers") are too broad to rule a capability out when
@@ -217,9 +219,25 @@ def _rules_out(term: Term, clause: Clause, match: re.Match[str], by_key: bool) -
     """
     if term.kind == "tool" and _qualified_tool(clause.text, match.start()):
         return False  # "no refund tool" rules out one tool, not tools
+    if _narrowed(reading, clause, match.end()):
+        return False  # "no tools other than get_quote", "no code except through run_sql"
     if term.kind == "access-control" and not _absent_sign_in(clause, match):
         return False
     return term.generic or term.kind in RULES_OUT_KINDS or (by_key and term.kind != "external-api")
+
+
+# What follows a negated word and narrows it: "no tools that modify accounts", "no code
+# execution except in the sandbox", "no tools other than get_quote".
+_EXCEPTED = re.compile(
+    r" (?:[\w-]+ ){0,2}?(?:that|which|other than|except|besides|apart from|save for)\b"
+)
+
+
+def _narrowed(reading: Reading, clause: Clause, end: int) -> bool:
+    """Whether what follows a negated word, in its clause or the rest of its sentence, narrows it."""
+    _, sentence_end = reading.sentence_spans.get(clause.seg.sentence, (0, clause.seg.end))
+    rest = normalise(reading.source, clause.seg.end, max(clause.seg.end, sentence_end)).text
+    return bool(_EXCEPTED.match(f"{clause.text[end:]} {rest}".rstrip()))
 
 
 def _own_key(reading: Reading, clause: Clause, pattern: re.Pattern[str]) -> bool:
@@ -331,5 +349,9 @@ def _hosting(text: str) -> str:
 def _phrase_negations(reading: Reading, clause: Clause) -> None:
     for pattern, capability in NEGATIONS:
         match = compiled(pattern).search(clause.text)
-        if match:
-            reading.settle(capability, False, clause_evidence(reading, clause, *match.span()), True)
+        if match is None:
+            continue
+        # "single agent that ..." is no negation to narrow; "no tools that ..." is.
+        if NEGATION_CUE.search(match.group()) and _narrowed(reading, clause, match.end()):
+            continue
+        reading.settle(capability, False, clause_evidence(reading, clause, *match.span()), True)

@@ -40,7 +40,9 @@ _SETTING = re.compile(
 # Code formatting marks a name the user copied from their code: `issue_key`, refund(order_id).
 _CODE = re.compile(r"`[^`\n]*$")
 _TOOL_CONTEXT = lx.rx(
-    r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?"
+    r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?|"
+    # "uses set_thermostat and toggle_plug", "exposes reroute_truck": code names it is given.
+    r"uses?|exposes?|invokes?|(?:has|have|with|gets?) access to|is given|equipped with|relies on"
 )
 _STORE_WORD = lx.rx(
     r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
