@@ -1207,3 +1207,25 @@ def test_an_unnarrowed_negation_still_rules_out(sentence: str, capability: str) 
 def test_code_names_after_uses_or_exposes_are_tools(sentence: str, effect: str | None) -> None:
     effects = _effects(sentence)
     assert len(effects) == 2 and set(effects.values()) == {effect}
+
+
+def test_an_approval_in_a_tool_record_covers_that_tool() -> None:
+    text = (
+        "tools:\n"
+        "  - name: list_jobs\n"
+        "    approval: none\n"
+        "  - name: cancel_job\n"
+        "    approval: the duty manager\n"
+        "  - name: retry_job\n"
+    )
+    controls = {
+        (c.present, tuple(c.applies_to))
+        for c in read(text).controls
+        if c.kind.value == "human-approval"
+    }
+    assert controls == {(False, ("list-jobs",)), (True, ("cancel-job",))}
+
+
+def test_a_key_over_a_list_is_not_a_part_of_its_own() -> None:
+    text = "tools:\n  - name: file_claim\nmcp_servers:\n  - weather-mcp\n  - maps-mcp\n"
+    assert not [c.id for c in read(text).components if c.id.endswith("mcp-servers")]

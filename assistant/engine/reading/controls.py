@@ -16,6 +16,8 @@ from assistant.engine.reading.state import (
     Reading,
     clause_evidence,
     compiled,
+    heading_key,
+    record_name,
     sentence_span,
     sentence_text,
     slug,
@@ -67,7 +69,7 @@ def approvals(reading: Reading, clause: Clause) -> None:
     if clause.scope.hypothetical:
         return
     key = clause.seg.key
-    if _heading(reading, clause):
+    if heading_key(reading, clause):
         return  # `human_approval:` over its own list: the entries below say what is approved
     if _stated(reading, clause) or not clause.seg.context:
         return
@@ -84,13 +86,6 @@ def approvals(reading: Reading, clause: Clause) -> None:
     elif lx.APPROVAL_KEY.search(context) and not clause.scope.negated and first:
         actor = _actor(reading, clause, lx.HUMAN.search(clause.text))
         _control(reading, clause, whole, True, actor)
-
-
-def _heading(reading: Reading, clause: Clause) -> bool:
-    """Whether the clause is a bare key that heads nested values (`approvals:` on its own)."""
-    line_end = reading.source.find("\n", clause.seg.end)
-    rest = reading.source[clause.seg.end : None if line_end == -1 else line_end]
-    return clause.seg.key is None and rest.strip("\"' \t\r{[") == ":"
 
 
 def _stated(reading: Reading, clause: Clause) -> bool:
@@ -285,7 +280,8 @@ def _control(
     words = set(sentence_text(reading, clause).split()) | context
     live = [t for t in reading.tool_words if t in reading.components]
     key = clause.seg.key
-    keyed = slug(reading.source[key[0] : key[1]]) if key else ""
+    # `approval:` beside `- name: restart_service` in one record covers that tool.
+    keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
     # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
     # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
     # does, since a clause alone may share a word with the wrong tool.

@@ -31,6 +31,7 @@ from assistant.engine.reading.state import (
     Reading,
     clause_evidence,
     compiled,
+    heading_key,
     sentence_text,
     slug,
 )
@@ -80,7 +81,8 @@ def read(text: str) -> SystemDelta:
         if not remark:
             _terms(reading, clause)
         _phrase_negations(reading, clause)
-        if not (opening or remark):
+        # A bare key over a list (`mcp_servers:`) names what follows, not a part of its own.
+        if not (opening or remark or heading_key(reading, clause)):
             named_nouns(reading, clause)
             tools(reading, clause)
             passive_actions(reading, clause)

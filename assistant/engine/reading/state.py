@@ -152,3 +152,39 @@ def negated_at(clause: Clause, source_offset: int) -> bool:
         if o >= source_offset:
             return clause.scope.covers(i, i + 1)
     return False
+
+
+def heading_key(reading: Reading, clause: Clause) -> bool:
+    """Whether the clause is a bare key that heads nested values (`approvals:` on its own)."""
+    line_end = reading.source.find("\n", clause.seg.end)
+    rest = reading.source[clause.seg.end : None if line_end == -1 else line_end]
+    return clause.seg.key is None and rest.strip("\"' \t\r{[") == ":"
+
+
+_ITEM_NAME = re.compile(
+    r"[ \t]*-[ \t]+[\"']?(?:name|id|tool|function|action)[\"']?[ \t]*:[ \t]*[\"']?([\w.-]+)"
+)
+_ITEM_START = re.compile(r"[ \t]*-[ \t]")
+
+
+def record_name(reading: Reading, clause: Clause) -> str:
+    """The slug of the name of the list record a keyed value sits in, or "".
+
+    In `- name: restart_service` followed by `  approval: the on-call lead`, the approval's
+    record is named `restart-service`.
+    """
+    if clause.seg.key is None:
+        return ""
+    source = reading.source
+    line_start = source.rfind("\n", 0, clause.seg.key[0]) + 1
+    indent = clause.seg.key[0] - line_start
+    while line_start > 0:
+        line_start = source.rfind("\n", 0, line_start - 1) + 1
+        line = source[line_start : source.find("\n", line_start)]
+        named = _ITEM_NAME.match(line)
+        if named:
+            return slug(named[1])
+        body = len(line) - len(line.lstrip(" \t-"))
+        if _ITEM_START.match(line) or (line.strip() and body < indent):
+            return ""  # another record, or out of the list
+    return ""
