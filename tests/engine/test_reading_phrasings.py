@@ -1229,3 +1229,34 @@ def test_an_approval_in_a_tool_record_covers_that_tool() -> None:
 def test_a_key_over_a_list_is_not_a_part_of_its_own() -> None:
     text = "tools:\n  - name: file_claim\nmcp_servers:\n  - weather-mcp\n  - maps-mcp\n"
     assert not [c.id for c in read(text).components if c.id.endswith("mcp-servers")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "inbound"),
+    [
+        ("The agent fetches rates from the exchange's public API.", False),  # it calls out
+        ("It queries a partner API for stock levels.", False),
+        ("Partners call our public API.", True),
+        ("Orders arrive through our REST API.", True),
+        ("Carrier updates come in via webhooks.", True),
+    ],
+)
+def test_an_api_is_a_way_in_only_when_others_call_it(sentence: str, inbound: bool) -> None:
+    assert ("api-clients" in _entries(sentence)) is inbound
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We store past tickets in Postgres for the agent.",  # a verb after its subject
+        "The agent issues store credit to shoppers.",  # a shop's credit
+    ],
+)
+def test_store_as_a_verb_or_a_shop_is_no_data_store(sentence: str) -> None:
+    names = {c.name for c in read(sentence).components if c.kind == "database"}
+    assert not [n for n in names if "store" in n.lower()]
+
+
+def test_a_store_named_by_its_noun_is_still_a_store() -> None:
+    kinds = {c.kind for c in read("It keeps drafts in the campaign store.").components}
+    assert "database" in kinds

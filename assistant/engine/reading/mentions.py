@@ -16,7 +16,7 @@ def entries(reading: Reading, clause: Clause) -> None:
         return
     for kind, pattern in lx.ENTRY_POINTS:
         match = next(
-            (m for m in compiled(pattern).finditer(clause.text) if not _an_agent(kind, clause, m)),
+            (m for m in compiled(pattern).finditer(clause.text) if not _no_way_in(kind, clause, m)),
             None,
         ) or _under_key(reading, clause, pattern)
         if match is None or kind.value in reading.entries:
@@ -42,11 +42,25 @@ def entries(reading: Reading, clause: Clause) -> None:
 _AGENT_NOUN_AFTER = re.compile(rf" {lx.AGENT_WORD.pattern}")
 
 
-def _an_agent(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
-    """Whether a people word names an agent by its role: "the Analyst agent", "a dispatcher bot"."""
+def _no_way_in(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
+    """Whether the words that look like a way in name none.
+
+    A people word that names an agent by its role ("the Analyst agent", "a dispatcher bot"),
+    or an API the agent calls out to ("fetches prices from the utility's public API"); a
+    webhook is always called from outside.
+    """
+    if kind == EntryKind.API_CLIENTS and "api" in match.group():
+        return bool(_OUTBOUND.search(clause.text, 0, match.start()))
     return kind == EntryKind.INTERNAL_USERS and bool(
         _AGENT_NOUN_AFTER.match(clause.text, match.end())
     )
+
+
+# Someone else's API the agent reads from or calls; "our API" is one others call into.
+_OUTBOUND = re.compile(
+    r"\b(?:from|via|through|calls?|queries|using|uses) (?:the |a |an |its |their )?(?!our\b)"
+    r"(?:[\w'-]+ )?$"
+)
 
 
 def _under_key(reading: Reading, clause: Clause, pattern: str) -> re.Match[str] | None:

@@ -149,6 +149,10 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
             ):
                 continue  # "staff log in": a verb, not a store
+            if kind == "database" and _NOT_A_STORE.search(
+                match.group(0) + clause.text[match.end() :][:12]
+            ):
+                continue  # "we store tickets", "issues store credit": a verb or a shop
             if kind == "database" and _SOFTWARE_SOURCE.search(match.group(0)):
                 continue  # "the ElizaOS plugin registry": where code comes from, not a store
             phrase = f"{qualifier} {match.group(2)}"
@@ -183,6 +187,12 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 )
 
 
+# "store" as a verb after its subject ("we store", "it stores") or as a shop ("store credit").
+_NOT_A_STORE = re.compile(
+    r"(?:^|\s)(?:we|they|it|i|you|agent|bot|system|then|also|only) store\b|"
+    r"\bstore (?:credit|cards?|managers?|staff|hours|front|opening|locations?|brand)\b|"
+    r"\b(?:issues?|gives?|grants?|offers?|refunds? as) store\b"
+)
 # A registry or repository of software, where the agent's code comes from.
 _SOFTWARE_SOURCE = lx.rx(
     r"(?:plugins?|packages?|containers?|images?|models?|extensions?|skills?|npm|pypi|docker|"
