@@ -2,9 +2,9 @@
 
 A rules proposal cites its threat's own catalogue passages when it is drafted, with no search.
 Where the guidance index is open, each proposal also cites the control passages the index ranks
-best for its threat in this system (the context is the names on the proposal's path: the
-way in, the parts, what is at stake), all proposals' queries in one search; the gate then checks every cited passage was
-retrieved in this run.
+best for its threat in this system (the context is the names on the proposal's path: the way
+in, the parts, what is at stake), all proposals' queries in one search; the gate then checks
+every cited passage was retrieved in this run.
 """
 
 from __future__ import annotations

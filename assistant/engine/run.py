@@ -62,8 +62,9 @@ def run_engine(
         require: Checks that the system read from the description describes something,
             raising the caller's error when it does not.
         progress: Receives one line per step.
-        guidance: Opens the guidance index whose passages rules findings cite (default: the
-            local index, `Retriever.open`); None searches nothing.
+        guidance: Opens the guidance index whose passages rules findings cite (`analyze`
+            passes `open_local_index`, the MCP server its warm retriever); None, the default,
+            searches nothing.
     """
     if engine == "rules":
         progress("engine: rules (offline, no model)")
