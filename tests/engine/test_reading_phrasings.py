@@ -1107,6 +1107,8 @@ def test_a_human_approved_action_is_approved() -> None:
         "The bot calls reset_pin. The caller confirms their identity before anything happens.",
         "The bot calls void_invoice. It requires the user to log in.",
         "The bot calls void_invoice. A void requires a valid invoice number.",
+        # The agent checks its own note: no person in the loop.
+        "The bot calls void_invoice. It keeps a note per customer and checks it next time.",
     ],
 )
 def test_reviews_as_content_and_proving_identity_are_not_approval(sentence: str) -> None:

@@ -80,7 +80,8 @@ APPROVAL = rx(
     r"needs? (?:a |an |the )?(?:[\w-]+ ){0,2}?(?:thumbs-up|go-ahead|say-so|green light|nod)\b|"
     r"requires? (?:the |a |an |their |our )?(?:[\w-]+ ){1,2}?to (?:confirm|approve|sign off|ok|okay|"
     r"accept|authori[sz]e)\b|human-(?:approv|review|check)\w*|"
-    r"check(?:s|ed)? (?:it|them|each one|every one)\b|"
+    # A person who checks it: "a supervisor checks it" (not "it checks it on the next run").
+    rf"(?:{HUMAN_ROLE}) check(?:s|ed)? (?:it|them|each one|every one)\b|"
     r"(?:has|have|needs?|must) to (?:approve|confirm|ok|okay|accept|sign|review|verify|acknowledge)|verif(?:y|ies)|"
     # "the physician must sign the summary"; not "must sign in" (a login).
     r"(?:must|shall) (?:first |also |personally )?(?:co-?|counter)?sign\b(?! (?:in|up|on|out|into)\b)|"
