@@ -210,7 +210,7 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mails?(?! address)|calendars?|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
+        r"jira|servicenow|salesforce|hubspot|zendesk|slack|teams|github|gitlab|confluence|notion|sharepoint|google drive|gmail|outlook|e-?mails?(?! address| (?:the|a|an|them|him|her|it|customers?|users?|people|staff|patients?|clients?)\b)|calendars?|crm|erp|sap|stripe|paypal|payments? (?:system|api|gateway)|ticketing",
         "external-api",
         "",
         (L3, L7),

@@ -1262,3 +1262,18 @@ def test_store_as_a_verb_or_a_shop_is_no_data_store(sentence: str) -> None:
 def test_a_store_named_by_its_noun_is_still_a_store() -> None:
     kinds = {c.kind for c in read("It keeps drafts in the campaign store.").components}
     assert "database" in kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tool"),
+    [
+        ("It e-mails customers a receipt.", "e-mails customers a receipt"),  # people are the object
+        ("It texts patients a reminder.", "texts patients a reminder"),
+    ],
+)
+def test_the_agent_acting_on_people_is_its_action(sentence: str, tool: str) -> None:
+    assert tool in _tools(sentence)
+
+
+def test_people_acting_name_no_tool_of_the_agent() -> None:
+    assert _tools("The nurse texts patients a reminder.") == []

@@ -43,7 +43,8 @@ HUMAN = rx(HUMAN_ROLE)
 # The clause is about something a person does ("a nurse approves ...", "customers upload ...").
 AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
 HUMAN_SUBJECT = re.compile(
-    rf"^(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
+    # Not "it texts customers a code": the agent is the subject, the people its object.
+    rf"^(?!(?:it|they|this|which)\s)(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{HUMAN_ROLE})(?:\s|$)"
     # "the buyer agent", "the analyst bot": a role that names an agent, not a person.
     rf"(?!{AGENT_WORD.pattern})"
