@@ -277,7 +277,8 @@ def _control(
     # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
     start, end = sentence_span(reading, clause)
     context = set(clause.seg.context.split())
-    words = set(sentence_text(reading, clause).split()) | context
+    sentence = sentence_text(reading, clause)
+    words = set(sentence.split()) | context
     live = [t for t in reading.tool_words if t in reading.components]
     key = clause.seg.key
     # `approval:` beside `- name: restart_service` in one record covers that tool.
@@ -285,7 +286,6 @@ def _control(
     # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
     # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
     # does, since a clause alone may share a word with the wrong tool.
-    sentence = sentence_text(reading, clause)
     mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
     own = _sharing(reading, set(clause.text.split()) | context, live) if mixed else []
     applies = (
