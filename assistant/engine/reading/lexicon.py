@@ -117,6 +117,9 @@ AGENT_REVIEWER = rx(
     r"(?:approv\w*|review\w*|validat\w*|verif\w*) (?:agent|bot|model|llm|step)s?"
 )
 
+# Keys whose value names a tool in a structured record: `name: cancel_job`, `- tool: refund`.
+NAMING_KEY = r"name|id|tool|tool name|function|function name|action|operation"
+
 # --- entry points ------------------------------------------------------------------------------
 
 # People outside the organisation who use what it offers.

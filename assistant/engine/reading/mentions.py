@@ -117,16 +117,15 @@ def assets(reading: Reading, clause: Clause) -> None:
         )
 
 
+_READ_VERBS = r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
 _TRANSFER = lx.rx(
     r"hands?(?: off)?|handed|passes|passed|sends?|sent|forwards?|delegates?|routes?|writes?|"
     r"posts?|pushes?|publishes?|stores?|saves?|puts?|reports?|returns?|escalates?|feeds?|"
-    r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
+    + _READ_VERBS
 )
 _INTO = lx.rx(r"to|into|in|onto|on")
 _FROM = lx.rx(r"from|in|out of")
-_READS = lx.rx(
-    r"reads?|retrieves?|pulls?|fetches|queries|loads?|gets?|receives?|looks? up|consults?"
-)
+_READS = lx.rx(_READ_VERBS)
 
 
 def stated_flows(reading: Reading, clause: Clause) -> None:

@@ -162,7 +162,7 @@ def heading_key(reading: Reading, clause: Clause) -> bool:
 
 
 _ITEM_NAME = re.compile(
-    r"[ \t]*-[ \t]+[\"']?(?:name|id|tool|function|action)[\"']?[ \t]*:[ \t]*[\"']?([\w.-]+)"
+    rf"[ \t]*-[ \t]+[\"']?(?:{lx.NAMING_KEY})[\"']?[ \t]*:[ \t]*[\"']?([\w.-]+)", re.IGNORECASE
 )
 _ITEM_START = re.compile(r"[ \t]*-[ \t]")
 

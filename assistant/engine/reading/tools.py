@@ -57,7 +57,7 @@ _NOT_A_TOOL_OBJECT = lx.rx(
     r"tracebacks?|repl(?:y|ies)|answers|comments|uploads?|photos?|images?|screenshots?|submissions?"
 )
 # Keys of a tool's own record: one names it, the others describe it.
-_NAMING_KEY = lx.rx(r"name|id|tool|tool name|function|function name|action|operation")
+_NAMING_KEY = lx.rx(lx.NAMING_KEY)
 _ATTRIBUTE_KEY = lx.rx(
     r"access|autonomy|approval|approvals|scope|scopes|description|desc|target|targets|"
     r"permissions?|type|kind|mode|risk|limits?|notes?|effect|args|arguments|params|"
