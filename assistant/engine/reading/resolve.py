@@ -118,9 +118,6 @@ _OUTSIDE = {
     EntryKind.INBOUND_MESSAGES,
     EntryKind.API_CLIENTS,
 }
-# Entry points through which people use the system.
-
-
 # Classes of asset that make the data sensitive by themselves (money moved or a machine
 # driven is what the agent acts on, not data it holds).
 _SENSITIVE = {DataClass.PII, DataClass.PHI, DataClass.CONFIDENTIAL}
