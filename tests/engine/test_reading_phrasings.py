@@ -1277,3 +1277,21 @@ def test_the_agent_acting_on_people_is_its_action(sentence: str, tool: str) -> N
 
 def test_people_acting_name_no_tool_of_the_agent() -> None:
     assert _tools("The nurse texts patients a reminder.") == []
+
+
+def test_an_approval_holds_the_tool_whose_sentence_acts_on_what_it_names() -> None:
+    text = (
+        "Packed orders go to the dispatch bot, which calls ship_parcel for them. "
+        "Orders over 30 kg wait until a warehouse lead approves."
+    )
+    assert _approved(text) == [(["ship-parcel"], "warehouse lead")]
+
+
+def test_an_approval_of_something_no_tool_acts_on_holds_no_tool() -> None:
+    text = "It pays invoices with pay_invoice. New suppliers must be approved by the controller."
+    assert _approved(text) == [([], "controller")]
+
+
+def test_a_plural_of_a_short_tool_word_names_the_tool() -> None:
+    text = "The bot calls issue_key. Keys for staff rooms need the duty manager's sign-off."
+    assert _approved(text) == [(["issue-key"], "duty manager")]

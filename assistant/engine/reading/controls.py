@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.held import acting_on_the_same, sharing
 from assistant.engine.reading.state import (
     MAX_QUOTE,
     Clause,
@@ -23,7 +24,7 @@ from assistant.engine.reading.state import (
     slug,
 )
 from assistant.engine.reading.text import normalise
-from assistant.schema import AgenticFactor, Control, ControlKind, Effect
+from assistant.schema import AgenticFactor, Control, ControlKind
 
 
 def other_controls(reading: Reading, clause: Clause) -> None:
@@ -287,9 +288,9 @@ def _control(
     # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
     # does, since a clause alone may share a word with the wrong tool.
     mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
-    own = _sharing(reading, set(clause.text.split()) | context, live) if mixed else []
+    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
     applies = (
-        [] if system_wide else [keyed] if keyed in live else own or _sharing(reading, words, live)
+        [] if system_wide else [keyed] if keyed in live else own or sharing(reading, words, live)
     )
     if not applies and not system_wide:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
@@ -298,6 +299,8 @@ def _control(
         # "It mutes and hides messages. All automatic, nobody signs off on those."
         before = clause.seg.sentence - 1
         applies = sorted(t for t in live if before in reading.tool_sentences[t])
+    if not applies and not system_wide:
+        applies = acting_on_the_same(reading, clause, live)
     evidence = clause_evidence(reading, clause, *match.span())
     reading.controls.append(
         Control(
@@ -322,43 +325,6 @@ def _scope(reading: Reading, clause: Clause, start: int, end: int) -> str:
     if clause.seg.key:
         text = f"{reading.source[clause.seg.key[0] : clause.seg.key[1]]}: {text}"
     return text[:MAX_QUOTE]
-
-
-_STOP = {
-    *("the", "a", "an", "to", "of", "and", "or", "any", "all", "every", "each", "for", "in"),
-    *("on", "by", "it", "its", "is", "are"),
-    # Light verbs that open tool names (`set_coding`, `get_orders`, `run_report`): sharing one
-    # says nothing about which action a sentence means.
-    *("set", "get", "run", "do", "make", "put", "use"),
-}
-
-
-def _sharing(reading: Reading, words: set[str], live: list[str]) -> list[str]:
-    """The tools that share a content word with the control's sentence.
-
-    Approval gates what an action does: where a tool with an effect matches, a read-only one
-    that only shares a word ("reviews the patient instructions", "read every patient") is not
-    what is held.
-    """
-    shared = sorted(t for t in live if _shares(words, reading.tool_words[t]))
-    acting = [t for t in shared if reading.components[t].effect != Effect.READS_DATA]
-    return acting or shared
-
-
-def _shares(words: set[str], tool_words: set[str]) -> bool:
-    """Whether a clause and a tool share a content word, or its stem ("bookings", "book")."""
-    content = {w for w in tool_words - _STOP if len(w) > 2}
-    stems = {_stem(w) for w in content} - {""}
-    return bool(content & words) or any(_stem(w) in stems for w in words - _STOP)
-
-
-_SUFFIX = re.compile(r"(?:ings|ing|ations|ation|ments|ment|es|ed|s)$")
-
-
-def _stem(word: str) -> str:
-    """The word without an inflection, cut to five letters; "" when too short to compare."""
-    bare = _SUFFIX.sub("", word)
-    return bare[:5] if len(bare) >= 4 else ""
 
 
 # --- the delta -------------------------------------------------------------------------------
