@@ -1295,3 +1295,52 @@ def test_an_approval_of_something_no_tool_acts_on_holds_no_tool() -> None:
 def test_a_plural_of_a_short_tool_word_names_the_tool() -> None:
     text = "The bot calls issue_key. Keys for staff rooms need the duty manager's sign-off."
     assert _approved(text) == [(["issue-key"], "duty manager")]
+
+
+def test_work_sent_to_someone_for_sign_off_is_approval_of_its_tool() -> None:
+    text = "Large orders go to the quartermaster for sign-off before submit_order runs."
+    assert _approved(text) == [(["submit-order"], "quartermaster")]
+
+
+def test_logs_kept_for_a_later_review_are_not_approval() -> None:
+    text = "The bot calls submit_order. Logs are kept for a year for quality review."
+    assert _approved(text) == []
+
+
+def test_an_ok_written_as_ok_d_is_approval() -> None:
+    text = "Quotes go out through send_quote only after the owner has OK'd each one."
+    assert _approved(text) == [(["send-quote"], "owner")]
+
+
+def test_a_named_person_clicking_approve_is_approval() -> None:
+    text = "The bot calls deploy_site. Nothing is deployed until Marta clicks approve in the console."
+    assert [applies for applies, _ in _approved(text)] == [["deploy-site"]]
+
+
+def test_a_tool_that_runs_by_itself_is_automatic() -> None:
+    held = [
+        (c.present, c.applies_to)
+        for c in read("The bot calls sync_stock. sync_stock runs by itself every hour.").controls
+        if c.kind.value == "human-approval"
+    ]
+    assert held == [(False, ["sync-stock"])]
+
+
+def test_a_tool_named_as_written_is_the_one_an_approval_holds() -> None:
+    text = (
+        "The bot calls notify_owner and charge_owner. charge_owner always needs the owner to "
+        "confirm first."
+    )
+    assert [applies for applies, _ in _approved(text)] == [["charge-owner"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["For damaged parcels it creates a shipping label.", "It only creates a shipping label."],
+)
+def test_an_opening_for_phrase_or_only_keeps_the_agents_action(sentence: str) -> None:
+    assert "creates-a-shipping-label" in {c.id for c in read(sentence).components}
+
+
+def test_people_doing_the_action_after_for_now_name_no_tool() -> None:
+    assert not [c for c in read("For now only admins create requests.").components]

@@ -111,16 +111,17 @@ ACTION = re.compile(
     + "|".join(f"(?:{p})" for p, _ in ACTION_VERBS)
     + r")[\w-]*)(?P<rest>(?: [\w$%-]+){0,4})"
 )
-# What may stand between the subject and its verb: "it can", "the agent is able to", "they".
+# What may stand between the subject and its verb: "it can", "the agent is able to", "they",
+# "it only". An opening phrase may come first ("for refunds, it ...").
 AGENT_SUBJECT = re.compile(
     # An opening phrase may come first: "every friday the bot ...", "through stripe it ...".
-    r"^(?:(?:(?:every|each|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
+    r"^(?:(?:(?:every|each|for|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
     r"[^,]{0,40}?,? )?(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
     r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"
     r"assistants?|copilots?|workers?|orchestrators?|planners?|system|service|pipeline|"
     r"automation|app|application|workflow|model|llm|ai))\s+)?"
     r"(?:(?:can|may|will|is able to|are able to|is allowed to|are allowed to|also|then|"
-    r"automatically|directly|actually|even|just|often|usually|sometimes|is permitted to|"
+    r"automatically|directly|actually|even|just|only|often|usually|sometimes|is permitted to|"
     r"has (?:the )?(?:ability|permission|tools?) to|uses? (?:a |an |the )?[\w-]+ (?:tool )?to|"
     r"gets to|needs to|must|should)\s+)*"
 )

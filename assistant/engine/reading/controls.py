@@ -118,11 +118,14 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         stem = approval.group(0).split()[0][:5]
         passive = re.search(
             r"(?:(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
-            rf"without|no|subject to) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
+            rf"without|no|subject to|for) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
             rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
             text,
         )
-        named_gate = approval.group(0).startswith(_GATES)
+        named_gate = approval.group(0).startswith(_GATES) and not (
+            approval.group(0).startswith(_PRESSES)
+            and _BY_THE_AGENT.search(text, 0, approval.start())
+        )
         # "..., who approves in the portal": the relative pronoun stands for a person.
         relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
         subject = _deciding_subject(reading, text, approval)
@@ -139,7 +142,10 @@ _OF_THE_AGENT = re.compile(r" (?:[\w-]+ ){0,2}?(?:agents?|bots?|assistants?|copi
 # A look at what was already done: a periodic summary or report, a sample, "afterwards".
 _AFTER_THE_FACT = lx.rx(
     r"(?:weekly|monthly|daily|quarterly|nightly|periodic) (?:summar(?:y|ies)|reports?|digests?)|"
-    r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of"
+    r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of|"
+    # What is kept to be looked at later: "logs are kept for 90 days for quality review".
+    r"(?:logs?|transcripts?|recordings?|conversations?) (?:are |is )?(?:kept|retained|stored|saved|archived)|"
+    r"quality (?:review|assurance)|for (?:later|future) review"
 )
 # Words that point back to the actions of the sentence before.
 # Not a bare "them": "bookings need a nurse to approve them" points inside its own sentence.
@@ -169,11 +175,16 @@ _HANDOVER = lx.rx(
 # suppliers"), not an approval of what the agent does.
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.
+# Pressing the approve button in a screen is what a person does ("until Priya clicks approve").
+_PRESSES = ("click", "hit", "press", "tap")
 _GATES = (
     *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),
     "requir",
     *("gated", "queued", "held", "parked", "wait", "flagged", "set aside"),
+    *_PRESSES,
 )
+# The agent as the one pressing: "the agent clicks publish" is its own action.
+_BY_THE_AGENT = re.compile(rf"(?:\b(?:it|they)|{lx.AGENT_WORD.pattern})\s+(?:\w+\s+)?$")
 # "no X ... without", "never ... without": the "without" restates a requirement.
 _DOUBLE_NEGATIVE = lx.rx(r"no|nothing|never|not|none|nobody|no one|noone|neither|n't")
 # An approval verb in the third person, as said of whoever does it: "procurement reviews".
@@ -219,6 +230,9 @@ _POSSESSIVE_ACTOR = re.compile(
     r"((?:[a-z][\w-]* )?[a-z][\w-]*)"
     r"|requires? (?:the |a |an |their |our )?((?:[a-z][\w-]* )?[a-z][\w-]*) to "
     r"(?:confirm|approve|sign off|ok|okay|accept|authori[sz]e)"
+    # "goes to the quartermaster for sign-off": whoever the work is sent to.
+    r"|to (?:the |a |an |their |our )?((?:[a-z][\w-]* )?[a-z][\w-]*) for (?:\w+ )?"
+    r"(?:approval|sign-?off|review|confirmation|go-ahead|ok)"
 )
 # Words after the approver that are no part of its name: "reviewed by a supervisor first".
 _AFTER_ACTOR = lx.rx(
@@ -289,8 +303,15 @@ def _control(
     # does, since a clause alone may share a word with the wrong tool.
     mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
     own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
+    # A tool named as written ("chargeDeposit needs the tenant to confirm") is the one held,
+    # whatever other tools share a word with the clause.
+    named = [t for t in live if normalise(reading.components[t].name).text in clause.text]
     applies = (
-        [] if system_wide else [keyed] if keyed in live else own or sharing(reading, words, live)
+        []
+        if system_wide
+        else [keyed]
+        if keyed in live
+        else own or named or sharing(reading, words, live)
     )
     if not applies and not system_wide:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.

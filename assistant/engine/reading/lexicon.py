@@ -55,7 +55,7 @@ HUMAN_SUBJECT = re.compile(
 APPROVAL = rx(
     r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|this|that) off|sign-offs?|signoffs?|countersign\w*|"
     r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
-    r"green[- ]?light\w*|ok's|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
+    r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
     r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"
     r"multi-?sig\w*|four[- ]eyes|two[- ]person|co-?sign\w*|"
     r"(?:\d+|two|three|four|five) of (?:\d+|two|three|four|five|six|seven|nine|ten)(?: [\w-]+)? "
@@ -103,7 +103,7 @@ APPROVAL = rx(
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(
     r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
-    r"on (?:its|their) own|autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
+    r"on (?:its|their) own|by (?:itself|themselves)|autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
     r"straight (?:away|through)|immediately|directly|"
     # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
