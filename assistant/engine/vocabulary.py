@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.engine.behaviours import MEMORY_BEHAVIOUR
 from assistant.schema import AgenticFactor, Layer
 
 
@@ -111,7 +112,8 @@ TERMS: tuple[Term, ...] = (
         generic=True,
     ),
     Term(
-        r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state)|"
+        r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state|"
+        r"store|board|notebook|cache)|"
         # One store several agents use: "every agent reads and writes it", "written by both agents".
         r"(?:every|each|all|both|several|many) (?:of the |the )?agents? (?:can )?(?:reads?|writes?|updates?) and (?:reads?|writes?|updates?)|"
         r"(?:agents|they) share (?:a|one|the|their|an) (?:[\w-]+ )?(?:blackboard|memory|scratchpad|workspace|state|notebook|board|store|ledger)|"
@@ -122,28 +124,8 @@ TERMS: tuple[Term, ...] = (
         ("memory", "shared-knowledge"),
     ),
     Term(
-        r"long-term memory|persistent memory|memory store|remembers?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
-        # What it keeps and uses again later is memory, whatever the store is called.
-        r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next|every|each)\b|"
-        # A history it keeps and then goes back to: "keeps a ticket history and checks it".
-        r"keeps? (?:a |an |the |its )?(?:[\w-]+ ){0,3}(?:history|log|journal|records?|notes) (?:[\w-]+ ){0,4}?"
-        r"and (?:checks|consults|reads|uses|searches|looks at|refers to) (?:it|them)\b|"
-        r"(?:kept|carried|persisted|remembered|stored|saved) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days|calls|contacts)|"
-        # A profile the agent keeps up itself; what is brought back "next time".
-        r"(?:maintains?|keeps?|builds?|updates?) (?:a |an |the |its )?(?:[\w-]+ ){0,2}profiles?|"
-        r"recalled (?:[\w-]+ ){0,3}(?:next time|later|in (?:later|future|the next) \w+)|"
-        # What it wrote before and reads again: "reads the previous night's log", "looks up
-        # earlier decisions", "a count per member", "reuse what worked".
-        r"(?:reads?|consults?|checks?|looks? up|reuses?|re-uses?) (?:[\w'-]+ ){0,3}?(?:previous|earlier|past|prior|last) "
-        r"(?:[\w'-]+ ){0,2}?(?:log|logs|notes|verdicts|cases|answers|runs|shifts?|decisions|history|"
-        r"ledger|entries|records|incidents|outcomes|conversations|chats|sessions|tickets|results|failures)\b|"
-        r"so (?:it|they) can (?:reuse|re-use|look back)|reuses? what (?:worked|it learned)|"
-        r"(?:consults?|checks?) (?:that|the|its) (?:[\w-]+ )?(?:ledger|log|notes|history|book|record|journal|file) first|"
-        r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:count|score|note|notes|record|file|profile|log|ledger|book|tally) "
-        r"(?:per|on|of|about|for) (?:each |every )?(?:[\w-]+ )?(?:customer|client|user|player|patient|member|caller|employee|"
-        r"account|prospect|person|supplier|vendor|tenant|student|learner)s?\b|"
-        r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
-        r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later",
+        r"long-term memory|persistent memory|memory store|remembers?|remembered|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
+        + MEMORY_BEHAVIOUR,
         "memory",
         "agent memory",
         (L2,),

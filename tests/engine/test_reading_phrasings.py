@@ -1344,3 +1344,44 @@ def test_an_opening_for_phrase_or_only_keeps_the_agents_action(sentence: str) ->
 
 def test_people_doing_the_action_after_for_now_name_no_tool() -> None:
     assert not [c for c in read("For now only admins create requests.").components]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The assistant pulls each caller's notes up the next time they phone.",
+        "Yesterday's forecast errors are fed back into tonight's run.",
+        "The agent goes back through its notes before each reply.",
+        "Conversation state is kept for an hour.",
+        "It keeps a list of open incidents in a table across runs.",
+        "Findings are carried from one run to the next.",
+        "It keeps a 90-day ticket history in a table and checks it.",
+    ],
+)
+def test_what_is_kept_and_opened_again_later_is_memory(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Customer feedback goes to the product team.",
+        "The next time a ticket arrives, it is routed to the queue.",
+        "Results are consistent across runs.",
+    ],
+)
+def test_a_later_time_or_a_repeat_alone_is_not_memory(sentence: str) -> None:
+    assert "memory" not in _caps(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Nothing is remembered after the chat closes.", "Nothing the user types is stored."],
+)
+def test_nothing_kept_rules_memory_out(sentence: str) -> None:
+    assert _caps(sentence).get("memory") is False
+
+
+def test_a_store_the_agents_share_is_shared_memory() -> None:
+    caps = _caps("The agents post partial results to a shared Redis store.")
+    assert caps.get("memory") is True and caps.get("shared-knowledge") is True

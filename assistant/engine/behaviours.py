@@ -1,0 +1,47 @@
+"""Phrases that show memory by what the agent does, not by a word that names it.
+
+"Reads back yesterday's log", "pulls the notes up the next time": a reviewer reads memory from
+behaviour as often as from the word. Kept apart from `assistant.engine.vocabulary` because the
+behaviours are many; matched the same way (case-insensitively, on word boundaries).
+"""
+
+MEMORY_BEHAVIOUR = (
+    # What it keeps and uses again later is memory, whatever the store is called.
+    r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next|every|each)\b|"
+    # A history it keeps and then goes back to: "keeps a ticket history and checks it".
+    r"keeps? (?:a |an |the |its )?(?:[\w-]+ ){0,5}?(?:history|log|journal|records?|notes) (?:[\w-]+ ){0,4}?"
+    r"and (?:checks|consults|reads|uses|searches|looks at|refers to) (?:it|them)\b|"
+    r"(?:kept|carried|persisted|remembered|stored|saved) (?:across|between|over) (?:sessions|runs|conversations|chats|visits|questions|shifts|days|calls|contacts)|"
+    # A profile the agent keeps up itself; what is brought back "next time".
+    r"(?:maintains?|keeps?|builds?|updates?) (?:a |an |the |its )?(?:[\w-]+ ){0,2}profiles?|"
+    r"recalled (?:[\w-]+ ){0,3}(?:next time|later|in (?:later|future|the next) \w+)|"
+    # What it wrote before and reads again: "reads the previous night's log", "looks up
+    # earlier decisions", "a count per member", "reuse what worked".
+    r"(?:reads?|consults?|checks?|looks? up|reuses?|re-uses?) (?:[\w'-]+ ){0,3}?(?:previous|earlier|past|prior|last) "
+    r"(?:[\w'-]+ ){0,2}?(?:log|logs|notes|verdicts|cases|answers|runs|shifts?|decisions|history|"
+    r"ledger|entries|records|incidents|outcomes|conversations|chats|sessions|tickets|results|failures)\b|"
+    r"so (?:it|they) can (?:reuse|re-use|look back)|reuses? what (?:worked|it learned)|"
+    r"(?:consults?|checks?) (?:that|the|its) (?:[\w-]+ )?(?:ledger|log|notes|history|book|record|journal|file) first|"
+    r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:count|score|note|notes|record|file|profile|log|ledger|book|tally) "
+    r"(?:per|on|of|about|for) (?:each |every )?(?:[\w-]+ )?(?:customer|client|user|player|patient|member|caller|employee|"
+    r"account|prospect|person|supplier|vendor|tenant|student|learner)s?\b|"
+    r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
+    r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later|"
+    # What it kept and opens again on a later visit: "pulls their notes up the next time".
+    r"(?:re-?opens?|re-?reads?|revisits?|reuses?|consults?|pulls? (?:[\w'-]+ ){0,3}?up|"
+    r"brings? (?:[\w'-]+ ){0,2}?(?:up|back)|goes? back to|looks? (?:at|through)) (?:[\w'-]+ ){0,4}?"
+    r"(?:the )?next time\b|"
+    r"(?:fed|feeds?|passed|passes) (?:[\w'-]+ ){0,2}?back (?:in|into)\b|"
+    r"(?:goes?|went|leafs?|flicks?|scrolls?) back (?:through|over) (?:its|their|the|that|this|those|these)|"
+    # Kept or compared across runs: "keeps a list of flagged hosts ... across runs".
+    r"(?:keeps?|kept|stores?|stored|tracks?|tracked|carries|carried|holds?|held|spots?|compares?) "
+    r"(?:[\w'-]+ ){0,8}?(?:across|between) (?:runs|sessions|conversations|chats|visits|restarts)\b|"
+    # State of a conversation or a task kept for its next step.
+    r"(?:conversation|session|dialogue|chat|working|scratch) (?:state|context|notes) "
+    r"(?:is |are )?(?:kept|stored|held|cached|persisted|saved|lives?|stays?)\b|"
+    r"(?:keeps?|stores?|caches?|persists?|saves?) (?:the |its |their )?(?:conversation|session|dialogue|"
+    r"chat|working|scratch) (?:state|context|notes)|"
+    r"from one (?:run|session|visit|shift|conversation|call|day|night) to the next|"
+    # Said only to rule memory out: "nothing is kept", "nothing gets saved".
+    r"nothing (?:[\w-]+ ){0,3}?(?:is |gets |will be |was )?(?:stored|kept|saved|retained|persisted|remembered)\b"
+)
