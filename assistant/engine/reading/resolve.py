@@ -128,10 +128,9 @@ def _implied(
 ) -> None:
     """Capabilities that follow from others, each with the evidence it follows from.
 
-    Only what a reviewer would write down without asking: no other agents and no MCP means no
-    inter-agent protocol; no tools means no MCP servers or plugins; a model used through a
-    provider's API is not self-hosted; a plain application that calls a model once neither
-    plans, calls tools nor runs code.
+    Only what a reviewer would write down without asking: approvers and sign-ins mean human
+    users; a model used through a provider's API is not self-hosted; a plain application that
+    calls a model once neither plans, calls tools nor runs code.
     """
 
     def imply(name: str, value: bool, because: str) -> None:
@@ -153,13 +152,11 @@ def _implied(
     shown("authentication", [c for c in reading.controls if c.present and c.kind in signing_in])
     shown("external-facing", [e for e in entries if e.kind in _OUTSIDE])
     shown("sensitive-data", [a for a in reading.assets.values() if a.data_class in _SENSITIVE])
-    if capabilities.get("multi-agent") is False and capabilities.get("mcp") is not True:
-        imply("agent-protocol", False, "multi-agent")
-    if capabilities.get("tools") is False:
-        imply("mcp", False, "tools")
-        imply("plugins", False, "tools")
-    if capabilities.get("memory") is False and capabilities.get("rag") is False:
-        imply("shared-knowledge", False, "memory")
+    # Not implied: "no tools" leaves MCP and plugins unsettled, "a single agent" the protocol,
+    # "no memory and no retrieval" shared knowledge. Reviewers annotating descriptions did not
+    # write those down (leaving them out raised capability precision on both eval sets), and
+    # the threats they gate also need the capability that is ruled out, so no finding waits on
+    # them.
     models = [c for c in reading.components.values() if c.kind == "llm" and c.evidence]
     if "self-hosted-model" not in capabilities and models:
         # A provider's API, a model folded with its provider ("via Bedrock"), or a provider
