@@ -168,6 +168,16 @@ TERMS: tuple[Term, ...] = (
     Term(
         r"plugins?|extensions?|skills marketplace", "plugin", "plugins", (L3,), ("plugins", "tools")
     ),
+    # Someone else's code the agent loads: "a third-party MCP server", "community connectors",
+    # "skills from a marketplace". Only the qualifier is matched, so the MCP server or connector
+    # is still named by its own term.
+    Term(
+        r"(?:third-party|community(?:-[\w]+)?|open-source|marketplace)"
+        r"(?= (?:[\w-]+ ){0,2}?(?:mcp servers?|connectors?|skills?|add-ons?|integrations?|packages?)\b)|"
+        r"(?<=mcp )(?:marketplace|gallery|registry)|(?:plugin|skills?|connector|extension|integration)s? "
+        r"(?:marketplace|gallery|store|registry)|(?:public|community) (?:marketplace|gallery|registry)",
+        capabilities=("plugins",),
+    ),
     Term(
         r"mcp|model context protocol",
         "mcp-server",

@@ -1313,7 +1313,9 @@ def test_an_ok_written_as_ok_d_is_approval() -> None:
 
 
 def test_a_named_person_clicking_approve_is_approval() -> None:
-    text = "The bot calls deploy_site. Nothing is deployed until Marta clicks approve in the console."
+    text = (
+        "The bot calls deploy_site. Nothing is deployed until Marta clicks approve in the console."
+    )
     assert [applies for applies, _ in _approved(text)] == [["deploy-site"]]
 
 
@@ -1385,3 +1387,45 @@ def test_nothing_kept_rules_memory_out(sentence: str) -> None:
 def test_a_store_the_agents_share_is_shared_memory() -> None:
     caps = _caps("The agents post partial results to a shared Redis store.")
     assert caps.get("memory") is True and caps.get("shared-knowledge") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The model is Llama 3.1 70B on the lab's own GPUs.",
+        "It uses Qwen 2.5 on two local GPU boxes.",
+        "We run Mistral 7B on machines we manage ourselves.",
+    ],
+)
+def test_a_model_on_hardware_the_organisation_runs_is_self_hosted(sentence: str) -> None:
+    assert _caps(sentence).get("self-hosted-model") is True
+
+
+def test_a_vendor_only_model_is_not_self_hosted_by_servers_in_the_same_sentence() -> None:
+    text = "It uses GPT-4o through the OpenAI API; our own servers only hold the logs."
+    assert _caps(text).get("self-hosted-model") is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It connects to a third-party MCP server for weather.",
+        "It loads community-made connectors for each archive.",
+        "We found the checker in an MCP marketplace.",
+        "It installs an add-on from the connector gallery.",
+    ],
+)
+def test_code_from_outside_the_team_is_a_plugin(sentence: str) -> None:
+    assert _caps(sentence).get("plugins") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It rents compute on a GPU marketplace.",
+        "Agents find each other in our internal agent registry.",
+        "The community manager posts updates.",
+    ],
+)
+def test_a_marketplace_registry_or_community_of_people_is_not_a_plugin(sentence: str) -> None:
+    assert "plugins" not in _caps(sentence)

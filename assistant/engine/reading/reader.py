@@ -310,7 +310,7 @@ def _component(
         name=name,
         kind=term.kind,
         layers=list(term.layers) or [Layer.L3],
-        hosting=_hosting(sentence_text(reading, clause))
+        hosting=_hosting(sentence_text(reading, clause), name)
         if term.kind in ("llm", "model-server")
         else "",
         evidence=[evidence],
@@ -322,7 +322,11 @@ def _component(
 _SELF_HOSTED = lx.rx(
     r"self-hosted|on-?prem\w*|our own (?:gpus?|servers?|hardware)|ollama|vllm|locally|on device|on-device|in-house|"
     r"we (?:host|serve|run) (?:it|them)?|hosted by us|host(?:ed|s)? (?:it |them )?ourselves|"
-    r"edge (?:servers?|box(?:es)?|devices?|nodes?|gateways?)"
+    r"edge (?:servers?|box(?:es)?|devices?|nodes?|gateways?)|"
+    # Hardware someone in the organisation runs: "the lab's own GPUs", "a local GPU box".
+    r"(?:[\w-]+'s|our|their|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?|box(?:es)?|"
+    r"clusters?|infrastructure)|local (?:[\w-]+ )?(?:gpus?|servers?|machines?|box(?:es)?|pcs?|workstations?)|"
+    r"(?:manage|run|operate|maintain)s? (?:\w+ )?(?:ourselves|themselves)"
 )
 _TENANT = lx.rx(
     r"our (?:own |private )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account|"
@@ -336,8 +340,13 @@ _OPEN_WEIGHTS = lx.rx(
 _PROVIDER = lx.rx(r"api|hosted|through|via|cloud|provider|service|endpoint")
 
 
-def _hosting(text: str) -> str:
-    if _SELF_HOSTED.search(text):
+# Models only their vendor serves: whatever else the sentence runs on its own hardware, these
+# come through the vendor or a cloud tenant.
+_CLOSED_WEIGHTS = lx.rx(r"(?:gpt|claude|gemini|o1|o3|o4|command)[\w .-]*")
+
+
+def _hosting(text: str, name: str) -> str:
+    if _SELF_HOSTED.search(text) and not _CLOSED_WEIGHTS.match(name.lower()):
         return "self-hosted"
     if _TENANT.search(text):
         return (
