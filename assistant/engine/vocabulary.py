@@ -146,7 +146,14 @@ TERMS: tuple[Term, ...] = (
         r"(?:makes?|builds?|works? out|comes? up with|draws? up|drafts?|proposes?|sets? out|lays? out|revises?) (?:a |an |its |their |the )?plan\b|"
         r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|checks?|to do next)|the order)\b|"
         r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|"
-        r"breaks? (?:it|them|(?:the|each|every|a|an|its|their) [\w-]+) (?:down|into|up into)",
+        r"breaks? (?:it|them|(?:the|each|every|a|an|its|their) [\w-]+) (?:down|into|up into)|"
+        # "plans per request", "works out what it still needs", "drafts a to-do list", "tries a
+        # different approach": the agent sets and changes its own course.
+        r"plans (?:per|for each|for every)\b|(?:works? out|figures? out|decides) what (?:else )?(?:it|they) "
+        r"(?:still )?(?:needs?|lacks?|is missing|has to do|must do)\b|"
+        r"(?:sketch|draft|draw|writ|mak|build|propos)\w* (?:up |out )?(?:a |an |its |their |the )?(?:[\w-]+ )?"
+        r"(?:itinerar(?:y|ies)|game plans?|to-do lists?|task lists?|sequences? of steps|course of action)\b|"
+        r"tries (?:a |another )?(?:different|another|new|fresh) (?:approach|fix|strategy|route|angle|way)\b",
         "",
         "",
         (),

@@ -1429,3 +1429,29 @@ def test_code_from_outside_the_team_is_a_plugin(sentence: str) -> None:
 )
 def test_a_marketplace_registry_or_community_of_people_is_not_a_plugin(sentence: str) -> None:
     assert "plugins" not in _caps(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bot plans per ticket which checks to run.",
+        "It works out what it still needs and fetches it.",
+        "For every job it makes a sequence of steps and follows it.",
+        "It drafts a to-do list before it starts.",
+        "When a build fails it tries a different approach.",
+    ],
+)
+def test_setting_and_changing_its_own_course_is_planning(sentence: str) -> None:
+    assert _caps(sentence).get("planning") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agent follows a fixed itinerary set by staff.",
+        "It books the itinerary the customer chose.",
+        "The team draws up a task list every quarter.",
+    ],
+)
+def test_a_course_set_by_people_is_not_planning(sentence: str) -> None:
+    assert "planning" not in _caps(sentence)
