@@ -1,4 +1,4 @@
-"""Phrases that show memory by what the agent does, not by a word that names it.
+"""Phrases that show memory or planning by what the agent does, not by a word that names it.
 
 "Reads back yesterday's log", "pulls the notes up the next time": a reviewer reads memory from
 behaviour as often as from the word. Kept apart from `assistant.engine.vocabulary` because the
@@ -44,4 +44,14 @@ MEMORY_BEHAVIOUR = (
     r"from one (?:run|session|visit|shift|conversation|call|day|night) to the next|"
     # Said only to rule memory out: "nothing is kept", "nothing gets saved".
     r"nothing (?:[\w-]+ ){0,3}?(?:is |gets |will be |was )?(?:stored|kept|saved|retained|persisted|remembered)\b"
+)
+
+PLANNING_BEHAVIOUR = (
+    # "plans per request", "works out what it still needs", "drafts a to-do list", "tries a
+    # different approach": the agent sets and changes its own course.
+    r"plans (?:per|for each|for every)\b|(?:works? out|figures? out|decides) what (?:else )?(?:it|they) "
+    r"(?:still )?(?:needs?|lacks?|is missing|has to do|must do)\b|"
+    r"(?:sketch|draft|draw|writ|mak|build|propos)\w* (?:up |out )?(?:a |an |its |their |the )?(?:[\w-]+ )?"
+    r"(?:itinerar(?:y|ies)|game plans?|to-do lists?|task lists?|sequences? of steps|course of action)\b|"
+    r"tries (?:a |another )?(?:different|another|new|fresh) (?:approach|fix|strategy|route|angle|way)\b"
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.engine.behaviours import MEMORY_BEHAVIOUR
+from assistant.engine.behaviours import MEMORY_BEHAVIOUR, PLANNING_BEHAVIOUR
 from assistant.schema import AgenticFactor, Layer
 
 
@@ -147,13 +147,7 @@ TERMS: tuple[Term, ...] = (
         r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|checks?|to do next)|the order)\b|"
         r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|"
         r"breaks? (?:it|them|(?:the|each|every|a|an|its|their) [\w-]+) (?:down|into|up into)|"
-        # "plans per request", "works out what it still needs", "drafts a to-do list", "tries a
-        # different approach": the agent sets and changes its own course.
-        r"plans (?:per|for each|for every)\b|(?:works? out|figures? out|decides) what (?:else )?(?:it|they) "
-        r"(?:still )?(?:needs?|lacks?|is missing|has to do|must do)\b|"
-        r"(?:sketch|draft|draw|writ|mak|build|propos)\w* (?:up |out )?(?:a |an |its |their |the )?(?:[\w-]+ )?"
-        r"(?:itinerar(?:y|ies)|game plans?|to-do lists?|task lists?|sequences? of steps|course of action)\b|"
-        r"tries (?:a |another )?(?:different|another|new|fresh) (?:approach|fix|strategy|route|angle|way)\b",
+        + PLANNING_BEHAVIOUR,
         "",
         "",
         (),
@@ -373,7 +367,10 @@ TERMS: tuple[Term, ...] = (
         ("human-users",),
     ),
     Term(
-        r"public(?:ly)?(?: facing| accessible)?|internet[- ]facing|external users|customers?|website|mobile app|b2c|saas",
+        # Only words that say who can reach it; "customers", "public" or "website" alone also
+        # name data ("customer records", "public facts") or somewhere the agent reads. People
+        # who reach it are read as entry points, which settle this too.
+        r"public(?:ly)?[- ](?:facing|accessible)|internet[- ](?:facing|exposed)|external users|b2c",
         "",
         "",
         (),

@@ -1455,3 +1455,43 @@ def test_setting_and_changing_its_own_course_is_planning(sentence: str) -> None:
 )
 def test_a_course_set_by_people_is_not_planning(sentence: str) -> None:
     assert "planning" not in _caps(sentence)
+
+
+def _entries(sentence: str) -> set[str]:
+    return {e.kind.value for e in read(sentence).entry_points}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "About 200,000 people use the app.",
+        "The app is published on iOS and Android.",
+        "Members file requests through the member self-service portal.",
+        "Anyone with a phone can text it.",
+        "Shoppers order through our website.",
+    ],
+)
+def test_people_outside_reaching_the_system_are_public_users(sentence: str) -> None:
+    assert "public-users" in _entries(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Our 1,200 employees use it daily.",
+        "It runs on an Android tablet in the shop.",
+        "Before anyone approaches a patient, a nurse reviews it.",
+        "It scrapes notices from the exchange's website.",
+    ],
+)
+def test_staff_devices_and_websites_it_reads_are_not_public_users(sentence: str) -> None:
+    assert "public-users" not in _entries(sentence)
+
+
+def test_colleagues_on_workplace_chat_do_not_make_it_external_facing() -> None:
+    assert _caps("Sales reps ask it questions in Slack.").get("external-facing") is not True
+    assert _caps("Patients text it on WhatsApp.").get("external-facing") is True
+
+
+def test_data_about_customers_or_public_facts_do_not_make_it_external_facing() -> None:
+    assert "external-facing" not in _caps("It writes public product facts into customer records.")

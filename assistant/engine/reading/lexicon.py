@@ -126,7 +126,8 @@ NAMING_KEY = r"name|id|tool|tool name|function|function name|action|operation"
 _AUDIENCE = (
     r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|"
     r"players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|buyers?|"
-    r"members|users|visitors|pet owners|travell?ers|passengers|callers)"
+    r"members|users|visitors|pet owners|travell?ers|passengers|callers|policyholders?|claimants?|"
+    r"pupils?|learners?|enquirers?|homeowners?|borrowers?|donors?|account holders?)"
 )
 
 ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
@@ -135,11 +136,19 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         # "public" alone says nothing about people: "a public MCP registry", "public data", and
         # "the public web" is content, not people.
         r"the public(?! (?:web|internet|registry|repos?|repositor\w+|cloud|data|records?|domain))|"
-        r"general public|public[- ]facing|public users?|visitors?|anyone|anonymous\w*|"
+        r"general public|public[- ]facing|public users?|visitors?|anonymous\w*|"
+        # "anyone can", "anyone with a phone": not "before anyone approaches a patient".
+        r"anyone (?:can|could|may|with|who|online|on the (?:internet|web)|in the world|at all)\b|"
         r"public (?:[\w-]+ )?(?:website|site|page|portal|app|chat|form)s?|"
         r"no (?:account|acct|login|log-in|sign[- ]?in|sign[- ]?up)s?(?: needed| required)?|"
         r"website|web chat|webchat|"
-        r"chat widget|mobile app|public portal|storefront|customer portal|patient portal|"
+        r"chat widget|mobile app|public portal|storefront|"
+        r"(?:customer|patient|client|member|citizen|self-service)(?: [\w-]+)? portal|"
+        # Published to everyone's phone, or used at consumer scale: "iOS and Android",
+        # "about 200,000 people use it", "2M monthly users".
+        r"(?:i ?os|android) (?:and|or|&) (?:i ?os|android)|app store|google play|play store|"
+        r"(?:\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)? ?(?:k|m|million|thousand)) "
+        r"(?:monthly |daily |weekly |active |registered )*(?:users|people|customers|players|members|visitors)\b|"
         rf"{_AUDIENCE} (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
         r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
         r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms)\b|"

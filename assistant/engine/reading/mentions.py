@@ -42,15 +42,25 @@ def entries(reading: Reading, clause: Clause) -> None:
 _AGENT_NOUN_AFTER = re.compile(rf" {lx.AGENT_WORD.pattern}")
 
 
+# A website the agent reads from, or someone else's: "scrapes the exchange's website".
+_READ_FROM = re.compile(
+    r"(?:'s|\bfrom|\bof|\bscrapes?|\breads?|\bvisits?|\bcrawls?|\bchecks?|\bbrowses?) "
+    r"(?:(?:the|a|an|their|its) )?(?:[\w'-]+ )?$"
+)
+
+
 def _no_way_in(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
     """Whether the words that look like a way in name none.
 
     A people word that names an agent by its role ("the Analyst agent", "a dispatcher bot"),
-    or an API the agent calls out to ("fetches prices from the utility's public API"); a
-    webhook is always called from outside.
+    an API the agent calls out to ("fetches prices from the utility's public API"), or a
+    website it reads ("scrapes the exchange's website"); a webhook is always called from
+    outside.
     """
     if kind == EntryKind.API_CLIENTS and "api" in match.group():
         return bool(_OUTBOUND.search(clause.text, 0, match.start()))
+    if kind == EntryKind.PUBLIC_USERS and match.group() == "website":
+        return bool(_READ_FROM.search(clause.text, 0, match.start()))
     return kind == EntryKind.INTERNAL_USERS and bool(
         _AGENT_NOUN_AFTER.match(clause.text, match.end())
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.derive import boundaries, flows
 from assistant.engine.reading.state import Reading
@@ -118,6 +120,8 @@ _OUTSIDE = {
     EntryKind.INBOUND_MESSAGES,
     EntryKind.API_CLIENTS,
 }
+# Chat inside a workplace: its senders are colleagues, as a rule, not outsiders.
+_WORKPLACE_CHAT = re.compile(r"(?i)\b(?:slack|microsoft teams|teams|mattermost|google chat)\b")
 # Classes of asset that make the data sensitive by themselves (money moved or a machine
 # driven is what the agent acts on, not data it holds).
 _SENSITIVE = {DataClass.PII, DataClass.PHI, DataClass.CONFIDENTIAL}
@@ -150,7 +154,10 @@ def _implied(
         imply("human-users", True, "human-in-loop")  # approvers act on the agent's output
     signing_in = (ControlKind.AUTHENTICATION, ControlKind.AUTHORISATION)
     shown("authentication", [c for c in reading.controls if c.present and c.kind in signing_in])
-    shown("external-facing", [e for e in entries if e.kind in _OUTSIDE])
+    shown(
+        "external-facing",
+        [e for e in entries if e.kind in _OUTSIDE and not _WORKPLACE_CHAT.search(e.name)],
+    )
     shown("sensitive-data", [a for a in reading.assets.values() if a.data_class in _SENSITIVE])
     # Not implied: "no tools" leaves MCP and plugins unsettled, "a single agent" the protocol,
     # "no memory and no retrieval" shared knowledge. Reviewers annotating descriptions did not
