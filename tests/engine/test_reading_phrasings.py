@@ -1495,3 +1495,37 @@ def test_colleagues_on_workplace_chat_do_not_make_it_external_facing() -> None:
 
 def test_data_about_customers_or_public_facts_do_not_make_it_external_facing() -> None:
     assert "external-facing" not in _caps("It writes public product facts into customer records.")
+
+
+def _tool_effects(sentence: str) -> dict[str, str | None]:
+    return {
+        c.id: (c.effect.value if c.effect else None)
+        for c in read(sentence).components
+        if c.kind == "tool"
+    }
+
+
+def test_a_cloud_api_call_named_for_what_it_stops_is_a_tool_that_runs_with_code_rights() -> None:
+    assert _tool_effects("It calls ec2.stop_instances.") == {"ec2-stop-instances": "executes-code"}
+    assert _tool_effects("It reads the instances table.") == {}
+
+
+def test_an_action_after_then_keeps_its_agent() -> None:
+    assert "labels-the-issue" in _tool_effects("Then it labels the issue.")
+    assert _tool_effects("Then the nurse approves it.") == {}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A `stock_keeper` agent curates the shared catalogue.",
+        "The coordinator, `plan_lead`, splits the work.",
+        "Work goes to the `reviewer` bots.",
+    ],
+)
+def test_a_code_name_beside_an_agent_noun_is_not_a_tool(sentence: str) -> None:
+    assert _tool_effects(sentence) == {}
+
+
+def test_a_code_name_beside_other_people_is_still_a_tool() -> None:
+    assert "notify-owner" in _tool_effects("It calls `notify_owner` to tell the manager.")

@@ -55,6 +55,8 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         # (Lookaheads keep the object out of the verb, so it can name the tool.)
         r"trigger(?=(?:s|ed)? (?:[\w-]+ )?(?:builds?|pipelines?|jobs?|deploys?|deployments?|workflows?))|"
         r"restart|reboot|roll(?=(?:s|ed)? back)|rollback|scal(?=(?:es|ed|e) (?:up|down|out))|"
+        # Stopping or removing running machines: `ec2.terminate_instances`, "stops idle VMs".
+        r"(?:terminat|stop)(?=\w* (?:[\w-]+ )?(?:instances?|servers?|vms?|services?|containers?|pods?|clusters?)\b)|"
         r"kill(?=(?:s|ed)? (?:[\w-]+ )?(?:pods?|processes|jobs?|instances?|containers?))",
         Effect.EXECUTES_CODE,
     ),
@@ -116,7 +118,8 @@ ACTION = re.compile(
 AGENT_SUBJECT = re.compile(
     # An opening phrase may come first: "every friday the bot ...", "through stripe it ...".
     r"^(?:(?:(?:every|each|for|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
-    r"[^,]{0,40}?,? )?(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
+    r"[^,]{0,40}?,? )?(?:(?:and )?(?:then|first|next|finally|later|afterwards),? (?=it |they ))?"
+    r"(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
     r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"
     r"assistants?|copilots?|workers?|orchestrators?|planners?|system|service|pipeline|"
     r"automation|app|application|workflow|model|llm|ai))\s+)?"

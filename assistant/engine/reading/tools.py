@@ -64,6 +64,11 @@ _ATTRIBUTE_KEY = lx.rx(
     r"parameters|inputs?|outputs?|returns|auth|owner|rate|rate limit|timeout|endpoint|url|"
     r"method|requires|needs|when|condition|trigger|review|oversight|human|confirmation|writes|reads"
 )
+# An agent noun right after a code name, or an agent's role in apposition before it.
+_AGENT_NEXT = re.compile(
+    rf"`?\s+(?:{AGENT_ROLE.pattern}|(?:[\w-]+\s+)?(?:agents|agent|bots|bot))\b", re.IGNORECASE
+)
+_AGENT_BEFORE = re.compile(rf"\b(?:{AGENT_ROLE.pattern}|agent|bot),\s+`?$", re.IGNORECASE)
 _AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{AGENT_ROLE.pattern}")
 _NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
 
@@ -197,6 +202,10 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
         return False
     if _AGENT_ID.fullmatch(name) and not reading.source.startswith("(", end):
         return False  # `route_planner`: an agent's code name (see agents)
+    if _AGENT_NEXT.match(reading.source, end) or _AGENT_BEFORE.search(
+        reading.source, 0, end - len(name)
+    ):
+        return False  # "the `translator` agents", "the orchestrator, `lead_loc`": agents' names
     if any(compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")):
         return False  # a model's name with a version ("Qwen2.5"), not a tool
     after = reading.source[end : clause.seg.end].strip("`( ")
@@ -217,7 +226,11 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
 
 _ABBREVIATION = re.compile(r"(?i)(?:[a-z]\.){1,3}[a-z]?|etc|vs")
 # Verbs code names open with that are not actions by themselves in prose: `run_linters`.
-_NAME_VERB = lx.rx(r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|make|build")
+_NAME_VERB = lx.rx(
+    r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|make|build|"
+    # Verbs of cloud and device APIs: `ec2.stop_instances`, `describe_pods`.
+    r"stop|start|terminate|describe|enable|disable|attach|detach|reboot|resize|snapshot"
+)
 _NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
 
 
