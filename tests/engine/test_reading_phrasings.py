@@ -1529,3 +1529,19 @@ def test_a_code_name_beside_an_agent_noun_is_not_a_tool(sentence: str) -> None:
 
 def test_a_code_name_beside_other_people_is_still_a_tool() -> None:
     assert "notify-owner" in _tool_effects("It calls `notify_owner` to tell the manager.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The app sends the figures (income and tax) with a fixed prompt to GPT-4o mini.",
+        "The kiosk sends each question to our assistant, which answers it.",
+    ],
+)
+def test_sending_work_to_the_model_or_the_agent_is_no_tool(sentence: str) -> None:
+    assert _tool_effects(sentence) == {}
+
+
+def test_sending_to_a_person_first_is_a_tool_whatever_comes_later() -> None:
+    text = "It sends a reminder to each patient and a copy to the agent on duty."
+    assert _tool_effects(text) == {"sends-a-reminder": "sends-messages"}

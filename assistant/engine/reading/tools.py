@@ -56,6 +56,12 @@ _NOT_A_TOOL_OBJECT = lx.rx(
     r"forms?|cvs?|resumes?|r\u00e9sum\u00e9s?|claims?|headers|attachments?|letters?|outputs?|"
     r"tracebacks?|repl(?:y|ies)|answers|comments|uploads?|photos?|images?|screenshots?|submissions?"
 )
+# A message to the model is the model call: "sends the question to GPT-4o".
+_TO_THE_MODEL = re.compile(
+    # The first destination after the verb is the model or the agent.
+    r"(?:(?!\bto\b)[^.;]){0,100}\bto (?:the |a |an |our )?(?:[\w.-]+ ){0,3}?(?:model|llm|gpt[\w.-]*|claude[\w.-]*|"
+    r"gemini[\w.-]*|mistral[\w.-]*|llama[\w.-]*|assistant|agent|bot|chatbot)\b"
+)
 # Keys of a tool's own record: one names it, the others describe it.
 _NAMING_KEY = lx.rx(lx.NAMING_KEY)
 _ATTRIBUTE_KEY = lx.rx(
@@ -266,6 +272,12 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     effect = act.first_effect(verb)
     if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(phrase):
         return  # reading its own store, documents or inbox is a flow or an entry, not a tool
+    if effect == Effect.SENDS_MESSAGES and _TO_THE_MODEL.match(
+        _rest_of_sentence(
+            reading, clause, clause.norm.source_span(0, action.end("verb"))[1]
+        ).lower()
+    ):
+        return  # "sends the question to the model": the model call, not a message to anyone
     if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(
         reading, clause.text[action.end("verb") :]
     ):
