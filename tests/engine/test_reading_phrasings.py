@@ -1545,3 +1545,14 @@ def test_sending_work_to_the_model_or_the_agent_is_no_tool(sentence: str) -> Non
 def test_sending_to_a_person_first_is_a_tool_whatever_comes_later() -> None:
     text = "It sends a reminder to each patient and a copy to the agent on duty."
     assert _tool_effects(text) == {"sends-a-reminder": "sends-messages"}
+
+
+def test_an_api_the_agent_works_through_is_no_way_in() -> None:
+    assert "api-clients" not in _entries("It dispatches jobs through the fleet vendor's REST API.")
+    assert "api-clients" in _entries("Partners call our REST API to book slots.")
+
+
+def test_a_channel_the_agent_only_sends_on_is_no_way_in() -> None:
+    assert "inbound-messages" not in _entries("It texts the night shift by SMS when a line stops.")
+    assert "inbound-messages" not in _entries("It messages the owner on Telegram.")
+    assert "inbound-messages" in _entries("It answers messages on WhatsApp.")

@@ -24,7 +24,7 @@ def entries(reading: Reading, clause: Clause) -> None:
         # A pattern may carry its own negation ("no login needed" is a way in for anyone).
         if clause.scope.covers(*match.span()) and not match.group(0).startswith("no "):
             continue
-        if kind in lx.NEEDS_INBOUND and not lx.INBOUND.search(clause.text):
+        if kind in lx.NEEDS_INBOUND and not _comes_in(clause.text):
             continue  # "a lead approves in Slack" is a channel, not a way in
         evidence = clause_evidence(reading, clause, *match.span())
         s, e = clause.norm.source_span(*match.span())
@@ -49,6 +49,21 @@ _READ_FROM = re.compile(
 )
 
 
+# The agent sending: "it texts the stockperson by SMS" is a way out.
+_SENT_BY_IT = re.compile(r"\b(?:it|they|(?:agent|bot|assistant)s?) $")
+
+
+def _comes_in(text: str) -> bool:
+    """Whether content arrives through the channel a clause names, not only leaves by it."""
+    return any(
+        not (
+            m.group() in ("texts", "messages", "text", "message")
+            and _SENT_BY_IT.search(text, 0, m.start())
+        )
+        for m in lx.INBOUND.finditer(text)
+    )
+
+
 def _no_way_in(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
     """Whether the words that look like a way in name none.
 
@@ -69,7 +84,7 @@ def _no_way_in(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
 # Someone else's API the agent reads from or calls; "our API" is one others call into.
 _OUTBOUND = re.compile(
     r"\b(?:from|via|through|calls?|queries|using|uses) (?:the |a |an |its |their )?(?!our\b)"
-    r"(?:[\w'-]+ )?$"
+    r"(?:[\w'-]+ ){0,3}$"
 )
 
 
