@@ -185,7 +185,8 @@ def _implied(
     if reading.non_agentic is not None and not any(
         c.kind == "agent" for c in reading.components.values()
     ):
-        for name in ("planning", "tools", "code-execution", "mcp", "multi-agent", "agent-protocol"):
+        # Not MCP or an agent protocol: like "no tools", a plain app leaves them unsaid.
+        for name in ("planning", "tools", "code-execution", "multi-agent"):
             if name not in capabilities:
                 capabilities[name] = False
                 evidence[name] = [reading.non_agentic]
