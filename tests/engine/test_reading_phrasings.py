@@ -1556,3 +1556,40 @@ def test_a_channel_the_agent_only_sends_on_is_no_way_in() -> None:
     assert "inbound-messages" not in _entries("It texts the night shift by SMS when a line stops.")
     assert "inbound-messages" not in _entries("It messages the owner on Telegram.")
     assert "inbound-messages" in _entries("It answers messages on WhatsApp.")
+
+
+def _held(text: str) -> list[tuple[bool, list[str]]]:
+    return [
+        (c.present, c.applies_to) for c in read(text).controls if c.kind.value == "human-approval"
+    ]
+
+
+def test_what_a_limit_frees_below_it_is_held_above_it() -> None:
+    text = (
+        "It can call issue_refund and send_voucher. Refunds up to $50 run automatically. "
+        "Anything larger waits for a lead to approve."
+    )
+    assert _held(text) == [(False, ["issue-refund"]), (True, ["issue-refund"])]
+
+
+def test_an_approval_naming_another_tool_after_a_limit_holds_that_tool() -> None:
+    text = (
+        "It can call issue_refund and send_voucher. Refunds up to $50 run automatically. "
+        "Every voucher waits for a lead to approve."
+    )
+    assert _held(text) == [(False, ["issue-refund"]), (True, ["send-voucher"])]
+
+
+def test_an_approval_after_one_action_holds_that_action() -> None:
+    text = (
+        "Delivery is handled by `publish_build`, which uploads the release. Nothing ships until "
+        "the producer clicks approve."
+    )
+    assert _held(text) == [(True, ["publish-build"])]
+
+
+def test_an_approval_after_two_actions_holds_neither_by_position() -> None:
+    text = (
+        "It calls publish_build and delete_branch. Nothing ships until the producer clicks approve."
+    )
+    assert _held(text) == [(True, [])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.held import acting_on_the_same, sharing
+from assistant.engine.reading.held import acting_on_the_same, one_acting_before, sharing
 from assistant.engine.reading.state import (
     MAX_QUOTE,
     Clause,
@@ -288,40 +288,8 @@ def _control(
     *,
     system_wide: bool = False,
 ) -> None:
-    # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
-    # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
     start, end = sentence_span(reading, clause)
-    context = set(clause.seg.context.split())
-    sentence = sentence_text(reading, clause)
-    words = set(sentence.split()) | context
-    live = [t for t in reading.tool_words if t in reading.components]
-    key = clause.seg.key
-    # `approval:` beside `- name: restart_service` in one record covers that tool.
-    keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
-    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
-    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
-    # does, since a clause alone may share a word with the wrong tool.
-    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
-    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
-    # A tool named as written ("chargeDeposit needs the tenant to confirm") is the one held,
-    # whatever other tools share a word with the clause.
-    named = [t for t in live if normalise(reading.components[t].name).text in clause.text]
-    applies = (
-        []
-        if system_wide
-        else [keyed]
-        if keyed in live
-        else own or named or sharing(reading, words, live)
-    )
-    if not applies and not system_wide:
-        # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
-        applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
-    if not applies and not system_wide and _BACK.search(clause.text):
-        # "It mutes and hides messages. All automatic, nobody signs off on those."
-        before = clause.seg.sentence - 1
-        applies = sorted(t for t in live if before in reading.tool_sentences[t])
-    if not applies and not system_wide:
-        applies = acting_on_the_same(reading, clause, live)
+    applies = [] if system_wide else _held_tools(reading, clause, present)
     evidence = clause_evidence(reading, clause, *match.span())
     reading.controls.append(
         Control(
@@ -337,6 +305,59 @@ def _control(
     reading.settle("human-in-loop", present, evidence, present)
     if not present and AgenticFactor.AUTONOMY not in reading.factors:
         reading.factors.append(AgenticFactor.AUTONOMY)
+
+
+def _held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
+    """The tools an approval (or its absence) in a clause covers; [] for the whole system.
+
+    The first rule that names any decides, from the most to the least explicit.
+    """
+    # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
+    # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
+    context = set(clause.seg.context.split())
+    sentence = sentence_text(reading, clause)
+    words = set(sentence.split()) | context
+    live = [t for t in reading.tool_words if t in reading.components]
+    key = clause.seg.key
+    # `approval:` beside `- name: restart_service` in one record covers that tool.
+    keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
+    if keyed in live:
+        return [keyed]
+    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
+    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
+    # does, since a clause alone may share a word with the wrong tool.
+    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
+    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
+    # A tool named as written ("chargeDeposit needs the tenant to confirm") is the one held,
+    # whatever other tools share a word with the clause.
+    named = [t for t in live if normalise(reading.components[t].name).text in clause.text]
+    applies = own or named or sharing(reading, words, live)
+    if not applies:
+        # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
+        applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
+    if not applies and _BACK.search(clause.text):
+        # "It mutes and hides messages. All automatic, nobody signs off on those."
+        before = clause.seg.sentence - 1
+        applies = sorted(t for t in live if before in reading.tool_sentences[t])
+    applies = applies or acting_on_the_same(reading, clause, live)
+    if present and _THE_REST.match(sentence):
+        # "Swaps below 2 ETH run straight away. Anything above waits for the signers": what the
+        # last automatic rule freed below a limit is held above it.
+        applies = sorted({*applies, *_freed_last(reading)})
+    return applies or one_acting_before(reading, clause, live)
+
+
+# What is left over after a limit: "anything above", "the rest", "above that".
+_THE_REST = lx.rx(
+    r"(?:but |and )?(?:anything|everything|the rest|all others|any others|larger ones|bigger ones|"
+    r"(?:above|over|beyond|more than) (?:that|this|it|those))"
+)
+
+
+def _freed_last(reading: Reading) -> list[str]:
+    """The tools of the last rule that lets actions run without approval."""
+    freed = [c for c in reading.controls if c.kind == ControlKind.HUMAN_APPROVAL and not c.present]
+    return list(freed[-1].applies_to) if freed else []
 
 
 def _scope(reading: Reading, clause: Clause, start: int, end: int) -> str:

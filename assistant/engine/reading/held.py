@@ -81,6 +81,23 @@ def acting_on_the_same(reading: Reading, clause: Clause, live: list[str]) -> lis
     return sorted(found)
 
 
+def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list[str]:
+    """The one acting tool the previous sentence introduced: what an approval after it holds.
+
+    "Delivery is `push_release`, which opens a merge request. Nothing ships until the producer
+    clicks approve": an approval follows the action it gates. With two acting tools there, or
+    none, it holds neither.
+    """
+    before = clause.seg.sentence - 1
+    acting = [
+        t
+        for t in live
+        if before in reading.tool_sentences[t]
+        and reading.components[t].effect not in (None, Effect.READS_DATA)
+    ]
+    return acting if len(acting) == 1 else []
+
+
 def _nearest(reading: Reading, held: set[str], sentence: int) -> str:
     """The acting part of a sentence nearest to a word it shares with ``held``; "" if none."""
     start, end = reading.sentence_spans[sentence]
