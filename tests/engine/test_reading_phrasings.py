@@ -1593,3 +1593,16 @@ def test_an_approval_after_two_actions_holds_neither_by_position() -> None:
         "It calls publish_build and delete_branch. Nothing ships until the producer clicks approve."
     )
     assert _held(text) == [(True, [])]
+
+
+def test_a_long_opening_condition_keeps_the_agents_action() -> None:
+    text = "When the sensor reports a fault or the humidity reads out of range it stops the pump."
+    assert "stops-the-pump" in _tool_effects(text)
+    text = "If a customer is unhappy or a parcel arrives damaged the manager refunds it."
+    assert _tool_effects(text) == {}
+
+
+def test_a_negative_aside_ends_before_the_next_action() -> None:
+    text = "It restarts the service, no ticket needed, and posts a note in the channel."
+    assert set(_tool_effects(text)) == {"restarts-the-service", "posts-a-note"}
+    assert _caps("It keeps no memory, and no tools.").get("tools") is False

@@ -118,7 +118,7 @@ ACTION = re.compile(
 AGENT_SUBJECT = re.compile(
     # An opening phrase may come first: "every friday the bot ...", "through stripe it ...".
     r"^(?:(?:(?:every|each|for|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
-    r"[^,]{0,40}?,? )?(?:(?:and )?(?:then|first|next|finally|later|afterwards),? (?=it |they ))?"
+    r"[^,]{0,80}?,? )?(?:(?:and )?(?:then|first|next|finally|later|afterwards),? (?=it |they ))?"
     r"(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
     r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"
     r"assistants?|copilots?|workers?|orchestrators?|planners?|system|service|pipeline|"

@@ -101,7 +101,9 @@ def _scope_end(clause: str, cue: int) -> int:
             continue
         after = clause[comma.end() :].split()
         before = clause[start : comma.start()].split()
-        following = re.split(r",| and | or ", clause[comma.end() :], maxsplit=1)[0].split()
+        # The next item, past a joining "and" (", and posts a note" is an item of four words).
+        rest = re.sub(r"^ (?:and|or) ", " ", clause[comma.end() :])
+        following = re.split(r",| and | or ", rest, maxsplit=1)[0].split()
         if after and after[0] in _LIST_GO_ON and not _new_clause(after):
             start = comma.end()
             continue
