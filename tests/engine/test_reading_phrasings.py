@@ -1606,3 +1606,31 @@ def test_a_negative_aside_ends_before_the_next_action() -> None:
     text = "It restarts the service, no ticket needed, and posts a note in the channel."
     assert set(_tool_effects(text)) == {"restarts-the-service", "posts-a-note"}
     assert _caps("It keeps no memory, and no tools.").get("tools") is False
+
+
+def test_an_action_done_with_a_named_tool_is_that_tool() -> None:
+    text = "It checks the order with `get_order` and searches stock with `find_stock`."
+    assert set(_tool_effects(text)) == {"get-order", "find-stock"}
+    text = "It books slots and calls `notify_owner` afterwards."
+    assert set(_tool_effects(text)) == {"books-slots", "notify-owner"}
+
+
+def test_reading_back_what_it_kept_is_memory_not_a_tool() -> None:
+    assert _tool_effects("The agent looks up earlier verdicts for the same file.") == {}
+    assert "reads-the-last-invoice" in _tool_effects("It reads the last invoice from Xero.")
+
+
+def test_a_held_case_right_after_a_freed_one_is_the_same_action() -> None:
+    text = (
+        "It can network-isolate a host. Laptops are isolated immediately. Servers wait for the "
+        "on-call analyst to accept."
+    )
+    assert _held(text) == [(False, ["network-isolate-a-host"]), (True, ["network-isolate-a-host"])]
+
+
+def test_a_freed_case_two_sentences_back_does_not_carry() -> None:
+    text = (
+        "Refunds under $50 run automatically via issue_refund. It also answers questions about "
+        "delivery times. Supplier changes wait for the controller to approve."
+    )
+    assert _held(text) == [(False, ["issue-refund"]), (True, [])]

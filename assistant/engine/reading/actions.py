@@ -100,6 +100,27 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         Effect.READS_DATA,
     ),
 )
+# Objects and destinations that make an action verb no tool of the agent's.
+# Reading these is a flow or an entry, not a tool: its own store, documents or inbox.
+NOT_A_TOOL_OBJECT = rx(
+    r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
+    r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
+    r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
+    r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)|"
+    # What it is handed to work on: "reads the CV", "reads each claim", "reads the traceback".
+    r"forms?|cvs?|resumes?|r\u00e9sum\u00e9s?|claims?|headers|attachments?|letters?|outputs?|"
+    r"tracebacks?|repl(?:y|ies)|answers|comments|uploads?|photos?|images?|screenshots?|submissions?"
+)
+# What the agent kept itself, read back with no other system named: memory, not a tool.
+ITS_OWN_PAST = rx(r"(?:its |their )?(?:own|earlier|previous|past|prior)")
+FROM_ELSEWHERE = re.compile(r"\b(?:from|in|on|via|through|using)\b")
+# A message to the model is the model call: "sends the question to GPT-4o".
+TO_THE_MODEL = re.compile(
+    # The first destination after the verb is the model or the agent.
+    r"(?:(?!\bto\b)[^.;]){0,100}\bto (?:the |a |an |our )?(?:[\w.-]+ ){0,3}?(?:model|llm|gpt[\w.-]*|claude[\w.-]*|"
+    r"gemini[\w.-]*|mistral[\w.-]*|llama[\w.-]*|assistant|agent|bot|chatbot)\b"
+)
+
 # A label saying that what follows is what the agent does: "It can:", "What it does on its
 # own:", "The bot may:", "Actions it takes alone:".
 ACTION_LABEL = rx(

@@ -344,6 +344,10 @@ def _held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
         # "Swaps below 2 ETH run straight away. Anything above waits for the signers": what the
         # last automatic rule freed below a limit is held above it.
         applies = sorted({*applies, *_freed_last(reading)})
+    if present and not applies:
+        # "Workstations are isolated straight away; servers wait for the analyst": a held case
+        # right after a freed one is the same action's other case.
+        applies = _freed_last(reading, near=clause.seg.sentence)
     return applies or one_acting_before(reading, clause, live)
 
 
@@ -354,10 +358,26 @@ _THE_REST = lx.rx(
 )
 
 
-def _freed_last(reading: Reading) -> list[str]:
-    """The tools of the last rule that lets actions run without approval."""
-    freed = [c for c in reading.controls if c.kind == ControlKind.HUMAN_APPROVAL and not c.present]
-    return list(freed[-1].applies_to) if freed else []
+def _freed_last(reading: Reading, near: int | None = None) -> list[str]:
+    """The tools of the last rule that lets actions run without approval.
+
+    With `near`, only when that rule is the last approval rule read and stands in that
+    sentence or the one before it.
+    """
+    rules = [c for c in reading.controls if c.kind == ControlKind.HUMAN_APPROVAL]
+    freed = [c for c in rules if not c.present]
+    if not freed:
+        return []
+    if near is not None and (rules[-1] is not freed[-1] or not _close(reading, freed[-1], near)):
+        return []
+    return list(freed[-1].applies_to)
+
+
+def _close(reading: Reading, control: Control, sentence: int) -> bool:
+    """Whether a control was read in a sentence or in the one before it."""
+    at = control.evidence[0].start if control.evidence else None
+    spans = [reading.sentence_spans.get(n) for n in (sentence - 1, sentence)]
+    return at is not None and any(span[0] <= at < span[1] for span in spans if span)
 
 
 def _scope(reading: Reading, clause: Clause, start: int, end: int) -> str:

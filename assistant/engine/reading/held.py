@@ -65,12 +65,10 @@ def acting_on_the_same(reading: Reading, clause: Clause, live: list[str]) -> lis
     match") names what is reviewed, not an action, and holds no tool this way. In a sentence
     that names several parts, the shared word goes to the part nearest to it.
     """
-    text = clause.text
-    end = _SUBJECT_ENDS.search(text)
-    subject = text[: end.start()] if end else ""
+    subject = _subject(clause.text)
     if not subject or lx.HUMAN.search(subject) or lx.APPROVAL.search(subject):
         return []
-    held = {w for w in subject.split() if len(w) > 3 and not _QUANTITY.fullmatch(w)}
+    held = _content(subject)
     found = set()
     for t in live:
         if reading.components[t].effect == Effect.READS_DATA:
@@ -86,8 +84,10 @@ def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list
 
     "Delivery is `push_release`, which opens a merge request. Nothing ships until the producer
     clicks approve": an approval follows the action it gates. With two acting tools there, or
-    none, it holds neither.
+    none, or a subject of its own ("new suppliers must be approved"), it holds neither.
     """
+    if _content(_subject(clause.text)):
+        return []
     before = clause.seg.sentence - 1
     acting = [
         t
@@ -96,6 +96,17 @@ def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list
         and reading.components[t].effect not in (None, Effect.READS_DATA)
     ]
     return acting if len(acting) == 1 else []
+
+
+def _subject(text: str) -> str:
+    """The words of a clause before its verb (or a relative pronoun); "" if it opens with one."""
+    end = _SUBJECT_ENDS.search(text)
+    return text[: end.start()] if end else ""
+
+
+def _content(words: str) -> set[str]:
+    """The words that name something: not short, not a quantity or a generic part."""
+    return {w for w in words.split() if len(w) > 3 and not _QUANTITY.fullmatch(w)}
 
 
 def _nearest(reading: Reading, held: set[str], sentence: int) -> str:

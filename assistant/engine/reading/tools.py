@@ -47,21 +47,6 @@ _TOOL_CONTEXT = lx.rx(
 _STORE_WORD = lx.rx(
     r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
 )
-_NOT_A_TOOL_OBJECT = lx.rx(
-    r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
-    r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
-    r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
-    r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)|"
-    # What it is handed to work on: "reads the CV", "reads each claim", "reads the traceback".
-    r"forms?|cvs?|resumes?|r\u00e9sum\u00e9s?|claims?|headers|attachments?|letters?|outputs?|"
-    r"tracebacks?|repl(?:y|ies)|answers|comments|uploads?|photos?|images?|screenshots?|submissions?"
-)
-# A message to the model is the model call: "sends the question to GPT-4o".
-_TO_THE_MODEL = re.compile(
-    # The first destination after the verb is the model or the agent.
-    r"(?:(?!\bto\b)[^.;]){0,100}\bto (?:the |a |an |our )?(?:[\w.-]+ ){0,3}?(?:model|llm|gpt[\w.-]*|claude[\w.-]*|"
-    r"gemini[\w.-]*|mistral[\w.-]*|llama[\w.-]*|assistant|agent|bot|chatbot)\b"
-)
 # Keys of a tool's own record: one names it, the others describe it.
 _NAMING_KEY = lx.rx(lx.NAMING_KEY)
 _ATTRIBUTE_KEY = lx.rx(
@@ -119,13 +104,23 @@ def tools(reading: Reading, clause: Clause) -> None:
     # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
     # tried at the subject's end and after each comma or conjunction.
     starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
-    for position in starts:
+    for position, following in zip(starts, [*starts[1:], len(clause.text)], strict=True):
         action = act.ACTION.match(clause.text, position)
         if action is None:
             continue
         s, e = clause.norm.source_span(action.start(), action.end("verb"))
-        if not any(s < te and ts < e for ts, te in taken):  # an identifier already named it
-            _verb_tool(reading, clause, action)
+        reach = clause.norm.source_span(action.start(), following)[1]
+        if any(s < te and ts < e for ts, te in taken):
+            continue  # an identifier already named it
+        if any(e <= ts < reach and _BY_WAY_OF.search(reading.source, e, ts) for ts, _ in taken):
+            continue  # "searches flights with `search_availability`": the identifier is the tool
+        _verb_tool(reading, clause, action)
+
+
+# Words that hand an action to a named tool: "with `x`", "via `x`", "by calling `x`".
+_BY_WAY_OF = re.compile(
+    r"\b(?:with|via|using|through|by calling|calling|calls?)\s+`?[\w.]*$", re.IGNORECASE
+)
 
 
 def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list[tuple[int, int]]:
@@ -270,9 +265,15 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
         return
     verb = action.group("verb")
     effect = act.first_effect(verb)
-    if effect == Effect.READS_DATA and _NOT_A_TOOL_OBJECT.search(phrase):
+    if effect == Effect.READS_DATA and act.NOT_A_TOOL_OBJECT.search(phrase):
         return  # reading its own store, documents or inbox is a flow or an entry, not a tool
-    if effect == Effect.SENDS_MESSAGES and _TO_THE_MODEL.match(
+    if (
+        effect == Effect.READS_DATA
+        and act.ITS_OWN_PAST.match(phrase)
+        and not act.FROM_ELSEWHERE.search(clause.text, after)
+    ):
+        return  # "looks up earlier verdicts": reading back what it kept is memory
+    if effect == Effect.SENDS_MESSAGES and act.TO_THE_MODEL.match(
         _rest_of_sentence(
             reading, clause, clause.norm.source_span(0, action.end("verb"))[1]
         ).lower()
@@ -373,7 +374,8 @@ def add_tool(
         evidence=[evidence],
     )
     added = reading.add(component)
-    reading.tool_words[added.id] = set(words.split())
+    # "network-isolate" is also "isolate": its parts are words an approval may share.
+    reading.tool_words[added.id] = set(words.split()) | set(words.replace("-", " ").split())
     reading.tool_sentences.setdefault(added.id, set()).add(clause.seg.sentence)
     reading.settle("tools", True, evidence, True)
     if component.effect == Effect.EXECUTES_CODE:
