@@ -27,12 +27,14 @@ MEMORY_BEHAVIOUR = (
     r"account|prospect|person|supplier|vendor|tenant|student|learner)s?\b|"
     r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
     r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later|"
-    # What it kept and opens again on a later visit: "pulls their notes up the next time".
+    # What it kept and opens again on a later visit: "brings the caller's notes up next time".
     r"(?:re-?opens?|re-?reads?|revisits?|reuses?|consults?|pulls? (?:[\w'-]+ ){0,3}?up|"
     r"brings? (?:[\w'-]+ ){0,2}?(?:up|back)|goes? back to|looks? (?:at|through)) (?:[\w'-]+ ){0,4}?"
     r"(?:the )?next time\b|"
-    r"(?:fed|feeds?|passed|passes) (?:[\w'-]+ ){0,2}?back (?:in|into)\b|"
-    r"(?:goes?|went|leafs?|flicks?|scrolls?) back (?:through|over) (?:its|their|the|that|this|those|these)|"
+    # Results carried into a later run, not an error handed back to the model to retry.
+    r"(?:fed|feeds?|passed|passes) (?:[\w'-]+ ){0,2}?back (?:in|into)\b(?! (?:the |its )?(?:model|llm|prompt))|"
+    r"(?:goes?|went|scrolls?) back (?:through|over) (?:its|their) (?:own )?(?:[\w-]+ )?"
+    r"(?:notes|log|logs|history|records|journal|memory|workspace|scratchpad|files?)\b|"
     # Kept or compared across runs: "keeps a list of flagged hosts ... across runs".
     r"(?:keeps?|kept|stores?|stored|tracks?|tracked|carries|carried|holds?|held|spots?|compares?) "
     r"(?:[\w'-]+ ){0,8}?(?:across|between) (?:runs|sessions|conversations|chats|visits|restarts)\b|"
@@ -41,17 +43,21 @@ MEMORY_BEHAVIOUR = (
     r"(?:is |are )?(?:kept|stored|held|cached|persisted|saved|lives?|stays?)\b|"
     r"(?:keeps?|stores?|caches?|persists?|saves?) (?:the |its |their )?(?:conversation|session|dialogue|"
     r"chat|working|scratch) (?:state|context|notes)|"
-    r"from one (?:run|session|visit|shift|conversation|call|day|night) to the next|"
-    # Said only to rule memory out: "nothing is kept", "nothing gets saved".
-    r"nothing (?:[\w-]+ ){0,3}?(?:is |gets |will be |was )?(?:stored|kept|saved|retained|persisted|remembered)\b"
+    r"(?:kept|carried|stored|remembered|saved|passed) (?:[\w-]+ ){0,3}?from one (?:run|session|visit|shift|"
+    r"conversation|call|day|night) to the next|"
+    # Said only to rule memory out: "nothing is kept", "nothing gets saved between visits"; not
+    # "nothing is stored on the phone", which says where things are not kept.
+    r"nothing (?:[\w-]+ ){0,3}?(?:is |gets |will be |was )?(?:stored|kept|saved|retained|persisted|remembered)"
+    r"(?=\s*(?:[.;,)]|$|between|after|once|across|beyond|when|from one))"
 )
 
 PLANNING_BEHAVIOUR = (
-    # "plans per request", "works out what it still needs", "drafts a to-do list", "tries a
-    # different approach": the agent sets and changes its own course.
-    r"plans (?:per|for each|for every)\b|(?:works? out|figures? out|decides) what (?:else )?(?:it|they) "
+    # "it works out what else it needs", "writes itself a to-do list", "tries a different
+    # approach": the agent sets and changes its own course.
+    r"(?:it|agent|bot|assistant) (?:works? out|figures? out|decides) what (?:else )?(?:it|they) "
     r"(?:still )?(?:needs?|lacks?|is missing|has to do|must do)\b|"
-    r"(?:sketch|draft|draw|writ|mak|build|propos)\w* (?:up |out )?(?:a |an |its |their |the )?(?:[\w-]+ )?"
-    r"(?:itinerar(?:y|ies)|game plans?|to-do lists?|task lists?|sequences? of steps|course of action)\b|"
+    r"(?:sketch|draft|draw|writ|mak|build|propos)\w* (?:up |out )?(?:itself |themselves )?(?:a |an |its |their )"
+    r"(?:own )?(?:[\w-]+ )?(?:game plans?|to-do lists?|task lists?|sequences? of steps|course of action)\b"
+    r"(?! for (?:the |a |each |every )?(?:customers?|users?|clients?|guests?|travell?ers?))|"
     r"tries (?:a |another )?(?:different|another|new|fresh) (?:approach|fix|strategy|route|angle|way)\b"
 )

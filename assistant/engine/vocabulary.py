@@ -173,10 +173,11 @@ TERMS: tuple[Term, ...] = (
     # "skills from a marketplace". Only the qualifier is matched, so the MCP server or connector
     # is still named by its own term.
     Term(
-        r"(?:third-party|community(?:-[\w]+)?|open-source|marketplace)"
-        r"(?= (?:[\w-]+ ){0,2}?(?:mcp servers?|connectors?|skills?|add-ons?|integrations?|packages?)\b)|"
-        r"(?<=mcp )(?:marketplace|gallery|registry)|(?:plugin|skills?|connector|extension|integration)s? "
-        r"(?:marketplace|gallery|store|registry)|(?:public|community) (?:marketplace|gallery|registry)",
+        r"(?:third[- ]party|community(?:-[\w]+)?|open[- ]source)"
+        r"(?= (?:[\w-]+ ){0,2}?(?:mcp servers?|connectors?|skills?|add-ons?|plugins?)\b)|"
+        r"(?<=mcp )(?:marketplace|gallery|store|registry)|"
+        r"(?:plugin|skills?|connector|extension)s? (?:marketplace|gallery|store|registry)|"
+        r"(?:public|community) (?:marketplace|gallery|registry)",
         capabilities=("plugins",),
     ),
     Term(
@@ -370,7 +371,8 @@ TERMS: tuple[Term, ...] = (
         # Only words that say who can reach it; "customers", "public" or "website" alone also
         # name data ("customer records", "public facts") or somewhere the agent reads. People
         # who reach it are read as entry points, which settle this too.
-        r"public(?:ly)?[- ](?:facing|accessible)|internet[- ](?:facing|exposed)|external users|b2c",
+        r"(?:public|customer|client|consumer)[- ]facing|publicly[- ]accessible|internet[- ](?:facing|exposed)|"
+        r"external users|b2c",
         "",
         "",
         (),

@@ -1357,7 +1357,7 @@ def test_people_doing_the_action_after_for_now_name_no_tool() -> None:
         "Conversation state is kept for an hour.",
         "It keeps a list of open incidents in a table across runs.",
         "Findings are carried from one run to the next.",
-        "It keeps a 90-day ticket history in a table and checks it.",
+        "It keeps a two-year order history in a table and checks it.",
     ],
 )
 def test_what_is_kept_and_opened_again_later_is_memory(sentence: str) -> None:
@@ -1392,9 +1392,9 @@ def test_a_store_the_agents_share_is_shared_memory() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "The model is Llama 3.1 70B on the lab's own GPUs.",
-        "It uses Qwen 2.5 on two local GPU boxes.",
-        "We run Mistral 7B on machines we manage ourselves.",
+        "The model is Llama 3.1 70B, served from the institute's own GPUs.",
+        "It uses Qwen 2.5, which runs on two local GPU boxes.",
+        "We run Mistral 7B on machines that we manage ourselves.",
     ],
 )
 def test_a_model_on_hardware_the_organisation_runs_is_self_hosted(sentence: str) -> None:
@@ -1434,7 +1434,6 @@ def test_a_marketplace_registry_or_community_of_people_is_not_a_plugin(sentence:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "The bot plans per ticket which checks to run.",
         "It works out what it still needs and fetches it.",
         "For every job it makes a sequence of steps and follows it.",
         "It drafts a to-do list before it starts.",
@@ -1465,7 +1464,7 @@ def _entries(sentence: str) -> set[str]:
     "sentence",
     [
         "About 200,000 people use the app.",
-        "The app is published on iOS and Android.",
+        "Roughly 40,000 customers use the app.",
         "Members file requests through the member self-service portal.",
         "Anyone with a phone can text it.",
         "Shoppers order through our website.",
@@ -1534,8 +1533,8 @@ def test_a_code_name_beside_other_people_is_still_a_tool() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "The app sends the figures (income and tax) with a fixed prompt to GPT-4o mini.",
-        "The kiosk sends each question to our assistant, which answers it.",
+        "The portal sends the meter readings (gas and power), with a short prompt, to Claude Haiku.",
+        "The web form sends each enquiry to our assistant, which answers it.",
     ],
 )
 def test_sending_work_to_the_model_or_the_agent_is_no_tool(sentence: str) -> None:
@@ -1548,12 +1547,14 @@ def test_sending_to_a_person_first_is_a_tool_whatever_comes_later() -> None:
 
 
 def test_an_api_the_agent_works_through_is_no_way_in() -> None:
-    assert "api-clients" not in _entries("It dispatches jobs through the fleet vendor's REST API.")
+    assert "api-clients" not in _entries("It books loads through the carrier's REST API.")
     assert "api-clients" in _entries("Partners call our REST API to book slots.")
 
 
 def test_a_channel_the_agent_only_sends_on_is_no_way_in() -> None:
-    assert "inbound-messages" not in _entries("It texts the night shift by SMS when a line stops.")
+    assert "inbound-messages" not in _entries(
+        "It texts the on-call engineer by SMS when a pump fails."
+    )
     assert "inbound-messages" not in _entries("It messages the owner on Telegram.")
     assert "inbound-messages" in _entries("It answers messages on WhatsApp.")
 
@@ -1582,10 +1583,13 @@ def test_an_approval_naming_another_tool_after_a_limit_holds_that_tool() -> None
 
 def test_an_approval_after_one_action_holds_that_action() -> None:
     text = (
-        "Delivery is handled by `publish_build`, which uploads the release. Nothing ships until "
-        "the producer clicks approve."
+        "Delivery is handled by `publish_build`, which uploads the release. It must be approved "
+        "by the producer first."
     )
     assert _held(text) == [(True, ["publish-build"])]
+    # "Nothing" is everything: the whole system waits, not only the last tool named.
+    text = "It calls publish_build. Nothing happens until an engineer clicks approve."
+    assert _held(text) == [(True, [])]
 
 
 def test_an_approval_after_two_actions_holds_neither_by_position() -> None:
@@ -1603,8 +1607,8 @@ def test_a_long_opening_condition_keeps_the_agents_action() -> None:
 
 
 def test_a_negative_aside_ends_before_the_next_action() -> None:
-    text = "It restarts the service, no ticket needed, and posts a note in the channel."
-    assert set(_tool_effects(text)) == {"restarts-the-service", "posts-a-note"}
+    text = "It restarts the service, no ticket required, and emails the owner a summary."
+    assert set(_tool_effects(text)) == {"restarts-the-service", "emails-the-owner-a-summary"}
     assert _caps("It keeps no memory, and no tools.").get("tools") is False
 
 
@@ -1616,16 +1620,16 @@ def test_an_action_done_with_a_named_tool_is_that_tool() -> None:
 
 
 def test_reading_back_what_it_kept_is_memory_not_a_tool() -> None:
-    assert _tool_effects("The agent looks up earlier verdicts for the same file.") == {}
+    assert _tool_effects("The agent looks up earlier rulings for the same file.") == {}
     assert "reads-the-last-invoice" in _tool_effects("It reads the last invoice from Xero.")
 
 
 def test_a_held_case_right_after_a_freed_one_is_the_same_action() -> None:
     text = (
-        "It can network-isolate a host. Laptops are isolated immediately. Servers wait for the "
-        "on-call analyst to accept."
+        "It can quarantine a laptop. Kiosks are quarantined immediately; shared machines wait "
+        "for the duty lead to approve."
     )
-    assert _held(text) == [(False, ["network-isolate-a-host"]), (True, ["network-isolate-a-host"])]
+    assert _held(text) == [(False, ["quarantine-a-laptop"]), (True, ["quarantine-a-laptop"])]
 
 
 def test_a_freed_case_two_sentences_back_does_not_carry() -> None:
@@ -1634,3 +1638,42 @@ def test_a_freed_case_two_sentences_back_does_not_carry() -> None:
         "delivery times. Supplier changes wait for the controller to approve."
     )
     assert _held(text) == [(False, ["issue-refund"]), (True, [])]
+
+
+def test_a_freed_action_in_the_sentence_before_is_not_held_by_another() -> None:
+    text = (
+        "The bot calls post_status and block_user. Status posts go out automatically. "
+        "Suspensions need a moderator's approval."
+    )
+    assert _held(text) == [(False, ["post-status"]), (True, [])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "held"),
+    [
+        # A phrase of the agent's own ("replies to reviews") is no approval.
+        ("The agent replies to reviews and blocks users.", []),
+        # Sent for a decision to a person, not to a model or a channel.
+        ("Large orders go to the quartermaster for sign-off before submit_order runs.", [True]),
+        ("The agent drafts a reply and passes it to a second model for review.", []),
+        ("The procurement agent looks for approved suppliers and raises purchase orders.", []),
+        # The agent pressing the button is its own action.
+        ("The release agent builds the image, runs the tests and then clicks approve.", []),
+    ],
+)
+def test_who_decides_makes_the_approval(sentence: str, held: list[bool]) -> None:
+    assert [present for present, _ in _held(sentence)] == held
+
+
+def test_a_tool_named_as_written_is_a_whole_word() -> None:
+    text = "The bot calls `pay` and `update_payee`. Any payee change needs finance approval."
+    assert _held(text) == [(True, ["update-payee"])]
+
+
+def test_a_wrapped_bullet_is_read_as_one_item() -> None:
+    text = (
+        "- Scope: may quarantine a laptop through the EDR. Shared kiosks are quarantined\n"
+        "    immediately; domain controllers wait for the duty lead to accept.\n"
+        "- Hours: all day\n"
+    )
+    assert _held(text) == [(False, ["quarantine-a-laptop"]), (True, ["quarantine-a-laptop"])]

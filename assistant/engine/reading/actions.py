@@ -55,7 +55,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         # (Lookaheads keep the object out of the verb, so it can name the tool.)
         r"trigger(?=(?:s|ed)? (?:[\w-]+ )?(?:builds?|pipelines?|jobs?|deploys?|deployments?|workflows?))|"
         r"restart|reboot|roll(?=(?:s|ed)? back)|rollback|scal(?=(?:es|ed|e) (?:up|down|out))|"
-        # Stopping or removing running machines: `ec2.terminate_instances`, "stops idle VMs".
+        # Stopping or removing running machines: `vm.stop_all`, "stops idle VMs".
         r"(?:terminat|stop)(?=\w* (?:[\w-]+ )?(?:instances?|servers?|vms?|services?|containers?|pods?|clusters?)\b)|"
         r"kill(?=(?:s|ed)? (?:[\w-]+ )?(?:pods?|processes|jobs?|instances?|containers?))",
         Effect.EXECUTES_CODE,
@@ -114,11 +114,12 @@ NOT_A_TOOL_OBJECT = rx(
 # What the agent kept itself, read back with no other system named: memory, not a tool.
 ITS_OWN_PAST = rx(r"(?:its |their )?(?:own|earlier|previous|past|prior)")
 FROM_ELSEWHERE = re.compile(r"\b(?:from|in|on|via|through|using)\b")
-# A message to the model is the model call: "sends the question to GPT-4o".
+# A message to the model is the model call: "passes the form text to Claude".
 TO_THE_MODEL = re.compile(
-    # The first destination after the verb is the model or the agent.
-    r"(?:(?!\bto\b)[^.;]){0,100}\bto (?:the |a |an |our )?(?:[\w.-]+ ){0,3}?(?:model|llm|gpt[\w.-]*|claude[\w.-]*|"
-    r"gemini[\w.-]*|mistral[\w.-]*|llama[\w.-]*|assistant|agent|bot|chatbot)\b"
+    # The first destination after the verb is a model, or "the assistant" itself (not "the
+    # insurance agent", "a human agent" or "the assistant manager": people).
+    r"(?:(?!\bto\b)[^.;]){0,100}\bto (?:the |a |an |our )?(?:(?:[\w.-]+ ){0,3}?(?:model|llm|gpt[\w.-]*|"
+    r"claude[\w.-]*|gemini[\w.-]*|mistral[\w.-]*|llama[\w.-]*)\b|(?:assistant|chatbot)\b(?! [a-z]))"
 )
 
 # A label saying that what follows is what the agent does: "It can:", "What it does on its
@@ -138,7 +139,8 @@ ACTION = re.compile(
 # "it only". An opening phrase may come first ("for refunds, it ...").
 AGENT_SUBJECT = re.compile(
     # An opening phrase may come first: "every friday the bot ...", "through stripe it ...".
-    r"^(?:(?:(?:every|each|for|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
+    # Not "Only payments taken at the desk ...": "only" is a modal after a subject, not before.
+    r"^(?!only\b)(?:(?:(?:every|each|for|through|via|using|with|after|before|once|on|at|in|during|when|if)\b"
     r"[^,]{0,80}?,? )?(?:(?:and )?(?:then|first|next|finally|later|afterwards),? (?=it |they ))?"
     r"(?:it|they|he|she|we let it|the system|this|that|which|who|and|also|then|"
     r"(?:(?:the|our|an?|each|every|this|that) )?(?:[\w-]+ ){0,2}?(?:agents?|bots?|chatbots?|"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.held import acting_on_the_same, one_acting_before, sharing
+from assistant.engine.reading.held import held_tools
 from assistant.engine.reading.state import (
     MAX_QUOTE,
     Clause,
@@ -18,10 +19,7 @@ from assistant.engine.reading.state import (
     clause_evidence,
     compiled,
     heading_key,
-    record_name,
     sentence_span,
-    sentence_text,
-    slug,
 )
 from assistant.engine.reading.text import normalise
 from assistant.schema import AgenticFactor, Control, ControlKind
@@ -118,18 +116,22 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         stem = approval.group(0).split()[0][:5]
         passive = re.search(
             r"(?:(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
-            rf"without|no|subject to|for) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
+            rf"without|no|subject to) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
             rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
             text,
         )
+        # "goes to the duty manager for sign-off": sent for a noun of approval, not "for approved
+        # suppliers"; and not sent to a model, an agent or a channel for it.
+        sent_for = approval.group(0).startswith(_NOUN_FORMS) and bool(
+            _SENT_FOR.search(text, 0, approval.start())
+        )
         named_gate = approval.group(0).startswith(_GATES) and not (
-            approval.group(0).startswith(_PRESSES)
-            and _BY_THE_AGENT.search(text, 0, approval.start())
+            approval.group(0).startswith(_PRESSES) and _pressed_by_the_agent(text, approval.start())
         )
         # "..., who approves in the portal": the relative pronoun stands for a person.
         relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
         subject = _deciding_subject(reading, text, approval)
-        if human or passive or named_gate or relative or subject:
+        if human or passive or sent_for or named_gate or relative or subject:
             present = not clause.scope.covers(*approval.span())
             actor = _actor(reading, clause, human) or subject
             _control(reading, clause, approval, present, actor)
@@ -143,18 +145,15 @@ _OF_THE_AGENT = re.compile(r" (?:[\w-]+ ){0,2}?(?:agents?|bots?|assistants?|copi
 _AFTER_THE_FACT = lx.rx(
     r"(?:weekly|monthly|daily|quarterly|nightly|periodic) (?:summar(?:y|ies)|reports?|digests?)|"
     r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of|"
-    # What is kept to be looked at later: "logs are kept for 90 days for quality review".
-    r"(?:logs?|transcripts?|recordings?|conversations?) (?:are |is )?(?:kept|retained|stored|saved|archived)|"
-    r"quality (?:review|assurance)|for (?:later|future) review"
+    # What is kept to be looked at later: "call recordings are archived for a QA review".
+    r"(?:logs?|transcripts?|recordings?|conversations?) (?:are |is )?(?:kept|retained|stored|saved|archived)"
+    r"(?: [\w-]+){0,6} for (?:\w+ )?review|for (?:later|future|quality) review"
 )
-# Words that point back to the actions of the sentence before.
-# Not a bare "them": "bookings need a nurse to approve them" points inside its own sentence.
-_BACK = lx.rx(r"those|these|(?:all|each|both|either|any) of (?:them|those|these)")
 # Reviews as content someone wrote, not a check on the agent: "product reviews", "reviews
 # left by customers".
 _CONTENT_REVIEW = lx.rx(
     r"(?:product|customer|user|app|star|online|book|restaurant|hotel|guest|code) reviews?|"
-    r"reviews? (?:written|left|posted|submitted) by"
+    r"reviews? (?:written|left|posted|submitted) by|(?:replies|responds|answers) to (?:[\w-]+ )?reviews?"
 )
 # People proving who they are: a sign-in step, not an approval of what the agent does.
 _SELF_CHECK = lx.rx(
@@ -175,7 +174,7 @@ _HANDOVER = lx.rx(
 # suppliers"), not an approval of what the agent does.
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.
-# Pressing the approve button in a screen is what a person does ("until Priya clicks approve").
+# Pressing the approve button in a screen is what a person does ("until Dana clicks approve").
 _PRESSES = ("click", "hit", "press", "tap")
 _GATES = (
     *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),
@@ -184,7 +183,20 @@ _GATES = (
     *_PRESSES,
 )
 # The agent as the one pressing: "the agent clicks publish" is its own action.
-_BY_THE_AGENT = re.compile(rf"(?:\b(?:it|they)|{lx.AGENT_WORD.pattern})\s+(?:\w+\s+)?$")
+_NOUN_FORMS = ("approval", "sign-off", "signoff", "sign off", "review", "confirmation", "ok")
+# Sent to someone for a decision: "routed to the night manager for review".
+_SENT_FOR = re.compile(
+    rf"\bto (?:the |a |an |our |their )?(?!(?:[\w-]+ ){{0,2}}(?:{lx.AGENT_WORD.pattern}|models?|llms?|"
+    r"classifiers?|slack|teams|channels?|queues?)\b)(?:[\w-]+ ){1,3}for (?:\w+ )?$"
+)
+
+
+def _pressed_by_the_agent(text: str, at: int) -> bool:
+    """Whether the agent, not a person, is who presses the button: "the agent ... clicks approve"."""
+    subject = act.AGENT_SUBJECT.match(text)
+    return bool(subject and subject.end()) and not lx.HUMAN.search(text, 0, at)
+
+
 # "no X ... without", "never ... without": the "without" restates a requirement.
 _DOUBLE_NEGATIVE = lx.rx(r"no|nothing|never|not|none|nobody|no one|noone|neither|n't")
 # An approval verb in the third person, as said of whoever does it: "procurement reviews".
@@ -289,7 +301,7 @@ def _control(
     system_wide: bool = False,
 ) -> None:
     start, end = sentence_span(reading, clause)
-    applies = [] if system_wide else _held_tools(reading, clause, present)
+    applies = [] if system_wide else held_tools(reading, clause, present)
     evidence = clause_evidence(reading, clause, *match.span())
     reading.controls.append(
         Control(
@@ -305,79 +317,6 @@ def _control(
     reading.settle("human-in-loop", present, evidence, present)
     if not present and AgenticFactor.AUTONOMY not in reading.factors:
         reading.factors.append(AgenticFactor.AUTONOMY)
-
-
-def _held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
-    """The tools an approval (or its absence) in a clause covers; [] for the whole system.
-
-    The first rule that names any decides, from the most to the least explicit.
-    """
-    # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
-    # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
-    context = set(clause.seg.context.split())
-    sentence = sentence_text(reading, clause)
-    words = set(sentence.split()) | context
-    live = [t for t in reading.tool_words if t in reading.components]
-    key = clause.seg.key
-    # `approval:` beside `- name: restart_service` in one record covers that tool.
-    keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
-    if keyed in live:
-        return [keyed]
-    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
-    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
-    # does, since a clause alone may share a word with the wrong tool.
-    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
-    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
-    # A tool named as written ("chargeDeposit needs the tenant to confirm") is the one held,
-    # whatever other tools share a word with the clause.
-    named = [t for t in live if normalise(reading.components[t].name).text in clause.text]
-    applies = own or named or sharing(reading, words, live)
-    if not applies:
-        # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
-        applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
-    if not applies and _BACK.search(clause.text):
-        # "It mutes and hides messages. All automatic, nobody signs off on those."
-        before = clause.seg.sentence - 1
-        applies = sorted(t for t in live if before in reading.tool_sentences[t])
-    applies = applies or acting_on_the_same(reading, clause, live)
-    if present and _THE_REST.match(sentence):
-        # "Swaps below 2 ETH run straight away. Anything above waits for the signers": what the
-        # last automatic rule freed below a limit is held above it.
-        applies = sorted({*applies, *_freed_last(reading)})
-    if present and not applies:
-        # "Workstations are isolated straight away; servers wait for the analyst": a held case
-        # right after a freed one is the same action's other case.
-        applies = _freed_last(reading, near=clause.seg.sentence)
-    return applies or one_acting_before(reading, clause, live)
-
-
-# What is left over after a limit: "anything above", "the rest", "above that".
-_THE_REST = lx.rx(
-    r"(?:but |and )?(?:anything|everything|the rest|all others|any others|larger ones|bigger ones|"
-    r"(?:above|over|beyond|more than) (?:that|this|it|those))"
-)
-
-
-def _freed_last(reading: Reading, near: int | None = None) -> list[str]:
-    """The tools of the last rule that lets actions run without approval.
-
-    With `near`, only when that rule is the last approval rule read and stands in that
-    sentence or the one before it.
-    """
-    rules = [c for c in reading.controls if c.kind == ControlKind.HUMAN_APPROVAL]
-    freed = [c for c in rules if not c.present]
-    if not freed:
-        return []
-    if near is not None and (rules[-1] is not freed[-1] or not _close(reading, freed[-1], near)):
-        return []
-    return list(freed[-1].applies_to)
-
-
-def _close(reading: Reading, control: Control, sentence: int) -> bool:
-    """Whether a control was read in a sentence or in the one before it."""
-    at = control.evidence[0].start if control.evidence else None
-    spans = [reading.sentence_spans.get(n) for n in (sentence - 1, sentence)]
-    return at is not None and any(span[0] <= at < span[1] for span in spans if span)
 
 
 def _scope(reading: Reading, clause: Clause, start: int, end: int) -> str:

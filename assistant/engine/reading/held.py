@@ -1,9 +1,11 @@
-"""Which tools an approval holds: the ones its words name, or the ones acting on what it names.
+"""Which tools an approval holds, when its words do not name one as written.
 
 Approval sentences seldom name a tool the way the description introduced it ("bookings need
-the owner's OK" for `book_appointment`, "flagged claims go to a reviewer" for the bank API
-that pays claims), so the match is by shared content word or stem, then by the sentence that
-introduced the tool.
+the owner's OK" for `book_appointment`, "held invoices go to a controller" for the ERP call
+that pays invoices). Three ways, in the order `held_tools` tries them: a shared
+content word or stem (`sharing`); the tool whose own sentence acts on what the approval's
+subject names (`acting_on_the_same`); and the one acting tool of the sentence before, when the
+approval points back to it with a pronoun (`one_acting_before`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.state import Clause, Reading
+from assistant.engine.reading.state import Clause, Reading, record_name, sentence_text, slug
 from assistant.engine.reading.text import normalise
-from assistant.schema import Effect
+from assistant.schema import Control, ControlKind, Effect
 
 _STOP = {
     *("the", "a", "an", "to", "of", "and", "or", "any", "all", "every", "each", "for", "in"),
@@ -40,7 +42,10 @@ def _shares(words: set[str], tool_words: set[str]) -> bool:
     """Whether a clause and a tool share a content word, or its stem ("bookings", "book")."""
     content = {w for w in tool_words - _STOP if len(w) > 2}
     stems = {_stem(w) for w in content} - {""}
-    return bool(content & words) or any(_stem(w) in stems for w in words - _STOP)
+    # A plural in the clause of a short word in the tool ("keys", `issue_key`): its stem is
+    # too short to compare, the singular is not.
+    singular = {w[:-1] for w in words if w.endswith("s") and len(w) >= 4}
+    return bool(content & (words | singular)) or any(_stem(w) in stems for w in words - _STOP)
 
 
 # Where the subject of an approval clause ends: its verb, or a relative clause.
@@ -59,8 +64,8 @@ _ACTING_KINDS = {"tool", "external-api"}
 def acting_on_the_same(reading: Reading, clause: Clause, live: list[str]) -> list[str]:
     """Acting tools introduced in a sentence about what an approval clause's subject names.
 
-    "Claims that pass go to a payment agent, which pays them through our bank's API. Flagged
-    claims go to a human reviewer": the held claims are paid through the bank's API, though
+    "Approved invoices go to the finance bot, which settles them through the ERP. Disputed
+    invoices wait for a controller": the held invoices are settled through the ERP, though
     the approval names no tool. A clause whose subject is a person ("a nurse reviews every
     match") names what is reviewed, not an action, and holds no tool this way. In a sentence
     that names several parts, the shared word goes to the part nearest to it.
@@ -80,13 +85,13 @@ def acting_on_the_same(reading: Reading, clause: Clause, live: list[str]) -> lis
 
 
 def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list[str]:
-    """The one acting tool the previous sentence introduced: what an approval after it holds.
+    """The one acting tool the previous sentence introduced, when an approval points back to it.
 
-    "Delivery is `push_release`, which opens a merge request. Nothing ships until the producer
-    clicks approve": an approval follows the action it gates. With two acting tools there, or
-    none, or a subject of its own ("new suppliers must be approved"), it holds neither.
+    "It publishes the build with `push_build`. It must be approved by the producer first": a
+    pronoun subject points back. "Nothing happens until an engineer approves" holds the whole
+    system, not the last tool named; with two acting tools there, or none, it holds neither.
     """
-    if _content(_subject(clause.text)):
+    if not _POINTS_BACK.fullmatch(_subject(clause.text).strip()):
         return []
     before = clause.seg.sentence - 1
     acting = [
@@ -96,6 +101,9 @@ def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list
         and reading.components[t].effect not in (None, Effect.READS_DATA)
     ]
     return acting if len(acting) == 1 else []
+
+
+_POINTS_BACK = lx.rx(r"it|this|that|these|those|they|each one|each of them|both")
 
 
 def _subject(text: str) -> str:
@@ -134,7 +142,96 @@ _SUFFIX = re.compile(r"(?:ings|ing|ations|ation|ments|ment|es|ed|s)$")
 def _stem(word: str) -> str:
     """The word without an inflection, cut to five letters; "" when too short to compare.
 
-    Three letters are enough ("keys", "key"); two are not ("uses" leaves "us").
+    Four letters at least: "news" is not "new", "uses" not "us".
     """
     bare = _SUFFIX.sub("", word)
-    return bare[:5] if len(bare) >= 3 else ""
+    return bare[:5] if len(bare) >= 4 else ""
+
+
+# Words that point back to the actions of the sentence before.
+# Not a bare "them": "bookings need a nurse to approve them" points inside its own sentence.
+_BACK = lx.rx(r"those|these|(?:all|each|both|either|any) of (?:them|those|these)")
+
+
+def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
+    """The tools an approval (or its absence) in a clause covers; [] for the whole system.
+
+    From the most to the least explicit: the record or key it is written under, tools named as
+    written, tools sharing a word, tools of its own sentence, "those" of the sentence before,
+    the tool acting on what its subject names (`acting_on_the_same`); then what a limit
+    freed just before, and last the one acting tool of the sentence before
+    (`one_acting_before`).
+    """
+    # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
+    # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
+    context = set(clause.seg.context.split())
+    sentence = sentence_text(reading, clause)
+    words = set(sentence.split()) | context
+    live = [t for t in reading.tool_words if t in reading.components]
+    key = clause.seg.key
+    # `approval:` beside `- name: restart_service` in one record covers that tool.
+    keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
+    if keyed in live:
+        return [keyed]
+    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
+    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
+    # does, since a clause alone may share a word with the wrong tool.
+    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
+    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
+    # A tool named as written ("`void_order` needs the manager to confirm") is the one held,
+    # whatever other tools share a word with the clause.
+    named = [t for t in live if _says(clause.text, normalise(reading.components[t].name).text)]
+    applies = own or named or sharing(reading, words, live)
+    if not applies:
+        # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
+        applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
+    if not applies and _BACK.search(clause.text):
+        # "It mutes and hides messages. All automatic, nobody signs off on those."
+        before = clause.seg.sentence - 1
+        applies = sorted(t for t in live if before in reading.tool_sentences[t])
+    applies = applies or acting_on_the_same(reading, clause, live)
+    if present and _THE_REST.match(sentence):
+        # "Refunds under 50 EUR run straight away. Anything above waits for a lead": what the
+        # last automatic rule freed below a limit is held above it.
+        applies = sorted({*applies, *_freed_last(reading)})
+    if present and not applies:
+        # "Desktops are patched at once; domain controllers wait for the on-call lead": in one
+        # sentence, a held case after a freed one is the same action's other case.
+        applies = _freed_last(reading, near=clause.seg.sentence)
+    return applies or one_acting_before(reading, clause, live)
+
+
+# What is over a limit: "anything above", "larger ones", "above that". Not "the rest" or
+# "everything else", which mean the actions the limit did not free.
+_THE_REST = lx.rx(
+    r"(?:but |and )?(?:(?:anything|any) (?:at or )?(?:above|over|larger|bigger|higher|more)|"
+    r"larger ones|bigger ones|(?:above|over|beyond|more than) (?:that|this|it|those))"
+)
+
+
+def _says(text: str, name: str) -> bool:
+    """Whether `text` has `name` as whole words ("pay" is not in "payee")."""
+    return bool(name) and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+def _freed_last(reading: Reading, near: int | None = None) -> list[str]:
+    """The tools of the last rule that lets actions run without approval.
+
+    With `near`, only when that rule is the last approval rule read and stands in that
+    sentence (across sentences, "Replies go out automatically. Bans need a moderator" holds
+    another action).
+    """
+    rules = [c for c in reading.controls if c.kind == ControlKind.HUMAN_APPROVAL]
+    freed = [c for c in rules if not c.present]
+    if not freed:
+        return []
+    if near is not None and (rules[-1] is not freed[-1] or not _close(reading, freed[-1], near)):
+        return []
+    return list(freed[-1].applies_to)
+
+
+def _close(reading: Reading, control: Control, sentence: int) -> bool:
+    """Whether a control was read in a given sentence."""
+    at = control.evidence[0].start if control.evidence else None
+    span = reading.sentence_spans.get(sentence)
+    return at is not None and span is not None and span[0] <= at < span[1]

@@ -44,7 +44,8 @@ HUMAN = rx(HUMAN_ROLE)
 AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
 HUMAN_SUBJECT = re.compile(
     # Not "it texts customers a code": the agent is the subject, the people its object.
-    rf"^(?!(?:it|they|this|which)\s)(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
+    # Nor "for guests it e-mails a voucher": a phrase about people before the agent.
+    rf"^(?!(?:it|they|this|which|for|to|with|from|about|on behalf of)\s)(?:(?:a|an|the|our|their|its|each|every|any|some|one|two|all|only)\s+)*"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{HUMAN_ROLE})(?:\s|$)"
     # "the buyer agent", "the analyst bot": a role that names an agent, not a person.
     rf"(?!{AGENT_WORD.pattern})"
@@ -103,7 +104,10 @@ APPROVAL = rx(
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(
     r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
-    r"on (?:its|their) own|by (?:itself|themselves)|autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
+    # Not "on its own servers": a possessive before a noun.
+    r"on (?:its|their) own(?! (?:[\w-]+ )?(?:servers?|hardware|gpus?|infrastructure|machines?|box(?:es)?|"
+    r"cloud|account|tenant|network|premises|cluster|devices?|laptops?|phones?))|by (?:itself|themselves)|"
+    r"autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
     r"straight (?:away|through)|immediately|directly|"
     # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
@@ -138,17 +142,18 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         r"the public(?! (?:web|internet|registry|repos?|repositor\w+|cloud|data|records?|domain))|"
         r"general public|public[- ]facing|public users?|visitors?|anonymous\w*|"
         # "anyone can", "anyone with a phone": not "before anyone approaches a patient".
-        r"anyone (?:can|could|may|with|who|online|on the (?:internet|web)|in the world|at all)\b|"
+        r"anyone (?:can|could|may|with|who|in|from|online|on the (?:internet|web)|in the world|at all)\b|"
         r"public (?:[\w-]+ )?(?:website|site|page|portal|app|chat|form)s?|"
         r"no (?:account|acct|login|log-in|sign[- ]?in|sign[- ]?up)s?(?: needed| required)?|"
         r"website|web chat|webchat|"
         r"chat widget|mobile app|public portal|storefront|"
         r"(?:customer|patient|client|member|citizen|self-service)(?: [\w-]+)? portal|"
-        # Published to everyone's phone, or used at consumer scale: "iOS and Android",
-        # "about 200,000 people use it", "2M monthly users".
-        r"(?:i ?os|android) (?:and|or|&) (?:i ?os|android)|app store|google play|play store|"
-        r"(?:\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)? ?(?:k|m|million|thousand)) "
-        r"(?:monthly |daily |weekly |active |registered )*(?:users|people|customers|players|members|visitors)\b|"
+        # Used at consumer scale: "30k monthly players", "some 80,000 shoppers use it". A count
+        # alone ("records for 1.2M customers", "since 2023 users") says nothing of who reaches it.
+        r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)? ?(?:k|m|million|thousand)) (?:monthly|daily|weekly|active|registered) "
+        r"(?:users|people|customers|players|members|visitors)\b|"
+        r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)? ?(?:k|m|million|thousand)) (?:users|people|customers|players|members|"
+        r"visitors) (?:use|chat with|talk to|download|visit|play|open) (?:it|the app|our app|the bot|the site)\b|"
         rf"{_AUDIENCE} (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
         r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
         r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms)\b|"

@@ -42,14 +42,13 @@ def entries(reading: Reading, clause: Clause) -> None:
 _AGENT_NOUN_AFTER = re.compile(rf" {lx.AGENT_WORD.pattern}")
 
 
-# A website the agent reads from, or someone else's: "scrapes the exchange's website".
+# A website or portal the agent reads from: "scrapes the county's website", "checks the
+# supplier's client portal" (not "lives on the practice's website").
 _READ_FROM = re.compile(
-    r"(?:'s|\bfrom|\bof|\bscrapes?|\breads?|\bvisits?|\bcrawls?|\bchecks?|\bbrowses?) "
-    r"(?:(?:the|a|an|their|its) )?(?:[\w'-]+ )?$"
+    r"\b(?:from|scrapes?|reads?|visits?|crawls?|checks?|browses?|polls?) "
+    r"(?:(?:the|a|an|their|its) )?(?:[\w'-]+ ){0,2}$"
 )
-
-
-# The agent sending: "it texts the stockperson by SMS" is a way out.
+# The agent sending: "it texts the on-call engineer by SMS" is a way out.
 _SENT_BY_IT = re.compile(r"\b(?:it|they|(?:agent|bot|assistant)s?) $")
 
 
@@ -69,12 +68,12 @@ def _no_way_in(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:
 
     A people word that names an agent by its role ("the Analyst agent", "a dispatcher bot"),
     an API the agent calls out to ("fetches prices from the utility's public API"), or a
-    website it reads ("scrapes the exchange's website"); a webhook is always called from
+    website it reads ("scrapes the county's website"); a webhook is always called from
     outside.
     """
     if kind == EntryKind.API_CLIENTS and "api" in match.group():
         return bool(_OUTBOUND.search(clause.text, 0, match.start()))
-    if kind == EntryKind.PUBLIC_USERS and match.group() == "website":
+    if kind == EntryKind.PUBLIC_USERS and match.group().endswith(("website", "portal")):
         return bool(_READ_FROM.search(clause.text, 0, match.start()))
     return kind == EntryKind.INTERNAL_USERS and bool(
         _AGENT_NOUN_AFTER.match(clause.text, match.end())

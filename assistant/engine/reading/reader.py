@@ -323,10 +323,11 @@ _SELF_HOSTED = lx.rx(
     r"self-hosted|on-?prem\w*|our own (?:gpus?|servers?|hardware)|ollama|vllm|locally|on device|on-device|in-house|"
     r"we (?:host|serve|run) (?:it|them)?|hosted by us|host(?:ed|s)? (?:it |them )?ourselves|"
     r"edge (?:servers?|box(?:es)?|devices?|nodes?|gateways?)|"
-    # Hardware someone in the organisation runs: "the lab's own GPUs", "a local GPU box".
-    r"(?:[\w-]+'s|our|their|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?|box(?:es)?|"
-    r"clusters?|infrastructure)|local (?:[\w-]+ )?(?:gpus?|servers?|machines?|box(?:es)?|pcs?|workstations?)|"
-    r"(?:manage|run|operate|maintain)s? (?:\w+ )?(?:ourselves|themselves)"
+    # The model run on hardware the organisation runs: "it runs on the institute's own GPU
+    # servers", "served from a local GPU box" (not "stores transcripts on our own servers").
+    r"(?:runs?|running|ran|hosts?|hosted|serves?|served|deployed|inference) (?:[\w'-]+ ){0,5}?(?:on|from) "
+    r"(?:(?:the|a|an|two|three|our|their|its|[\w-]+'s) ){0,2}(?:own |local )(?:[\w-]+ )?(?:gpus?|servers?|hardware|"
+    r"machines?|box(?:es)?|clusters?|pcs?|workstations?)|(?:that|which) we (?:manage|operate|maintain) ourselves"
 )
 _TENANT = lx.rx(
     r"our (?:own |private )?(?:subscription|tenant|account|vpc|azure|aws|gcp|cloud account|"

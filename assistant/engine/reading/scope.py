@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.engine.reading.actions import ACTION
 from assistant.engine.reading.lexicon import rx
 
 # A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
@@ -101,9 +102,7 @@ def _scope_end(clause: str, cue: int) -> int:
             continue
         after = clause[comma.end() :].split()
         before = clause[start : comma.start()].split()
-        # The next item, past a joining "and" (", and posts a note" is an item of four words).
-        rest = re.sub(r"^ (?:and|or) ", " ", clause[comma.end() :])
-        following = re.split(r",| and | or ", rest, maxsplit=1)[0].split()
+        following = _next_item(after)
         if after and after[0] in _LIST_GO_ON and not _new_clause(after):
             start = comma.end()
             continue
@@ -114,16 +113,32 @@ def _scope_end(clause: str, cue: int) -> int:
     return end
 
 
+def _next_item(after: list[str]) -> list[str]:
+    """The words of the next item after a comma, past a joining "and" or "or"."""
+    words = after[1:] if after[:1] in (["and"], ["or"]) else after
+    return re.split(r",| and | or ", " ".join(words), maxsplit=1)[0].split()
+
+
 def _new_clause(after: list[str]) -> bool:
     """Whether ", and ..." opens a clause of its own rather than the next item of a list.
 
     "no memory, and no tools" and "no e-mail, and web pages" go on; "not reachable from
-    outside, and only staff signed in through SSO can use it" starts something else.
+    outside, and only staff signed in through SSO can use it" and "no memory, and sends
+    refunds through Stripe" (a verb of the agent's) start something else.
     """
     if after[0] not in ("and", "or") or len(after) < 2 or after[1] in _LIST_GO_ON:
         return False
-    item = re.split(r",| and | or ", " ".join(after[1:]), maxsplit=1)[0]
-    return len(item.split()) > 4
+    item = _next_item(after)
+    verb = (
+        len(item) >= 2
+        and bool(_THIRD_PERSON.fullmatch(item[0]))
+        and bool(ACTION.match(" ".join(item)))
+    )
+    return len(item) > 4 or verb
+
+
+# A verb with its agent's ending ("sends", "emails"), not a plural noun ("payments").
+_THIRD_PERSON = re.compile(r"[a-z]+(?<!ment)(?<!tion)(?<!ing)(?<!ness)(?<!ss)s")
 
 
 # A negative opening with the verb inverted after it negates the whole clause.

@@ -243,10 +243,7 @@ def _structured(source: str) -> list[Segment]:
     """
     found: list[Segment] = []
     stack: list[tuple[int, str]] = []  # (indent, normalised key)
-    offset = 0
-    for block, line in enumerate(source.splitlines(keepends=True)):
-        line_start, body = offset, line.rstrip("\r\n")
-        offset += len(line)
+    for block, (line_start, body) in enumerate(_lines(source)):
         if not body.strip() or body.strip() in "{}[],":
             continue
         match = _KEY_LINE.match(body)
@@ -289,6 +286,39 @@ def _structured(source: str) -> list[Segment]:
             source, value_start, value_end, here, key_span, block, bool(item and not match)
         )
     return found
+
+
+def _lines(source: str) -> list[tuple[int, str]]:
+    r"""Each line with its offset, a wrapped line of prose joined to the item it goes on.
+
+    "- Scope: may quarantine a laptop. Kiosks are quarantined\n    at once; others wait" is
+    one value: the second line starts no key and no item, and is indented past the first.
+    """
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for raw in source.splitlines(keepends=True):
+        start, body = offset, raw.rstrip("\r\n")
+        offset += len(raw)
+        if lines and _goes_on(lines[-1][1], body):
+            first = lines[-1][0]
+            lines[-1] = (first, source[first : start + len(body)])
+        else:
+            lines.append((start, body))
+    return lines
+
+
+def _goes_on(previous: str, body: str) -> bool:
+    text = body.strip()
+    last = previous.rstrip()
+    return (
+        bool(text)
+        and not (_KEY_LINE.match(body) or _ITEM_LINE.match(body))
+        and len(body) - len(body.lstrip()) > len(previous) - len(previous.lstrip())
+        and bool(last)
+        and last[-1] not in ":|>{[,"
+        and text[0] not in "{}[]\"'"
+        and bool(_KEY_LINE.match(previous) or _ITEM_LINE.match(previous))
+    )
 
 
 # One `"key": value` pair of an inline mapping; a value is a string, a list or a bare word.

@@ -57,9 +57,11 @@ _ATTRIBUTE_KEY = lx.rx(
 )
 # An agent noun right after a code name, or an agent's role in apposition before it.
 _AGENT_NEXT = re.compile(
-    rf"`?\s+(?:{AGENT_ROLE.pattern}|(?:[\w-]+\s+)?(?:agents|agent|bots|bot))\b", re.IGNORECASE
+    r"`?\s+(?:agents?|bots?)\b(?!\s+(?:to|can|may|will|with)\b)", re.IGNORECASE
 )
-_AGENT_BEFORE = re.compile(rf"\b(?:{AGENT_ROLE.pattern}|agent|bot),\s+`?$", re.IGNORECASE)
+# A role noun of a crew (not "agent" or "bot" alone, which also name who a tool is given to).
+_CREW_ROLE = AGENT_ROLE.pattern.replace("|agent|bot|assistant)", ")")
+_AGENT_BEFORE = re.compile(rf"\bthe {_CREW_ROLE},\s+`?$", re.IGNORECASE)
 _AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{AGENT_ROLE.pattern}")
 _NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
 
@@ -206,7 +208,7 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
     if _AGENT_NEXT.match(reading.source, end) or _AGENT_BEFORE.search(
         reading.source, 0, end - len(name)
     ):
-        return False  # "the `translator` agents", "the orchestrator, `lead_loc`": agents' names
+        return False  # "the `summariser` agents", "the planner, `route_lead`": agents' names
     if any(compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")):
         return False  # a model's name with a version ("Qwen2.5"), not a tool
     after = reading.source[end : clause.seg.end].strip("`( ")
@@ -278,7 +280,7 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
             reading, clause, clause.norm.source_span(0, action.end("verb"))[1]
         ).lower()
     ):
-        return  # "sends the question to the model": the model call, not a message to anyone
+        return  # "passes the form text to Claude": the model call, not a message to anyone
     if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(
         reading, clause.text[action.end("verb") :]
     ):
@@ -374,7 +376,7 @@ def add_tool(
         evidence=[evidence],
     )
     added = reading.add(component)
-    # "network-isolate" is also "isolate": its parts are words an approval may share.
+    # "auto-archive" is also "archive": its parts are words an approval may share.
     reading.tool_words[added.id] = set(words.split()) | set(words.replace("-", " ").split())
     reading.tool_sentences.setdefault(added.id, set()).add(clause.seg.sentence)
     reading.settle("tools", True, evidence, True)
