@@ -1677,3 +1677,19 @@ def test_a_wrapped_bullet_is_read_as_one_item() -> None:
         "- Hours: all day\n"
     )
     assert _held(text) == [(False, ["quarantine-a-laptop"]), (True, ["quarantine-a-laptop"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bot calls hire_stand_in. It won't hire a stand-in without asking.",
+        "The bot calls hire_stand_in. It wont hire a stand-in without asking first.",
+    ],
+)
+def test_an_action_it_will_not_take_without_asking_is_approved(text: str) -> None:
+    assert _held(text) == [(True, ["hire-stand-in"])]
+
+
+def test_a_message_answered_on_its_own_is_not_an_unattended_action() -> None:
+    assert _held("Each enquiry is answered on its own, with no memory of the last.") == []
+    assert _held("It books slots on its own.") == [(False, ["books-slots"])]

@@ -105,6 +105,11 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     automatic = lx.AUTOMATIC.search(text)
     found = False
     if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
+        if automatic.group(0).startswith("without"):
+            # "it won't book anyone without asking": someone is asked first.
+            actor = _actor(reading, clause, lx.HUMAN.search(text))
+            _control(reading, clause, automatic, True, actor)
+            found, approval = True, None
         automatic = None  # "no refund goes out without review": review is required
     if automatic and not clause.scope.covers(*automatic.span()):
         # "an autonomous treasury agent": said of the agent, so of everything it does.
@@ -198,7 +203,12 @@ def _pressed_by_the_agent(text: str, at: int) -> bool:
 
 
 # "no X ... without", "never ... without": the "without" restates a requirement.
-_DOUBLE_NEGATIVE = lx.rx(r"no|nothing|never|not|none|nobody|no one|noone|neither|n't")
+# "won't" as one word (the boundaries of `rx` keep a bare "n't" from matching inside it), and
+# its spellings without the apostrophe.
+_DOUBLE_NEGATIVE = lx.rx(
+    r"no|nothing|never|not|none|nobody|no one|noone|neither|cannot|"
+    r"[a-z]+n't|wont|dont|doesnt|cant|wouldnt|shouldnt|isnt|arent"
+)
 # An approval verb in the third person, as said of whoever does it: "procurement reviews".
 _DECIDES = re.compile(
     r"(?:approves|reviews|confirms|vets|okays|signs off|countersigns|authori[sz]es|green-?lights)"

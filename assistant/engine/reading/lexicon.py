@@ -104,8 +104,9 @@ APPROVAL = rx(
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(
     r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
-    # Not "on its own servers": a possessive before a noun.
-    r"on (?:its|their) own(?! (?:[\w-]+ )?(?:servers?|hardware|gpus?|infrastructure|machines?|box(?:es)?|"
+    # Not "on its own servers" (a possessive before a noun), nor "each text is answered on its
+    # own" (one at a time, with no memory of the others).
+    r"(?<!ed )(?<!ised )on (?:its|their) own(?! (?:[\w-]+ )?(?:servers?|hardware|gpus?|infrastructure|machines?|box(?:es)?|"
     r"cloud|account|tenant|network|premises|cluster|devices?|laptops?|phones?))|by (?:itself|themselves)|"
     r"autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
