@@ -1410,9 +1410,9 @@ def test_a_vendor_only_model_is_not_self_hosted_by_servers_in_the_same_sentence(
     "sentence",
     [
         "It connects to a third-party MCP server for weather.",
-        "It loads community-made connectors for each archive.",
-        "We found the checker in an MCP marketplace.",
-        "It installs an add-on from the connector gallery.",
+        "It loads community-built plugins for each file type.",
+        "It pulls a PDF tool from an MCP registry.",
+        "It installs an add-on from the skills store.",
     ],
 )
 def test_code_from_outside_the_team_is_a_plugin(sentence: str) -> None:
@@ -1682,14 +1682,14 @@ def test_a_wrapped_bullet_is_read_as_one_item() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "The bot calls hire_stand_in. It won't hire a stand-in without asking.",
-        "The bot calls hire_stand_in. It wont hire a stand-in without asking first.",
+        "The bot calls order_parts. It won't order parts without checking with the foreman.",
+        "The bot calls order_parts. It wont order parts without asking first.",
     ],
 )
 def test_an_action_it_will_not_take_without_asking_is_approved(text: str) -> None:
-    assert _held(text) == [(True, ["hire-stand-in"])]
+    assert _held(text) == [(True, ["order-parts"])]
 
 
 def test_a_message_answered_on_its_own_is_not_an_unattended_action() -> None:
-    assert _held("Each enquiry is answered on its own, with no memory of the last.") == []
+    assert _held("Every enquiry gets handled on its own, with no memory of the previous one.") == []
     assert _held("It books slots on its own.") == [(False, ["books-slots"])]
