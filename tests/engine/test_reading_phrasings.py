@@ -1693,3 +1693,26 @@ def test_an_action_it_will_not_take_without_asking_is_approved(text: str) -> Non
 def test_a_message_answered_on_its_own_is_not_an_unattended_action() -> None:
     assert _held("Every enquiry gets handled on its own, with no memory of the previous one.") == []
     assert _held("It books slots on its own.") == [(False, ["books-slots"])]
+
+
+def test_a_code_name_opening_a_bullet_is_a_tool() -> None:
+    text = "Summary:\n- park_scooter when a rider ends a trip\n- refundRide for broken rides\n"
+    assert {"park-scooter", "refundride"} <= set(_tool_effects(text))
+    assert _tool_effects("Summary:\n- open_tickets are listed each morning\n") == {}
+
+
+def test_code_names_an_action_is_carried_out_with_are_tools() -> None:
+    text = "It steers the rover with setHeading, setThrottle and haltRover."
+    assert {"setheading", "setthrottle", "haltrover"} <= set(_tool_effects(text))
+    assert _tool_effects("We test with pytest and mypyStrict.") == {}
+
+
+def test_a_code_name_a_relative_clause_defines_is_a_tool() -> None:
+    text = "nextStation, which moves the arm on, waits for the operator to approve."
+    assert "nextstation" in _tool_effects(text)
+    assert _tool_effects("The table user_roles, which holds permissions, is read nightly.") == {}
+
+
+def test_signing_each_one_off_is_approval() -> None:
+    text = "It calls publish_note. The editor signs each one off before publish_note runs."
+    assert _held(text) == [(True, ["publish-note"])]

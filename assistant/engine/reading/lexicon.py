@@ -54,7 +54,7 @@ HUMAN_SUBJECT = re.compile(
 # --- approval --------------------------------------------------------------------------------
 
 APPROVAL = rx(
-    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|this|that) off|sign-offs?|signoffs?|countersign\w*|"
+    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|this|that|each one|every one|each of them) off|sign-offs?|signoffs?|countersign\w*|"
     r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
     r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
     r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"

@@ -11,42 +11,16 @@ import re
 
 from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.agents import AGENT_ROLE
+from assistant.engine.reading.codenames import TOOL_CONTEXT, code_names, rest_of_sentence
 from assistant.engine.reading.doer import agent_does
-from assistant.engine.reading.scope import scope
 from assistant.engine.reading.state import (
     Clause,
     Reading,
-    compiled,
-    negated_at,
-    sentence_span,
-    sentence_text,
     slug,
 )
 from assistant.engine.reading.text import normalise
-from assistant.engine.vocabulary import TERMS
 from assistant.schema import Component, Effect, Layer
 
-_IDENTIFIER = re.compile(
-    r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.)[A-Za-z0-9]+)+(?![\w])|(?<![\w.])[a-z]+(?:[A-Z][a-z0-9]+)+(?![\w])|"
-    # A single word set as code: `geocode`, or called: reroute(drone, points).
-    r"(?<=`)[a-z][a-z0-9]+(?=`|\(|$)|(?<![\w.`])[a-z][a-z0-9]+(?=\([\w ,.=]*\))"
-)
-# After an identifier, a value that makes it a setting or a permission scope, not a tool.
-_SETTING = re.compile(
-    r"\s*(?:[:=]\s*(?:true|false|on|off|yes|no|enabled|disabled|\d+)\b|:(?:read|write|admin)\b)",
-    re.IGNORECASE,
-)
-# Code formatting marks a name the user copied from their code: `issue_key`, refund(order_id).
-_CODE = re.compile(r"`[^`\n]*$")
-_TOOL_CONTEXT = lx.rx(
-    r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?|"
-    # "uses set_thermostat and toggle_plug", "exposes reroute_truck": code names it is given.
-    r"uses?|exposes?|invokes?|(?:has|have|with|gets?) access to|is given|equipped with|relies on"
-)
-_STORE_WORD = lx.rx(
-    r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
-)
 # Keys of a tool's own record: one names it, the others describe it.
 _NAMING_KEY = lx.rx(lx.NAMING_KEY)
 _ATTRIBUTE_KEY = lx.rx(
@@ -55,24 +29,16 @@ _ATTRIBUTE_KEY = lx.rx(
     r"parameters|inputs?|outputs?|returns|auth|owner|rate|rate limit|timeout|endpoint|url|"
     r"method|requires|needs|when|condition|trigger|review|oversight|human|confirmation|writes|reads"
 )
+
+
 # An agent noun right after a code name, or an agent's role in apposition before it.
-_AGENT_NEXT = re.compile(
-    r"`?\s+(?:agents?|bots?)\b(?!\s+(?:to|can|may|will|with)\b)", re.IGNORECASE
-)
-# A role noun of a crew (not "agent" or "bot" alone, which also name who a tool is given to).
-_CREW_ROLE = AGENT_ROLE.pattern.replace("|agent|bot|assistant)", ")")
-_AGENT_BEFORE = re.compile(rf"\bthe {_CREW_ROLE},\s+`?$", re.IGNORECASE)
-_AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{AGENT_ROLE.pattern}")
-_NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
-
-
 def tools(reading: Reading, clause: Clause) -> None:
     """Tools the agent invokes: identifiers, keyed lists and agent-subject action verbs."""
     if clause.scope.hypothetical:
         return
     raw = reading.source[clause.seg.start : clause.seg.end]
-    in_tool_context = bool(_TOOL_CONTEXT.search(clause.seg.context))
-    taken = _code_names(reading, clause, in_tool_context)
+    in_tool_context = bool(TOOL_CONTEXT.search(clause.seg.context))
+    taken = _add_code_names(reading, clause, in_tool_context)
     if clause.seg.sentence in reading.coded_sentences or (taken and in_tool_context):
         return  # the verbs of a tool's definition describe it, they are not more tools
     if in_tool_context and not clause.scope.negated:
@@ -87,7 +53,7 @@ def tools(reading: Reading, clause: Clause) -> None:
             return  # `"access": "read only"` describes the tool named beside it
         if (
             key
-            and not _TOOL_CONTEXT.fullmatch(key_words)
+            and not TOOL_CONTEXT.fullmatch(key_words)
             and not act.ACTION_LABEL.fullmatch(key_words)
         ):
             # `tools:` then `write_setpoint: needs approval`: the key names the tool.
@@ -125,125 +91,19 @@ _BY_WAY_OF = re.compile(
 )
 
 
-def _code_names(reading: Reading, clause: Clause, in_tool_context: bool) -> list[tuple[int, int]]:
-    """Tools named by identifiers (`send_sms`, `crm.update`, refund(id)); their source spans."""
-    raw = reading.source[clause.seg.start : clause.seg.end]
-    source = reading.source
-    taken: list[tuple[int, int]] = []
-    for ident in _IDENTIFIER.finditer(raw):
-        name = ident.group(0)
-        words = normalise(name).text
-        start = clause.seg.start + ident.start()
-        end = start + len(name)
-        if not _names_a_tool(reading, clause, name, words, end) or negated_at(clause, start):
-            continue
-        if _DISOWNED.search(_rest_of_sentence(reading, clause, end)):
-            continue  # "a send_email function exists, but it is not wired into the tools"
-        if _SETTING.match(source, end):
-            continue  # `auto_reply: true` is a setting, `pull_requests:write` a permission
-        coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
-        if name.isupper() or (" " not in words and not coded):
-            continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
-        if " " not in words and not (in_tool_context or _called(reading, clause, end)):
-            continue  # "we test with `pytest`": a word set as code, not the agent's tool
-        has_verb = bool(act.ACTION.match(words)) or "." in name
-        # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
-        # is as often a product the tool works in ("writes the markup to iManage").
-        listed = ("_" in name or "." in name) and _lists_tools(reading, clause)
-        if not (in_tool_context or has_verb or coded or listed):
-            continue
-        add_tool(reading, name, words, start, end, clause)
-        taken.append((start, end))
-        if not raw[: ident.start()].strip(" `-*"):
-            # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
-            reading.coded_sentences.add(clause.seg.sentence)
-    return taken
-
-
-def _about_tools(reading: Reading, clause: Clause) -> bool:
-    """Whether the clause's sentence is about tools: "two tools: refund_order and ..."."""
-    return bool(_TOOL_CONTEXT.search(sentence_text(reading, clause)))
-
-
-# What is said next of a name takes it back: "..., but it's not wired in", "(disabled)".
-_DISOWNED = re.compile(
-    r"^[^.;]{0,60}?\b(?:but|though|although|however|which|that)?,? ?(?:it|this|that|which)"
-    r"(?:'s|\u2019s|s| is| was| has| isn't| wasn't)? ?(?:not|never|no longer|n't)\b ?(?:\w+ ){0,2}?"
-    r"(?:wired|registered|enabled|exposed|used|connected|available|hooked|given|deployed|"
-    r"installed|called|part of|in the|on the|loaded|turned on|active)",
-    re.IGNORECASE,
-)
-
-
-def _rest_of_sentence(reading: Reading, clause: Clause, end: int) -> str:
-    return reading.source[end : sentence_span(reading, clause)[1]]
-
-
-def _lists_tools(reading: Reading, clause: Clause) -> bool:
-    """Whether the clause's sentence says it lists tools ("has two tools: a_b and c_d").
-
-    Not "a send_email function that is not in the tools list": a negated mention of tools.
-    """
-    text = sentence_text(reading, clause)
-    negated = scope(text)
-    return any(not negated.covers(*m.span()) for m in _TOOL_CONTEXT.finditer(text))
-
-
-def _called(reading: Reading, clause: Clause, end: int) -> bool:
-    """Whether a one-word code name is called: `name(...)`, a sentence about tools, the agent's."""
-    if reading.source.startswith("(", end):
-        return True
-    by_agent = act.AGENT_SUBJECT.match(clause.text)
-    if by_agent and by_agent.end():
-        return True
-    return _about_tools(reading, clause)
-
-
-def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: int) -> bool:
-    """Whether an identifier can name a tool at all: not an agent, store, model, file or setting."""
-    if lx.AGENT_WORD.search(words) or _STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
-        return False
-    if _AGENT_ID.fullmatch(name) and not reading.source.startswith("(", end):
-        return False  # `route_planner`: an agent's code name (see agents)
-    if _AGENT_NEXT.match(reading.source, end) or _AGENT_BEFORE.search(
-        reading.source, 0, end - len(name)
-    ):
-        return False  # "the `summariser` agents", "the planner, `route_lead`": agents' names
-    if any(compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")):
-        return False  # a model's name with a version ("Qwen2.5"), not a tool
-    after = reading.source[end : clause.seg.end].strip("`( ")
-    if " " not in words and _STORE_WORD.match(after):
-        return False  # the `orders` table is a store
-    if _ABBREVIATION.fullmatch(name) or _FILE_NAME.fullmatch(name):
-        return False
-    # `refund_requests`, `mcp_servers`: a collection of things, not something the agent does,
-    # unless it is called (`daily_reports(date)`) or named by what it does (`fetch_orders`).
-    last = words.split()[-1]
-    plural = (
-        last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in _NOT_PLURAL
-    )
-    method = normalise(name.rsplit(".", 1)[-1]).text  # `nordpool.submit_bids`: its method
-    verb = bool(act.ACTION.match(method)) or bool(_NAME_VERB.match(method))
-    return not plural or verb or reading.source.startswith("(", end)
-
-
-_ABBREVIATION = re.compile(r"(?i)(?:[a-z]\.){1,3}[a-z]?|etc|vs")
-# Verbs code names open with that are not actions by themselves in prose: `run_linters`.
-_NAME_VERB = lx.rx(
-    r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|make|build|"
-    # Verbs of cloud and device APIs: `ec2.stop_instances`, `describe_pods`.
-    r"stop|start|terminate|describe|enable|disable|attach|detach|reboot|resize|snapshot"
-)
-_NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
-
-
 _NEXT_VERB = re.compile(
     r"(?:,(?: and| or| then)?| and| or| also| then)(?: (?:can|may|will|also|then|it|to))* (?=\w)"
 )
-_FILE_NAME = re.compile(
-    r"[\w.-]+\.(?:com|org|io|net|ai|dev|co|uk|md|json|yaml|yml|py|txt|csv|pdf|mod|sum|toml|lock|"
-    r"cfg|ini|xml|html?|sh|js|ts|go|rs|rb|java|ipynb|sql|env|log|tf|conf|xlsx?|docx?)"
-)
+
+
+def _add_code_names(
+    reading: Reading, clause: Clause, in_tool_context: bool
+) -> list[tuple[int, int]]:
+    """Add a tool for each code name the clause gives the agent; their source spans."""
+    found = code_names(reading, clause, in_tool_context)
+    for name, words, start, end in found:
+        add_tool(reading, name, words, start, end, clause)
+    return [(start, end) for _, _, start, end in found]
 
 
 def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
@@ -276,9 +136,7 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     ):
         return  # "looks up earlier verdicts": reading back what it kept is memory
     if effect == Effect.SENDS_MESSAGES and act.TO_THE_MODEL.match(
-        _rest_of_sentence(
-            reading, clause, clause.norm.source_span(0, action.end("verb"))[1]
-        ).lower()
+        rest_of_sentence(reading, clause, clause.norm.source_span(0, action.end("verb"))[1]).lower()
     ):
         return  # "passes the form text to Claude": the model call, not a message to anyone
     if effect in (Effect.READS_DATA, Effect.WRITES_DATA) and _names_a_store(

@@ -1,0 +1,211 @@
+"""Tools named as code: identifiers the agent is given (`send_sms`, `crm.update`, refund(id)).
+
+An identifier names a tool unless it is an agent's code name, a store, a model, a file, a
+setting or a collection; it does when it is called, set as code, opens a bullet, is carried
+out "with" it, is defined by a relative clause, or stands in a sentence about tools.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.engine.reading import actions as act
+from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.agents import AGENT_ROLE
+from assistant.engine.reading.scope import scope
+from assistant.engine.reading.state import (
+    Clause,
+    Reading,
+    compiled,
+    negated_at,
+    sentence_span,
+    sentence_text,
+)
+from assistant.engine.reading.text import normalise
+from assistant.engine.vocabulary import TERMS
+
+_IDENTIFIER = re.compile(
+    r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.)[A-Za-z0-9]+)+(?![\w])|(?<![\w.])[a-z]+(?:[A-Z][a-z0-9]+)+(?![\w])|"
+    # A single word set as code: `geocode`, or called: reroute(drone, points).
+    r"(?<=`)[a-z][a-z0-9]+(?=`|\(|$)|(?<![\w.`])[a-z][a-z0-9]+(?=\([\w ,.=]*\))"
+)
+# After an identifier, a value that makes it a setting or a permission scope, not a tool.
+_SETTING = re.compile(
+    r"\s*(?:[:=]\s*(?:true|false|on|off|yes|no|enabled|disabled|\d+)\b|:(?:read|write|admin)\b)",
+    re.IGNORECASE,
+)
+# Code formatting marks a name the user copied from their code: `issue_key`, refund(order_id).
+_CODE = re.compile(r"`[^`\n]*$")
+TOOL_CONTEXT = lx.rx(
+    r"tools?|actions?|functions?|calls?|capabilities|integrations?|apis?|commands?|skills?|permissions?|can|allowed|endpoints?|operations?|"
+    # "uses set_thermostat and toggle_plug", "exposes reroute_truck": code names it is given.
+    r"uses?|exposes?|invokes?|(?:has|have|with|gets?) access to|is given|equipped with|relies on"
+)
+STORE_WORD = lx.rx(
+    r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
+)
+_AGENT_NEXT = re.compile(
+    r"`?\s+(?:agents?|bots?)\b(?!\s+(?:to|can|may|will|with)\b)", re.IGNORECASE
+)
+# A role noun of a crew (not "agent" or "bot" alone, which also name who a tool is given to).
+_CREW_ROLE = AGENT_ROLE.pattern.replace("|agent|bot|assistant)", ")")
+_AGENT_BEFORE = re.compile(rf"\bthe {_CREW_ROLE},\s+`?$", re.IGNORECASE)
+_AGENT_ID = re.compile(rf"[a-z][a-z0-9]*(?:_[a-z0-9]+)*_{AGENT_ROLE.pattern}")
+_NOT_TOOL_ID = lx.rx(r"model|llm|gpt|claude|temperature|version|config|prompt|name|id|type|env")
+
+
+def code_names(
+    reading: Reading, clause: Clause, in_tool_context: bool
+) -> list[tuple[str, str, int, int]]:
+    """Tools named by identifiers (`send_sms`, `crm.update`, refund(id)) in a clause.
+
+    Each as (name, its words, start, end in the source).
+    """
+    raw = reading.source[clause.seg.start : clause.seg.end]
+    source = reading.source
+    taken: list[tuple[str, str, int, int]] = []
+    for ident in _IDENTIFIER.finditer(raw):
+        name = ident.group(0)
+        words = normalise(name).text
+        start = clause.seg.start + ident.start()
+        end = start + len(name)
+        if not _names_a_tool(reading, clause, name, words, end) or negated_at(clause, start):
+            continue
+        if _DISOWNED.search(rest_of_sentence(reading, clause, end)):
+            continue  # "a send_email function exists, but it is not wired into the tools"
+        if _SETTING.match(source, end):
+            continue  # `auto_reply: true` is a setting, `pull_requests:write` a permission
+        coded = bool(_CODE.search(raw, 0, ident.start())) or source.startswith(("`", "("), end)
+        if name.isupper() or (" " not in words and not coded):
+            continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
+        if " " not in words and not (in_tool_context or _called(reading, clause, end)):
+            continue  # "we test with `pytest`": a word set as code, not the agent's tool
+        has_verb = (
+            bool(act.ACTION.match(words))
+            or "." in name
+            or _opens_item(source, start)
+            or bool(_HANDED_TO.search(source, clause.seg.start, start) and _by_the_agent(clause))
+            or bool(_DEFINED.match(source, end))
+        )
+        # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
+        # is as often a product the tool works in ("writes the markup to iManage").
+        listed = ("_" in name or "." in name) and _lists_tools(reading, clause)
+        if not (in_tool_context or has_verb or coded or listed):
+            continue
+        taken.append((name, words, start, end))
+        if not raw[: ident.start()].strip(" `-*"):
+            # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
+            reading.coded_sentences.add(clause.seg.sentence)
+    return taken
+
+
+# Code names an action is carried out with: "drives the crawler with setSpeed, panTilt and
+# stopCrawler", "checks stock using `find_stock`".
+_HANDED_TO = re.compile(
+    r"\b(?:with|using|via|by calling|calls?)\s+(?:`?[\w.]+`?(?:\(\))?,?\s+(?:and\s+|or\s+)?)*`?$",
+    re.IGNORECASE,
+)
+
+
+# A code name a relative clause defines: "advance_lane, which moves the robot on, ...".
+_DEFINED = re.compile(r"`?(?:\(\))?,?\s+(?:which|that)\s+(?:\w+ly\s+)?[a-z]+s\b")
+
+
+def _by_the_agent(clause: Clause) -> bool:
+    """Whether the clause is not about what people do ("we test with pytest")."""
+    return not (_PEOPLE.match(clause.text) or lx.HUMAN_SUBJECT.match(clause.text))
+
+
+_PEOPLE = lx.rx(r"we|i|you|our team")
+
+
+def _opens_item(source: str, start: int) -> bool:
+    """Whether a code name opens a bullet: "- lock_bike on any bike with a fault: automatic"."""
+    line_start = source.rfind("\n", 0, start) + 1
+    return bool(re.fullmatch(r"\s*[-*+\u2022]\s*`?", source[line_start:start]))
+
+
+def _about_tools(reading: Reading, clause: Clause) -> bool:
+    """Whether the clause's sentence is about tools: "two tools: refund_order and ..."."""
+    return bool(TOOL_CONTEXT.search(sentence_text(reading, clause)))
+
+
+# What is said next of a name takes it back: "..., but it's not wired in", "(disabled)".
+_DISOWNED = re.compile(
+    r"^[^.;]{0,60}?\b(?:but|though|although|however|which|that)?,? ?(?:it|this|that|which)"
+    r"(?:'s|\u2019s|s| is| was| has| isn't| wasn't)? ?(?:not|never|no longer|n't)\b ?(?:\w+ ){0,2}?"
+    r"(?:wired|registered|enabled|exposed|used|connected|available|hooked|given|deployed|"
+    r"installed|called|part of|in the|on the|loaded|turned on|active)",
+    re.IGNORECASE,
+)
+
+
+def rest_of_sentence(reading: Reading, clause: Clause, end: int) -> str:
+    """The source from `end` to the end of the clause's sentence."""
+    return reading.source[end : sentence_span(reading, clause)[1]]
+
+
+def _lists_tools(reading: Reading, clause: Clause) -> bool:
+    """Whether the clause's sentence says it lists tools ("has two tools: a_b and c_d").
+
+    Not "a send_email function that is not in the tools list": a negated mention of tools.
+    """
+    text = sentence_text(reading, clause)
+    negated = scope(text)
+    return any(not negated.covers(*m.span()) for m in TOOL_CONTEXT.finditer(text))
+
+
+def _called(reading: Reading, clause: Clause, end: int) -> bool:
+    """Whether a one-word code name is called: `name(...)`, a sentence about tools, the agent's."""
+    if reading.source.startswith("(", end):
+        return True
+    by_agent = act.AGENT_SUBJECT.match(clause.text)
+    if by_agent and by_agent.end():
+        return True
+    return _about_tools(reading, clause)
+
+
+def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: int) -> bool:
+    """Whether an identifier can name a tool at all: not an agent, store, model, file or setting."""
+    if lx.AGENT_WORD.search(words) or STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
+        return False
+    if _AGENT_ID.fullmatch(name) and not reading.source.startswith("(", end):
+        return False  # `route_planner`: an agent's code name (see agents)
+    if _AGENT_NEXT.match(reading.source, end) or _AGENT_BEFORE.search(
+        reading.source, 0, end - len(name)
+    ):
+        return False  # "the `summariser` agents", "the planner, `route_lead`": agents' names
+    if any(compiled(t.pattern).search(words) for t in TERMS if t.kind in ("llm", "model-server")):
+        return False  # a model's name with a version ("Qwen2.5"), not a tool
+    after = reading.source[end : clause.seg.end].strip("`( ")
+    if " " not in words and STORE_WORD.match(after):
+        return False  # the `orders` table is a store
+    if _ABBREVIATION.fullmatch(name) or _FILE_NAME.fullmatch(name):
+        return False
+    # `refund_requests`, `mcp_servers`: a collection of things, not something the agent does,
+    # unless it is called (`daily_reports(date)`) or named by what it does (`fetch_orders`).
+    last = words.split()[-1]
+    plural = (
+        last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in _NOT_PLURAL
+    )
+    method = normalise(name.rsplit(".", 1)[-1]).text  # `nordpool.submit_bids`: its method
+    verb = bool(act.ACTION.match(method)) or bool(_NAME_VERB.match(method))
+    if plural and re.match(r"`?\s+(?:are|were)\b", reading.source[end:]):
+        return False  # "open_tickets are listed daily": things, whatever their name says
+    return not plural or verb or reading.source.startswith("(", end)
+
+
+_ABBREVIATION = re.compile(r"(?i)(?:[a-z]\.){1,3}[a-z]?|etc|vs")
+# Verbs code names open with that are not actions by themselves in prose: `run_linters`.
+_NAME_VERB = lx.rx(
+    r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|make|build|"
+    # Verbs of cloud and device APIs: `ec2.stop_instances`, `describe_pods`.
+    r"stop|start|terminate|describe|enable|disable|attach|detach|reboot|resize|snapshot"
+)
+_NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
+
+
+_FILE_NAME = re.compile(
+    r"[\w.-]+\.(?:com|org|io|net|ai|dev|co|uk|md|json|yaml|yml|py|txt|csv|pdf|mod|sum|toml|lock|"
+    r"cfg|ini|xml|html?|sh|js|ts|go|rs|rb|java|ipynb|sql|env|log|tf|conf|xlsx?|docx?)"
+)
