@@ -1696,23 +1696,59 @@ def test_a_message_answered_on_its_own_is_not_an_unattended_action() -> None:
 
 
 def test_a_code_name_opening_a_bullet_is_a_tool() -> None:
-    text = "Summary:\n- park_scooter when a rider ends a trip\n- refundRide for broken rides\n"
-    assert {"park-scooter", "refundride"} <= set(_tool_effects(text))
-    assert _tool_effects("Summary:\n- open_tickets are listed each morning\n") == {}
+    text = "Summary:\n- lock_scooter to end a trip\n- refundRide: needs a lead's approval\n"
+    assert {"lock-scooter", "refundride"} <= set(_tool_effects(text))
+    assert _tool_effects("Fields on the form:\n- date_of_birth\n- customer_email\n") == {}
 
 
 def test_code_names_an_action_is_carried_out_with_are_tools() -> None:
-    text = "It steers the rover with setHeading, setThrottle and haltRover."
-    assert {"setheading", "setthrottle", "haltrover"} <= set(_tool_effects(text))
+    text = "It steers the rover with setHeading, setThrottle and stopRover."
+    assert {"setheading", "setthrottle", "stoprover"} <= set(_tool_effects(text))
     assert _tool_effects("We test with pytest and mypyStrict.") == {}
+    assert _tool_effects("It groups sales with region_code and product_line.") == {}
+    assert _tool_effects("It is deployed via docker_compose on one VM.") == {}
 
 
 def test_a_code_name_a_relative_clause_defines_is_a_tool() -> None:
     text = "nextStation, which moves the arm on, waits for the operator to approve."
     assert "nextstation" in _tool_effects(text)
     assert _tool_effects("The table user_roles, which holds permissions, is read nightly.") == {}
+    assert _tool_effects("It reads claim_amount, which is entered by the customer.") == {}
 
 
 def test_signing_each_one_off_is_approval() -> None:
     text = "It calls publish_note. The editor signs each one off before publish_note runs."
     assert _held(text) == [(True, ["publish-note"])]
+
+
+def test_an_approval_holds_the_one_tool_its_sentence_defines() -> None:
+    text = (
+        "It moves parcels with liftTray and stopBelt. resetBelt, which sends the belt back to "
+        "the start, waits until the shift lead presses Resume."
+    )
+    assert _held(text)[-1] == (True, ["resetbelt"])
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # A curly apostrophe is still a negative.
+        ("It won\u2019t pay any invoice without approval from finance.", [True]),
+        # The negative governs another verb: the action runs unattended.
+        ("It doesn't need a ticket and restarts services without asking anyone.", [False]),
+        # Its own check is no person asked.
+        ("It won't place an order without checking the budget.", []),
+        # One at a time is not unattended.
+        ("No history is kept; each email is read on its own.", []),
+        ("Failed pods are restarted on their own by the agent.", [False]),
+        ("The finance lead signs them all off before payment.", [True]),
+    ],
+)
+def test_negatives_and_on_its_own_read_by_what_they_govern(text: str, held: list[bool]) -> None:
+    assert [present for present, _ in _held(text)] == held
+
+
+def test_a_dock_appointment_is_not_a_door_that_opens() -> None:
+    assert set(_tool_effects("It opens a dock appointment when a carrier asks.").values()) != {
+        "actuates"
+    }

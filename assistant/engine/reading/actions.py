@@ -15,7 +15,8 @@ _PHYSICAL_OBJECT = (
     # "open or close the valve": the object may follow a second verb.
     r"\w* (?:(?:or|and) [\w-]+ )?(?:the |a |an |its |their |our )?(?:[\w-]+ )?(?:doors?|gates?|valves?|windows?|garages?|"
     r"blinds?|shutters?|vents?|hatch\w*|barriers?|locks?|lockers?|cabinets?|safes?|cars?|vehicles?|"
-    r"bikes?|scooters?|docks?)\b"
+    # Not "a dock appointment", "the bike account": a noun after it is what is opened.
+    r"bikes?|scooters?|docks?)\b(?! (?:appointments?|schedules?|accounts?|bookings?|slots?|records?|profiles?))"
 )
 # Verb stems an agent's tool performs, with the effect of doing it. The first verb of a clause
 # that the agent is the subject of (or a modal "can/may/is able to" reaches) names a tool.
@@ -32,7 +33,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"heat|cool|dim|"
         # Stopping a machine mid-task: "pauses the robot", "halts the line".
         r"(?:paus|halt|stop)(?=\w* (?:the |a |an |its )?(?:[\w-]+ )?(?:robots?|machines?|lines?|pumps?|"
-        r"conveyors?|drones?|devices?|printers?|arms?|vehicles?|crawlers?)\b)",
+        r"conveyors?|drones?|devices?|printers?|arms?|vehicles?)\b)",
         Effect.ACTUATES,
     ),
     (

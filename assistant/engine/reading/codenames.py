@@ -44,6 +44,7 @@ TOOL_CONTEXT = lx.rx(
 STORE_WORD = lx.rx(
     r"memory|store|db|database|cache|index|redis|table|bucket|queue|log|history|notes|journal"
 )
+# An agent noun right after a code name, or an agent's role in apposition before it.
 _AGENT_NEXT = re.compile(
     r"`?\s+(?:agents?|bots?)\b(?!\s+(?:to|can|may|will|with)\b)", re.IGNORECASE
 )
@@ -58,6 +59,9 @@ def code_names(
     reading: Reading, clause: Clause, in_tool_context: bool
 ) -> list[tuple[str, str, int, int]]:
     """Tools named by identifiers (`send_sms`, `crm.update`, refund(id)) in a clause.
+
+    A clause that opens with the tool it defines marks its sentence in
+    `reading.coded_sentences`, so the verbs describing the tool add no more tools.
 
     Each as (name, its words, start, end in the source).
     """
@@ -80,12 +84,15 @@ def code_names(
             continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
         if " " not in words and not (in_tool_context or _called(reading, clause, end)):
             continue  # "we test with `pytest`": a word set as code, not the agent's tool
+        # Named for what it does (`park_scooter`, `setHeading`), it is a tool when it opens a
+        # bullet about it, is what an action is done with, or a relative clause defines it.
+        acts = bool(act.ACTION.match(words) or _NAME_VERB.match(words))
         has_verb = (
             bool(act.ACTION.match(words))
             or "." in name
-            or _opens_item(source, start)
-            or bool(_HANDED_TO.search(source, clause.seg.start, start) and _by_the_agent(clause))
-            or bool(_DEFINED.match(source, end))
+            or (acts and _opens_item(source, start))
+            or (acts and _handed_to(reading, clause, start))
+            or _defined(source, end)
         )
         # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
         # is as often a product the tool works in ("writes the markup to iManage").
@@ -99,30 +106,50 @@ def code_names(
     return taken
 
 
-# Code names an action is carried out with: "drives the crawler with setSpeed, panTilt and
-# stopCrawler", "checks stock using `find_stock`".
+# Code names an action is carried out with, or called by: "steers the rover with setHeading
+# and haltRover", "checks stock using `find_stock`", "by calling `void_order`". Not a passive
+# ("is deployed via docker_compose").
 _HANDED_TO = re.compile(
-    r"\b(?:with|using|via|by calling|calls?)\s+(?:`?[\w.]+`?(?:\(\))?,?\s+(?:and\s+|or\s+)?)*`?$",
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )\b(?:with|using|via|by calling|calls?)\s+"
+    r"(?:`?[\w.]+`?(?:\(\))?,?\s+(?:and\s+|or\s+)?)*`?$",
     re.IGNORECASE,
 )
-
-
-# A code name a relative clause defines: "advance_lane, which moves the robot on, ...".
-_DEFINED = re.compile(r"`?(?:\(\))?,?\s+(?:which|that)\s+(?:\w+ly\s+)?[a-z]+s\b")
-
-
-def _by_the_agent(clause: Clause) -> bool:
-    """Whether the clause is not about what people do ("we test with pytest")."""
-    return not (_PEOPLE.match(clause.text) or lx.HUMAN_SUBJECT.match(clause.text))
-
-
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been)\s+\w+ed\s+\S+\s*`?$", re.IGNORECASE)
 _PEOPLE = lx.rx(r"we|i|you|our team")
 
 
+def _handed_to(reading: Reading, clause: Clause, start: int) -> bool:
+    """Whether the agent does something with the code name: not people ("we test with ...")."""
+    before = reading.source[clause.seg.start : start]
+    return (
+        bool(_HANDED_TO.search(before))
+        and not _PASSIVE_BEFORE.search(before)
+        and not (_PEOPLE.match(clause.text) or lx.HUMAN_SUBJECT.match(clause.text))
+    )
+
+
+# A code name a relative clause defines by what it does: "next_station, which moves the arm
+# on, ..." (not "which is entered by the customer" or "which varies by country").
+_DEFINED = re.compile(r"`?(?:\(\))?,?\s+(?:which|that)\s+(?:\w+ly\s+)?(?P<verb>[a-z]+s)\b")
+
+
+def _defined(source: str, end: int) -> bool:
+    found = _DEFINED.match(source, end)
+    return found is not None and act.ACTION.match(found.group("verb")) is not None
+
+
 def _opens_item(source: str, start: int) -> bool:
-    """Whether a code name opens a bullet: "- lock_bike on any bike with a fault: automatic"."""
+    """Whether a code name opens a bullet that says what it does or how it is held.
+
+    "- park_scooter to end a trip", "- void_order: needs a lead's approval"; not a bullet of a
+    list of fields ("- date_of_birth").
+    """
     line_start = source.rfind("\n", 0, start) + 1
-    return bool(re.fullmatch(r"\s*[-*+\u2022]\s*`?", source[line_start:start]))
+    line_end = source.find("\n", start)
+    rest = normalise(source[start : len(source) if line_end == -1 else line_end]).text
+    return bool(re.fullmatch(r"\s*[-*+\u2022]\s*`?", source[line_start:start])) and bool(
+        re.match(r"\S+ to [a-z]+\b", rest) or lx.APPROVAL.search(rest) or lx.AUTOMATIC.search(rest)
+    )
 
 
 def _about_tools(reading: Reading, clause: Clause) -> bool:
@@ -190,8 +217,6 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
     )
     method = normalise(name.rsplit(".", 1)[-1]).text  # `nordpool.submit_bids`: its method
     verb = bool(act.ACTION.match(method)) or bool(_NAME_VERB.match(method))
-    if plural and re.match(r"`?\s+(?:are|were)\b", reading.source[end:]):
-        return False  # "open_tickets are listed daily": things, whatever their name says
     return not plural or verb or reading.source.startswith("(", end)
 
 

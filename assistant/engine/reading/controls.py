@@ -104,9 +104,11 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         approval = None  # "escalates to a human through a review screen": the case moves on
     automatic = lx.AUTOMATIC.search(text)
     found = False
-    if automatic and _DOUBLE_NEGATIVE.search(text, 0, automatic.start()):
-        if automatic.group(0).startswith("without"):
-            # "it won't book anyone without asking": someone is asked first.
+    if automatic and _ONE_AT_A_TIME.search(text, 0, automatic.start()):
+        automatic = None  # "every enquiry is read on its own": one at a time, not unattended
+    if automatic and _governs(_DOUBLE_NEGATIVE, text, automatic.start()):
+        if _ASKED.match(text, automatic.start()):
+            # "it won't order parts without asking the foreman": someone is asked first.
             actor = _actor(reading, clause, lx.HUMAN.search(text))
             _control(reading, clause, automatic, True, actor)
             found, approval = True, None
@@ -203,12 +205,32 @@ def _pressed_by_the_agent(text: str, at: int) -> bool:
 
 
 # "no X ... without", "never ... without": the "without" restates a requirement.
-# "won't" as one word (the boundaries of `rx` keep a bare "n't" from matching inside it), and
-# its spellings without the apostrophe.
+# "won't" as one word (the boundaries of `rx` keep a bare "n't" from matching inside it), with
+# a curly apostrophe, and spelt without one.
 _DOUBLE_NEGATIVE = lx.rx(
     r"no|nothing|never|not|none|nobody|no one|noone|neither|cannot|"
-    r"[a-z]+n't|wont|dont|doesnt|cant|wouldnt|shouldnt|isnt|arent"
+    r"[a-z]+n['\u2019]t|wont|dont|doesnt|cant|wouldnt|shouldnt|isnt|arent"
 )
+# What "without" names when a person is asked first (not "without checking the budget", the
+# agent's own check).
+_ASKED = lx.rx(
+    r"without (?:asking|checking with|confirmation|review|approval|a human|human|anyone|"
+    r"any human|sign-off)"
+)
+# One item at a time, not unattended: "every enquiry is read on its own".
+_ONE_AT_A_TIME = re.compile(r"\b(?:each|every)\s+[\w-]+\s+(?:is|gets|was)\s+[\w-]+\s+$")
+
+
+def _governs(cue: re.Pattern[str], text: str, at: int) -> bool:
+    """Whether a negative cue governs the phrase at `at`: no "and" or comma in between.
+
+    "It won't pay invoices without approval" is one negated act; "it doesn't need a ticket and
+    restarts services without asking" negates the first verb only.
+    """
+    found = list(cue.finditer(text, 0, at))
+    return bool(found) and not re.search(r",| and | but ", text[found[-1].end() : at])
+
+
 # An approval verb in the third person, as said of whoever does it: "procurement reviews".
 _DECIDES = re.compile(
     r"(?:approves|reviews|confirms|vets|okays|signs off|countersigns|authori[sz]es|green-?lights)"

@@ -181,7 +181,10 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     # A tool named as written ("`void_order` needs the manager to confirm") is the one held,
     # whatever other tools share a word with the clause.
     named = [t for t in live if _says(clause.text, normalise(reading.components[t].name).text)]
-    applies = own or named or sharing(reading, words, live)
+    # The one tool its own sentence introduces ("reset_arm, which sends the arm home, waits
+    # for the technician"), before tools elsewhere that only share a word with it.
+    here = [t for t in live if clause.seg.sentence in reading.tool_sentences[t]]
+    applies = own or named or (here if len(here) == 1 else []) or sharing(reading, words, live)
     if not applies:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])

@@ -54,7 +54,7 @@ HUMAN_SUBJECT = re.compile(
 # --- approval --------------------------------------------------------------------------------
 
 APPROVAL = rx(
-    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|this|that|each one|every one|each of them) off|sign-offs?|signoffs?|countersign\w*|"
+    r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|these|those|this|that|each(?: one)?|every one|all)(?: of them)?(?: all)? off|sign-offs?|signoffs?|countersign\w*|"
     r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
     r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
     r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"
@@ -104,9 +104,8 @@ APPROVAL = rx(
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(
     r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
-    # Not "on its own servers" (a possessive before a noun), nor "each text is answered on its
-    # own" (one at a time, with no memory of the others).
-    r"(?<!ed )(?<!ised )on (?:its|their) own(?! (?:[\w-]+ )?(?:servers?|hardware|gpus?|infrastructure|machines?|box(?:es)?|"
+    # Not "on its own servers": a possessive before a noun.
+    r"on (?:its|their) own(?! (?:[\w-]+ )?(?:servers?|hardware|gpus?|infrastructure|machines?|box(?:es)?|"
     r"cloud|account|tenant|network|premises|cluster|devices?|laptops?|phones?))|by (?:itself|themselves)|"
     r"autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"

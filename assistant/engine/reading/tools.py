@@ -31,7 +31,6 @@ _ATTRIBUTE_KEY = lx.rx(
 )
 
 
-# An agent noun right after a code name, or an agent's role in apposition before it.
 def tools(reading: Reading, clause: Clause) -> None:
     """Tools the agent invokes: identifiers, keyed lists and agent-subject action verbs."""
     if clause.scope.hypothetical:
@@ -106,6 +105,13 @@ def _add_code_names(
     return [(start, end) for _, _, start, end in found]
 
 
+# After a clause-opening plural, a short phrase and the verb it is the subject of.
+_SUBJECT_NOUN = re.compile(
+    r"(?: (?:under|over|above|below|up to|from|of|for|with|in)\b(?: [^ ,;]+){1,3})"
+    r" (?:go|goes|are|is|need|needs|wait|waits|get|gets|run|runs|require|requires)\b"
+)
+
+
 def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     if clause.scope.covers(action.start(), action.end()):
         return
@@ -113,6 +119,8 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     after = action.end("verb")
     if re.match(r" (?:are|is|was|were|get|gets|got|go|goes|need|needs)\b", rest):
         return  # "refunds are issued by staff": the word is a noun, the subject of another verb
+    if action.start() == 0 and _SUBJECT_NOUN.match(clause.text, action.end("verb")):
+        return  # "Orders under $500 go through": a noun and its phrase, then the verb
     if re.match(r"writ\w* up\b", action.group("verb") + rest):
         return  # "writes up its findings": composing its answer, not a write through a tool
     shared = re.match(r" (?:or|and|and/or|/) (\w+)", rest)
