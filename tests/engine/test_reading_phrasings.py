@@ -1456,10 +1456,6 @@ def test_a_course_set_by_people_is_not_planning(sentence: str) -> None:
     assert "planning" not in _caps(sentence)
 
 
-def _entries(sentence: str) -> set[str]:
-    return {e.kind.value for e in read(sentence).entry_points}
-
-
 @pytest.mark.parametrize(
     "sentence",
     [
