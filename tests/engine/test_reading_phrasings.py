@@ -1748,3 +1748,9 @@ def test_a_dock_appointment_is_not_a_door_that_opens() -> None:
     assert set(_tool_effects("It opens a dock appointment when a carrier asks.").values()) != {
         "actuates"
     }
+
+
+def test_waiting_for_someone_to_approve_is_approval() -> None:
+    text = "It calls release_load. Heavy loads wait for the yard boss to approve."
+    assert _held(text) == [(True, ["release-load"])]
+    assert _held("It calls run_job. Jobs wait for the scheduler to confirm.") == []

@@ -138,7 +138,9 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         # "..., who approves in the portal": the relative pronoun stands for a person.
         relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
         subject = _deciding_subject(reading, text, approval)
-        if human or passive or sent_for or named_gate or relative or subject:
+        # "wait for the harbour master to approve": someone, not software, is waited for.
+        waited = _WAITS_FOR.search(text, 0, approval.start())
+        if human or passive or sent_for or waited or named_gate or relative or subject:
             present = not clause.scope.covers(*approval.span())
             actor = _actor(reading, clause, human) or subject
             _control(reading, clause, approval, present, actor)
@@ -195,6 +197,13 @@ _NOUN_FORMS = ("approval", "sign-off", "signoff", "sign off", "review", "confirm
 _SENT_FOR = re.compile(
     rf"\bto (?:the |a |an |our |their )?(?!(?:[\w-]+ ){{0,2}}(?:{lx.AGENT_WORD.pattern}|models?|llms?|"
     r"classifiers?|slack|teams|channels?|queues?)\b)(?:[\w-]+ ){1,3}for (?:\w+ )?$"
+)
+
+
+_WAITS_FOR = re.compile(
+    r"\b(?:waits?|waiting|held|queued|parked) for (?:the |a |an |our |their )"
+    rf"(?!(?:[\w-]+ )?(?:{lx.AGENT_WORD.pattern}|scheduler|system|service|job|pipeline|models?|llm|"
+    r"checker|validator|classifier|script)\b)(?:[\w-]+ ){1,3}to $"
 )
 
 

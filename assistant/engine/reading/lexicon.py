@@ -35,6 +35,7 @@ HUMAN_ROLE = (
     r"directors?|executives?|cfo|ceo|cto|ciso|legal|compliance|finance team|security team|"
     r"ops team|sre|mods|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
     r"signers?|signatories|advisers?|advisors?|caseworkers?|case workers?|officials?|clerks?|"
+    r"(?:harbou?r |station |quarter)?masters?|captains?|foreman|foremen|chefs?|producers?|"
     r"specialists?|experts?|adjusters?|handlers?|receptionists?|secretar(?:y|ies)|"
     r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
     r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
