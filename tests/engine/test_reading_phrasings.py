@@ -1754,3 +1754,15 @@ def test_waiting_for_someone_to_approve_is_approval() -> None:
     text = "It calls release_load. Heavy loads wait for the yard boss to approve."
     assert _held(text) == [(True, ["release-load"])]
     assert _held("It calls run_job. Jobs wait for the scheduler to confirm.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [
+        ("It books berths after reading notices from freight agents.", ["the agent"]),
+        ("The intake agent hands claims to the payout agent.", ["intake agent", "payout agent"]),
+        ("Our booking agent reserves tables.", ["booking agent"]),
+    ],
+)
+def test_people_of_a_trade_called_agents_are_not_agents(text: str, agents: list[str]) -> None:
+    assert [c.name for c in read(text).components if c.kind == "agent"] == agents
