@@ -157,7 +157,8 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     """The tools an approval (or its absence) in a clause covers; [] for the whole system.
 
     From the most to the least explicit: the record or key it is written under, tools named as
-    written, tools sharing a word, tools of its own sentence, "those" of the sentence before,
+    written, the one tool its own sentence introduces, tools sharing a word, tools of its own
+    sentence, "those" of the sentence before,
     the tool acting on what its subject names (`acting_on_the_same`); then what a limit
     freed just before, and last the one acting tool of the sentence before
     (`one_acting_before`).
