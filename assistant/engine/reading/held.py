@@ -158,9 +158,9 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
 
     From the most to the least explicit: the record or key it is written under, tools named as
     written, the one tool its own sentence introduces, tools sharing a word, tools of its own
-    sentence, "those" of the sentence before,
-    the tool acting on what its subject names (`acting_on_the_same`); then what a limit
-    freed just before, and last the one acting tool of the sentence before
+    sentence, "those" of the sentence before, the tool acting on what its subject names
+    (`acting_on_the_same`); then what a limit freed just before (or, in one sentence, a freed
+    case right before a held one), and last the one acting tool a pronoun points back to
     (`one_acting_before`).
     """
     # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
