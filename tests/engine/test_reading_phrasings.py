@@ -1766,3 +1766,8 @@ def test_waiting_for_someone_to_approve_is_approval() -> None:
 )
 def test_people_of_a_trade_called_agents_are_not_agents(text: str, agents: list[str]) -> None:
     assert [c.name for c in read(text).components if c.kind == "agent"] == agents
+
+
+def test_what_people_of_a_trade_do_is_not_the_agents_tool() -> None:
+    assert _tool_effects("Freight agents send load notices; the agent reads them.") == {}
+    assert "sends-confirmations" in _tool_effects("The booking agent sends confirmations.")

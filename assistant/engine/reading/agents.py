@@ -47,12 +47,6 @@ _NOT_A_NAME = lx.rx(
     r"helpful|simple|small|personal|digital|"
     r"intelligent|chat|support|an ai|conversational|generative|gen|llm-based|ai-powered"
 )
-# Trades whose people are called agents: "shipping agents", "an estate agent".
-# (Not "booking", "sales" or "travel" agents: teams build agents with those names too.)
-_TRADES = {
-    *("shipping", "estate", "insurance", "customs", "letting", "freight", "talent", "literary"),
-    *("press", "land", "border", "patent"),
-}
 _GENERIC_AGENT_NAMES = {"support", "chat", "coding", "virtual", "personal", "digital"}
 # An agent named by what it is built with ("a LangChain agent") is the agent named elsewhere,
 # not a second one.
@@ -127,7 +121,7 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
             if _NOT_A_NAME.fullmatch(word) and word not in _GENERIC_AGENT_NAMES:
                 break
             kept.insert(0, word)
-        if kept and kept[-1] in _TRADES and noun == "agent":
+        if kept and kept[-1] in lx.TRADES and noun == "agent":
             continue  # "e-mails from shipping agents": people in a trade, not software
         name = f"{' '.join(kept)} {noun}" if kept else ""
         nouns.append((name, clause_evidence(reading, clause, *match.span()), match.span()))

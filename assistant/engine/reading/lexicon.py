@@ -24,6 +24,22 @@ def rx(pattern: str) -> re.Pattern[str]:
 
 # --- actors ----------------------------------------------------------------------------------
 
+# Trades whose people are called agents: "shipping agents", "an estate agent". (Not "booking",
+# "sales" or "travel" agents: teams build agents with those names too.)
+TRADES = (
+    "shipping",
+    "estate",
+    "insurance",
+    "customs",
+    "letting",
+    "freight",
+    "talent",
+    "literary",
+    "press",
+    "land",
+    "border",
+    "patent",
+)
 HUMAN_ROLE = (
     r"humans?|persons?|people|someone|somebody|nobody|no one|no-one|noone|staff|staffer|employees?|users?|customers?|"
     r"clients?|visitors?|members?|patients?|students?|teachers?|parents?|nurses?|doctors?|"
@@ -36,6 +52,7 @@ HUMAN_ROLE = (
     r"ops team|sre|mods|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
     r"signers?|signatories|advisers?|advisors?|caseworkers?|case workers?|officials?|clerks?|"
     r"(?:harbou?r |station |quarter)?masters?|captains?|foreman|foremen|chefs?|producers?|"
+    rf"(?:{'|'.join(TRADES)}) agents?|"
     r"specialists?|experts?|adjusters?|handlers?|receptionists?|secretar(?:y|ies)|"
     r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
     r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
