@@ -109,8 +109,11 @@ def code_names(
 # Code names an action is carried out with, or called by: "steers the rover with setHeading
 # and haltRover", "checks stock using `find_stock`", "by calling `void_order`". Not a passive
 # ("is deployed via docker_compose").
+# The words that hand an action to a named tool, here and in `tools` ("searches flights with
+# `search_availability`" is that tool, not a second one).
+CARRIED_WITH = r"with|via|using|through|by calling|calling|calls?"
 _HANDED_TO = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )\b(?:with|using|via|by calling|calls?)\s+"
+    rf"(?<!\bis )(?<!\bare )(?<!\bwas )\b(?:{CARRIED_WITH})\s+"
     r"(?:`?[\w.]+`?(?:\(\))?,?\s+(?:and\s+|or\s+)?)*`?$",
     re.IGNORECASE,
 )

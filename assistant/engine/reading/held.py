@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.state import Clause, Reading, record_name, sentence_text, slug
+from assistant.engine.reading.state import (
+    Clause,
+    Reading,
+    compiled,
+    record_name,
+    sentence_text,
+    slug,
+)
 from assistant.engine.reading.text import normalise
 from assistant.schema import Control, ControlKind, Effect
 
@@ -215,7 +222,7 @@ _THE_REST = lx.rx(
 
 def _says(text: str, name: str) -> bool:
     """Whether `text` has `name` as whole words ("pay" is not in "payee")."""
-    return bool(name) and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+    return bool(name) and compiled(re.escape(name)).search(text) is not None
 
 
 def _freed_last(reading: Reading, near: int | None = None) -> list[str]:

@@ -11,7 +11,12 @@ import re
 
 from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.codenames import TOOL_CONTEXT, code_names, rest_of_sentence
+from assistant.engine.reading.codenames import (
+    CARRIED_WITH,
+    TOOL_CONTEXT,
+    code_names,
+    rest_of_sentence,
+)
 from assistant.engine.reading.doer import agent_does
 from assistant.engine.reading.state import (
     Clause,
@@ -85,9 +90,7 @@ def tools(reading: Reading, clause: Clause) -> None:
 
 
 # Words that hand an action to a named tool: "with `x`", "via `x`", "by calling `x`".
-_BY_WAY_OF = re.compile(
-    r"\b(?:with|via|using|through|by calling|calling|calls?)\s+`?[\w.]*$", re.IGNORECASE
-)
+_BY_WAY_OF = re.compile(rf"\b(?:{CARRIED_WITH})\s+`?[\w.]*$", re.IGNORECASE)
 
 
 _NEXT_VERB = re.compile(
