@@ -108,10 +108,13 @@ def test_a_trailing_negative_value_negates_its_key() -> None:
     assert _negated("the lead signs off") == []  # prose: "off" is no value
 
 
-def test_without_after_a_cue_restores_what_follows() -> None:
-    # "nothing is shipped without sign-off": the sign-off is required, not ruled out.
-    negated = _negated("nothing is shipped without sign-off")
-    assert negated == ["nothing is shipped"]
+def test_without_after_a_cue_cancels_it() -> None:
+    # A double negative states a condition: the shipping happens, once signed off; the
+    # sign-off is required, not ruled out.
+    assert _negated("nothing is shipped without sign-off") == []
+    assert _negated("it won't cancel an order without asking the owner") == []
+    # Not a condition when another verb comes between: the first negation stands.
+    assert _negated("it has no memory and works without tools") == ["no memory and works"]
 
 
 def test_plans_are_hypothetical() -> None:

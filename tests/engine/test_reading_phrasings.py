@@ -1252,6 +1252,7 @@ def test_an_api_is_a_way_in_only_when_others_call_it(sentence: str, inbound: boo
     [
         "We store past tickets in Postgres for the agent.",  # a verb after its subject
         "The agent issues store credit to shoppers.",  # a shop's credit
+        "It does not store anything unless the user opts in.",  # a negated verb
     ],
 )
 def test_store_as_a_verb_or_a_shop_is_no_data_store(sentence: str) -> None:
@@ -1771,3 +1772,34 @@ def test_people_of_a_trade_called_agents_are_not_agents(text: str, agents: list[
 def test_what_people_of_a_trade_do_is_not_the_agents_tool() -> None:
     assert _tool_effects("Freight agents send load notices; the agent reads them.") == {}
     assert "sends-confirmations" in _tool_effects("The booking agent sends confirmations.")
+
+
+@pytest.mark.parametrize(
+    ("text", "tools", "held"),
+    [
+        # A double negative is a condition: the act happens, once someone agrees.
+        (
+            "The agent won't cancel an order without asking the owner.",
+            ["cancel an order"],
+            [(True, ["cancel-an-order"])],
+        ),
+        (
+            "The bot won't transfer money unless the CFO approves it.",
+            ["transfer money"],
+            [(True, ["transfer-money"])],
+        ),
+        (
+            "It never deletes records unless an admin has approved it.",
+            ["deletes records"],
+            [(True, ["deletes-records"])],
+        ),
+        # Near misses: a plain negative rules the act out, and a second verb keeps it so.
+        ("The agent never sends e-mail.", [], []),
+        ("It won't cancel orders, and it replies without asking anyone.", [], []),
+    ],
+)
+def test_a_double_negative_keeps_the_act_it_conditions(
+    text: str, tools: list[str], held: list[tuple[bool, list[str]]]
+) -> None:
+    assert _tools(text) == tools
+    assert [h for h in _held(text) if h[0]] == held

@@ -151,7 +151,11 @@ AGENT_SUBJECT = re.compile(
     r"(?:(?:can|may|will|is able to|are able to|is allowed to|are allowed to|also|then|"
     r"automatically|directly|actually|even|just|only|often|usually|sometimes|is permitted to|"
     r"has (?:the )?(?:ability|permission|tools?) to|uses? (?:a |an |the )?[\w-]+ (?:tool )?to|"
-    r"gets to|needs to|must|should)\s+)*"
+    r"gets to|needs to|must|should|"
+    # A negative modal: what it governs is ruled out by the negation scope, unless a double
+    # negative makes it a condition ("won't cancel an order without asking").
+    r"won't|won\u2019t|wont|will not|cannot|can't|can\u2019t|can not|never|does not|doesn't|"
+    r"doesn\u2019t|doesnt|must not|may not|is not allowed to|isn't allowed to)\s+)*"
 )
 # Objects too vague to name a tool by ("it reads it", "it checks that").
 VAGUE_OBJECT = rx(

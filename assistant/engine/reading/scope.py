@@ -75,6 +75,7 @@ class Scope:
 
 
 _COMMENT = re.compile(r"\s+#\s")
+_CONDITION = re.compile(r" (?:until|unless|till) ")
 _LIST_GO_ON = {"no", "nor", "or", "and", "not", "never", "neither", "without", "nothing", "none"}
 # A new subject and its verb after the cue: "when it cannot solve it, it escalates to a human".
 _NEW_SUBJECT = re.compile(r"(?<= )(?:it|they|we|he|she|which|who) (?!not\b|never\b|n't)[a-z]+s?\b")
@@ -87,9 +88,9 @@ def _scope_end(clause: str, cue: int) -> int:
     or "no memory, tools, or code" keep it), and before a new subject with its own verb.
     """
     end = len(clause)
-    until = re.search(r" (?:until|unless|till) ", clause[cue:])
+    until = _CONDITION.search(clause, cue)
     if until:
-        end = cue + until.start()  # "nothing ships until a lead signs off": the sign-off holds
+        end = until.start()  # "nothing ships until a lead signs off": the sign-off holds
     bracket = clause.find(" )", cue)
     if bracket != -1 and "(" in clause[:cue]:
         end = min(end, bracket)  # "(free, no account needed) and upload": the brackets end it
@@ -167,8 +168,8 @@ def scope(clause: str, keyed: bool = False) -> Scope:
     ]
     spans: list[tuple[int, int]] = []
     # Repeated cues are coordination ("no memory and no tools") and keep the scope going; a
-    # "without" after another cue cancels it ("nothing goes out without approval": approval
-    # is required), until the next cue.
+    # "without" that another cue governs cancels it ("nothing goes out without approval": it
+    # goes out, and approval is required), until the next cue.
     # A scope that stopped early (at a comma or a new subject) leaves later cues to open their
     # own: "do not use MCP, there is no registry, and no plugins are loaded".
     opened: int | None = None
@@ -180,8 +181,16 @@ def scope(clause: str, keyed: bool = False) -> Scope:
         if opened is None:
             opened = cue.start()
             closes = _scope_end(clause, opened)
+            if _CONDITION.match(clause, closes) and not re.search(
+                r",| and ", clause[opened:closes]
+            ):
+                opened = None  # "nothing ships until a lead signs off": it ships, once signed
         elif cue.group(0) == "without":
-            spans.append((opened, cue.start()))
+            # A double negative is a condition: "won't book a deputy without asking" books one,
+            # once someone is asked. Not when another verb comes between ("doesn't need a
+            # ticket and restarts services without asking"): the first cue keeps its scope.
+            if re.search(r",| and ", clause[opened : cue.start()]):
+                spans.append((opened, cue.start()))
             opened = None
     if opened is not None:
         spans.append((opened, closes))

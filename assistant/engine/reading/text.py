@@ -130,6 +130,11 @@ _CLAUSE_END = re.compile(
     re.I,
 )
 
+# A negative that an "unless" after it turns into a condition (see `scope`).
+_NEGATIVE = re.compile(
+    r"\b(?:no|not|never|nothing|nobody|no one|cannot|wont|dont|doesnt)\b|n['\u2019]t\b", re.I
+)
+
 
 def sentences(source: str) -> list[tuple[int, int]]:
     """Sentence spans of prose."""
@@ -148,6 +153,8 @@ def clauses(source: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     begin = start
     for match in _CLAUSE_END.finditer(source, start, end):
+        if match.group(0).lower() == " unless" and _NEGATIVE.search(source, begin, match.start()):
+            continue  # "won't pay unless the CFO approves": one act, on a condition
         spans.append((begin, match.start()))
         begin = match.end()
     spans.append((begin, end))
