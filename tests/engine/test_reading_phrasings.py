@@ -1803,3 +1803,42 @@ def test_a_double_negative_keeps_the_act_it_conditions(
 ) -> None:
     assert _tools(text) == tools
     assert [h for h in _held(text) if h[0]] == held
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # A verb opening a code name makes it a tool, even with a store word after it.
+        ("- queue_refill(rx_id) drops it into the fill queue", ["queue_refill"]),
+        ("- issueRideCredit for riders left with a dead bike, on its own", ["issueRideCredit"]),
+        ("- confirm_booking w a vendor", ["confirm_booking"]),
+        # Near misses: a store word that ends the name names a store; a field is no tool.
+        ("The table has columns order_queue and created_at.", []),
+        ("It keeps the chats in long_term_memory.", []),
+    ],
+)
+def test_a_code_name_that_opens_with_a_verb_is_a_tool(text: str, tools: list[str]) -> None:
+    assert _tools(text) == tools
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # What a limit holds back, passed to a person, waits for that person's decision.
+        (
+            "- issue_credit: up to 5 EUR it does on its own, anything bigger waits for a supervisor",
+            [(False, ["issue-credit"]), (True, ["issue-credit"])],
+        ),
+        (
+            "It orders fertilizer. Under $3k it just orders, over that it asks the owner.",
+            [(True, ["orders-fertilizer"])],
+        ),
+        # Near misses: no limit, a hand-over; a limit passed to a place, not a person.
+        ("It orders fertilizer. Questions about billing go to the finance team.", []),
+        ("It orders fertilizer. Orders over $100 go to the warehouse for packing.", []),
+    ],
+)
+def test_what_a_limit_holds_back_waits_for_a_person(
+    text: str, held: list[tuple[bool, list[str]]]
+) -> None:
+    assert _held(text) == held

@@ -73,7 +73,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         Effect.CHANGES_ACCESS,
     ),
     (
-        r"send|sends|sent|email|e-mail|mail|text(?:s|ed)?|sms|messag|notif|post|publish|tweet|"
+        r"send|sends|sent|email|e-mail|mail|text(?:s|ed)?|sms|fax|messag|notif|post|publish|tweet|"
         r"reply|replies|respond|call(?=s? (?:customers?|patients?|people)\b)|page(?:s|d)?|alert|"
         r"escalat|dm|remind|broadcast|announc",
         Effect.SENDS_MESSAGES,

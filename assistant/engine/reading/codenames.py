@@ -197,7 +197,13 @@ def _called(reading: Reading, clause: Clause, end: int) -> bool:
 
 def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: int) -> bool:
     """Whether an identifier can name a tool at all: not an agent, store, model, file or setting."""
-    if lx.AGENT_WORD.search(words) or STORE_WORD.search(words) or _NOT_TOOL_ID.search(words):
+    # A store word names a store only when no verb opens the name: `queue_refill` is a tool.
+    opens_verb = bool(act.ACTION.match(words) or _NAME_VERB.match(words))
+    if lx.AGENT_WORD.search(words) or _NOT_TOOL_ID.search(words):
+        return False
+    if _PARTICIPLE.fullmatch(words.split()[0]) and not reading.source.startswith("(", end):
+        return False  # `created_at`, `updated_by`: a field that records an act
+    if STORE_WORD.search(words.split()[-1]) or (STORE_WORD.search(words) and not opens_verb):
         return False
     if _AGENT_ID.fullmatch(name) and not reading.source.startswith("(", end):
         return False  # `route_planner`: an agent's code name (see agents)
@@ -223,10 +229,13 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
     return not plural or verb or reading.source.startswith("(", end)
 
 
+_PARTICIPLE = re.compile(r"[a-z]{3,}ed(?<!eed)(?<!embed)")
 _ABBREVIATION = re.compile(r"(?i)(?:[a-z]\.){1,3}[a-z]?|etc|vs")
 # Verbs code names open with that are not actions by themselves in prose: `run_linters`.
 _NAME_VERB = lx.rx(
     r"run|get|list|find|set|add|sync|submit|check|lookup|scan|do|make|build|"
+    # Verbs that name a request or a decision in code: `issueRideCredit`, `confirm_booking`.
+    r"issue|confirm|hold|request|reject|approve|decline|bump|flag|mark|void|"
     # Verbs of cloud and device APIs: `ec2.stop_instances`, `describe_pods`.
     r"stop|start|terminate|describe|enable|disable|attach|detach|reboot|resize|snapshot"
 )

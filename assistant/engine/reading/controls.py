@@ -118,6 +118,12 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         whole = bool(_OF_THE_AGENT.match(text, automatic.end()))
         _control(reading, clause, automatic, False, "", system_wide=whole)
         found = True
+    passed = _PASSED_ABOVE.search(text) if approval is None else None
+    if passed and not clause.scope.covers(*passed.span()):
+        # "anything bigger waits for a support supervisor": what a limit holds back goes to a
+        # person, who decides it.
+        _control(reading, clause, passed, True, _actor(reading, clause, lx.HUMAN.search(text)))
+        found = True
     if approval and not lx.AGENT_REVIEWER.search(text):
         human = lx.HUMAN.search(text)
         stem = approval.group(0).split()[0][:5]
@@ -148,6 +154,14 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     return found
 
 
+# What a limit holds back, passed to a person: "anything bigger waits for a supervisor", "over
+# $3k it goes to the owner". Not "questions go to the front desk": no limit, a hand-over.
+_PASSED_ABOVE = re.compile(
+    r"\b(?:above|over|more than|larger|bigger|greater|higher|north of|beyond|exceed\w*|the rest)\b"
+    r"[^;]{0,60}?\b(?:waits?|waiting|held|queued|parked|goes|go|sent|passed|routed|asks?) "
+    r"(?:to|for)? ?(?:the |a |an |our |their |my |its |your )?(?:[\w-]+ ){0,2}?"
+    rf"(?:{lx.HUMAN_ROLE})\b"
+)
 # An agent noun right after "autonomous" or "unattended": the words describe the agent.
 _OF_THE_AGENT = re.compile(r" (?:[\w-]+ ){0,2}?(?:agents?|bots?|assistants?|copilots?|systems?)\b")
 # A look at what was already done: a periodic summary or report, a sample, "afterwards".
