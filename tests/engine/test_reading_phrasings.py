@@ -1815,6 +1815,13 @@ def test_a_double_negative_keeps_the_act_it_conditions(
         # Near misses: a store word that ends the name names a store; a field is no tool.
         ("The table has columns order_queue and created_at.", []),
         ("It keeps the chats in long_term_memory.", []),
+        # A name beside ones named for what they do is handed the same action.
+        (
+            "The agent steers with setSpeed, panTilt and stopCrawler.",
+            ["setSpeed", "panTilt", "stopCrawler"],
+        ),
+        # Near miss: fields the agent writes with, none named for an action.
+        ("It tags each record with customer_ref and batch_code.", ["tags each record"]),
     ],
 )
 def test_a_code_name_that_opens_with_a_verb_is_a_tool(text: str, tools: list[str]) -> None:

@@ -91,7 +91,10 @@ def code_names(
             bool(act.ACTION.match(words))
             or "." in name
             or (acts and _opens_item(source, start))
-            or (acts and _handed_to(reading, clause, start))
+            or (
+                (acts or _acting_sibling(reading, clause, start, end))
+                and _handed_to(reading, clause, start)
+            )
             or _defined(source, end)
         )
         # In a sentence about tools, a snake_case or dotted name is one; a camelCase word there
@@ -128,6 +131,26 @@ def _handed_to(reading: Reading, clause: Clause, start: int) -> bool:
         bool(_HANDED_TO.search(before))
         and not _PASSIVE_BEFORE.search(before)
         and not (_PEOPLE.match(clause.text) or lx.HUMAN_SUBJECT.match(clause.text))
+    )
+
+
+_LIST_GOES_ON = re.compile(r"(?:`?(?:\(\))?,?\s+(?:and\s+|or\s+)?`?[A-Za-z][\w.]*)*")
+
+
+def _acting_sibling(reading: Reading, clause: Clause, start: int, end: int) -> bool:
+    """Whether a code name stands in a list beside one named for what it does.
+
+    "steers with setSpeed, panTilt and stopCrawler": `panTilt` is handed the steering too.
+    """
+    handed = _HANDED_TO.search(reading.source, clause.seg.start, start)
+    if handed is None:
+        return False
+    goes_on = _LIST_GOES_ON.match(reading.source, end)
+    listed = reading.source[handed.start() : goes_on.end() if goes_on else end]
+    return any(
+        ident.start() != start - handed.start()
+        and (act.ACTION.match(w := normalise(ident.group(0)).text) or _NAME_VERB.match(w))
+        for ident in _IDENTIFIER.finditer(listed)
     )
 
 
