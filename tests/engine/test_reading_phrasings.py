@@ -1849,3 +1849,23 @@ def test_what_a_limit_holds_back_waits_for_a_person(
     text: str, held: list[tuple[bool, list[str]]]
 ) -> None:
     assert _held(text) == held
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # A list led in by what the agent can do, on its occasion, lists its tools.
+        (
+            "Mods are busy. When someone is rude it can:\n- delete the msg\n- timeout ppl\n"
+            "- warn ppl in DMs",
+            ["delete the msg", "timeout ppl", "warn ppl"],
+        ),
+        # Searching its manuals is retrieval, not a tool.
+        ("What it does today:\n- searches the manuals\n- files tickets", ["files tickets"]),
+        # Near misses: a list of what people do; a lead-in with no colon.
+        ("Things customers do:\n- upload receipts\n- delete their account", []),
+        ("When someone is rude it can help\n- delete the msg", []),
+    ],
+)
+def test_a_list_led_in_by_what_the_agent_can_do(text: str, tools: list[str]) -> None:
+    assert _tools(text) == tools

@@ -69,13 +69,13 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"(?:un)?lock(?=\w* (?:[\w-]+ )?(?:accounts?|users?|profiles?)\b)|"
         r"(?:network-)?isolat|quarantin|block|ban|suspend|(?:add|remove)(?=s? (?:[\w-]+ )?users?\b)|"
         # Moderation: keeping someone out of a conversation for a while.
-        r"mute|unmute|kick|time(?:s|d)? out|shadow-?ban",
+        r"mute|unmute|kick|time(?:s|d)? out|time-?outs?|shadow-?ban",
         Effect.CHANGES_ACCESS,
     ),
     (
         r"send|sends|sent|email|e-mail|mail|text(?:s|ed)?|sms|fax|messag|notif|post|publish|tweet|"
         r"reply|replies|respond|call(?=s? (?:customers?|patients?|people)\b)|page(?:s|d)?|alert|"
-        r"escalat|dm|remind|broadcast|announc",
+        r"escalat|dm|remind|warn|broadcast|announc",
         Effect.SENDS_MESSAGES,
     ),
     (
@@ -106,7 +106,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
 # Reading these is a flow or an entry, not a tool: its own store, documents or inbox.
 NOT_A_TOOL_OBJECT = rx(
     r"memory|notes|history|blackboard|registry|knowledge(?: base)?|wiki|documents?|docs|"
-    r"documentation|index|passages?|articles?|policies|polic(?:y|ies)|context|prompt|"
+    r"documentation|index|passages?|articles?|manuals?|handbooks?|runbooks?|faqs?|policies|polic(?:y|ies)|context|prompt|"
     r"instructions|playbook|guidelines|corpus|embeddings?|vectors?|chunks?|messages|logs?|"
     r"inbox|mailbox|e-?mails?|mail|msgs?|chats?|questions?|requests?|tickets? (?:that|as) (?:arrive|come)|"
     # What it is handed to work on: "reads the CV", "reads each claim", "reads the traceback".
@@ -127,6 +127,8 @@ TO_THE_MODEL = re.compile(
 # A label saying that what follows is what the agent does: "It can:", "What it does on its
 # own:", "The bot may:", "Actions it takes alone:".
 ACTION_LABEL = rx(
+    # It may open on its occasion: "when someone is being toxic it can:".
+    r"(?:(?:when|whenever|if|once|after|before|for|on|during) [\w' -]{1,60}?,? )?"
     r"(?:what )?(?:it|they|the (?:[\w-]+ )?(?:agent|bot|assistant|system)) "
     r"(?:can|may|will|is allowed to|is able to)(?: do)?(?: [\w ]{0,30})?|"
     r"what (?:it|the (?:[\w-]+ )?(?:agent|bot|assistant)) (?:does|can do|may do)(?: [\w ]{0,30})?|"

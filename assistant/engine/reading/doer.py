@@ -55,7 +55,26 @@ def _after_action_label(reading: Reading, clause: Clause) -> bool:
         start, _ = reading.sentence_spans.get(clause.seg.sentence, (clause.seg.start, 0))
         before = reading.source[start : clause.seg.start].rstrip()
         label = before[:-1] if before.endswith(":") else ""
+    if not label and on_list_item(reading, clause):
+        label = _lead_in(reading.source, clause.seg.start)
     return bool(label) and bool(act.ACTION_LABEL.fullmatch(normalise(label).text))
+
+
+def _lead_in(source: str, at: int) -> str:
+    """The line that opens the list an item at `at` is in, if it ends with a colon.
+
+    "when someone is being toxic it can:" then "- delete the msg": the line leads the list in.
+    """
+    line_start = source.rfind("\n", 0, at) + 1
+    while line_start > 0:
+        previous = source.rfind("\n", 0, line_start - 1) + 1
+        line = source[previous : line_start - 1]
+        if not _BULLET.match(line) and not line.startswith((" ", "\t")):
+            # Its last sentence: "... sees that too). when someone is toxic it can:".
+            last = re.split(r"(?<=[.!?])\)?\s+", line.rstrip())[-1]
+            return last[:-1] if last.endswith(":") else ""
+        line_start = previous
+    return ""
 
 
 def on_list_item(reading: Reading, clause: Clause) -> bool:
