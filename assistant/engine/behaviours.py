@@ -17,9 +17,10 @@ MEMORY_BEHAVIOUR = (
     r"recalled (?:[\w-]+ ){0,3}(?:next time|later|in (?:later|future|the next) \w+)|"
     # What it wrote before and reads again: "reads the previous night's log", "looks up
     # earlier decisions", "a count per member", "reuse what worked".
-    r"(?:reads?|consults?|checks?|looks? up|reuses?|re-uses?) (?:[\w'-]+ ){0,3}?(?:previous|earlier|past|prior|last) "
+    r"(?:reads?|consults?|checks?|looks? up|reuses?|re-uses?|recalls?|sees?) (?:[\w'-]+ ){0,3}?(?:previous|earlier|past|prior|last) "
     r"(?:[\w'-]+ ){0,2}?(?:log|logs|notes|verdicts|cases|answers|runs|shifts?|decisions|history|"
     r"ledger|entries|records|incidents|outcomes|conversations|chats|sessions|tickets|results|failures)\b|"
+    r"recalls? what (?:[\w'-]+ ){0,3}?(?:said|asked|wrote|told|ordered|chose|preferred)\b|"
     r"so (?:it|they) can (?:reuse|re-use|look back)|reuses? what (?:worked|it learned)|"
     r"(?:consults?|checks?) (?:that|the|its) (?:[\w-]+ )?(?:ledger|log|notes|history|book|record|journal|file) first|"
     r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:count|score|note|notes|record|file|profile|log|ledger|book|tally) "

@@ -17,7 +17,8 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         "memory",
     ),
     (
-        rf"(?:no|without|{_DONT} use|not using) (?:any )?(?:rag|retrieval|vector (?:store|database|db)|knowledge base)",
+        rf"(?:no|without|{_DONT} use|not using) (?:any )?(?:rag|(?:document |doc |knowledge |semantic |vector )?retrieval|"
+        r"vector (?:store|database|db)|knowledge base)",
         "rag",
     ),
     (
@@ -53,6 +54,11 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
     (
         r"internal[- ]only|internal (?:\w+ )?only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
         r"only (?:used|accessible) (?:internally|by employees)|behind (?:the|our|a) (?:vpn|firewall)|no external users|"
+        # Who may use it, said as a limit: "staff only", "used internally, not by customers".
+        # Not "staff only look at the figures" or "staff-only doors".
+        r"for (?:our )?(?:own )?(?:staff|employees|colleagues) only|only (?:for|by) (?:our )?(?:own )?(?:staff|employees|colleagues)|"
+        r"(?:staff|employee)-only (?:tool|app|assistant|bot|chatbot|agent|system|service)|"
+        r"internally ?,? (?:and )?not by (?:customers|the public|outsiders|external users)|"
         # "not reachable from the internet", "not exposed to customers or to the internet"
         r"not (?:reachable|exposed|accessible|visible|available)(?: (?:to|from) [\w' ]{1,30}? or)? "
         r"(?:to|from) (?:the )?(?:internet|outside|public|web)|"

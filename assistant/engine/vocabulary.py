@@ -63,7 +63,10 @@ TERMS: tuple[Term, ...] = (
         (L1,),
     ),
     Term(
-        r"ollama|vllm|llama\.cpp|text generation inference|self-hosted (?:model|llm)",
+        r"ollama|vllm|llama\.cpp|text generation inference|self-hosted (?:model|llm)|"
+        # The model itself said to run on the organisation's hardware: "the model runs locally".
+        r"(?:model|llm)s? (?:runs?|is (?:hosted|served|run|deployed)) (?:locally|on[- ]prem\w*|in-house|"
+        r"on (?:our|the company's|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?))",
         "model-server",
         "self-hosted model server",
         (L1, L4),
@@ -101,6 +104,12 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         r"rag|retrieval[- ]augmented|retrieves? (?:\w+ ){0,3}(?:documents|policies|policy|passages|knowledge)|knowledge base|document store|"
+        r"(?:document|doc|knowledge|semantic|vector|passage) retrieval|retrieval over|"
+        # Answers found in documents it searches: "searches our help-centre articles", "looks up
+        # answers in the FAQ" (not "searches the web" or "looks up orders").
+        r"(?:search\w*|looks? (?:\w+ )?up (?:\w+ )?in|consults?|draws? on|answers? (?:\w+ ){0,2}(?:from|using|out of)) "
+        r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ){0,3}?(?:articles|documentation|docs|faqs?|faq documents|"
+        r"manuals?|handbooks?|wiki|runbooks?|help[- ]?cent(?:er|re)s?)\b|"
         # Answers tied to indexed documents: "grounded in the handbook", "chunked and embedded".
         r"grounded in|grounds? (?:its |their )?(?:answers|replies|responses) (?:in|on)|"
         r"(?:chunked|split) and (?:embedded|indexed)|"

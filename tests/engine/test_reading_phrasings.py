@@ -1869,3 +1869,32 @@ def test_what_a_limit_holds_back_waits_for_a_person(
 )
 def test_a_list_led_in_by_what_the_agent_can_do(text: str, tools: list[str]) -> None:
     assert _tools(text) == tools
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability", "value"),
+    [
+        # Answers found in documents it searches are retrieval.
+        ("The bot looks up answers in our FAQ documents before replying.", "rag", True),
+        ("The bot searches our help-center articles to answer questions.", "rag", True),
+        ("It answers from its own knowledge; there is no document retrieval.", "rag", False),
+        ("It searches the web and looks up orders.", "rag", None),
+        # What it recalls of earlier exchanges is memory.
+        ("The agent can recall what the customer said in previous tickets.", "memory", True),
+        ("The agent can see previous conversations with the same customer.", "memory", True),
+        ("It recalls what a cat is.", "memory", None),
+        ("The bot sees past orders in Shopify.", "memory", None),
+        # The model run on the organisation's own hardware.
+        ("The model runs locally, no data leaves our network.", "self-hosted-model", True),
+        ("The model runs on our own hardware.", "self-hosted-model", True),
+        ("It stores transcripts on our own servers.", "self-hosted-model", None),
+        # Who may use it, said as a limit.
+        ("It is used by our support staff internally, not by customers.", "external-facing", False),
+        ("A staff-only assistant for the front desk.", "external-facing", False),
+        ("Staff only look at the weekly figures.", "external-facing", None),
+    ],
+)
+def test_capabilities_said_by_what_the_system_does(
+    sentence: str, capability: str, value: bool | None
+) -> None:
+    assert _caps(sentence).get(capability) is value
