@@ -1898,3 +1898,37 @@ def test_capabilities_said_by_what_the_system_does(
     sentence: str, capability: str, value: bool | None
 ) -> None:
     assert _caps(sentence).get(capability) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # Approvals of something the agent does not do are no gate on it.
+        (
+            "It can merge pull requests. Changes to the agent's own code are reviewed by two devs.",
+            [],
+        ),
+        ("It can refund orders. Our HR team reviews the agent's logs once a month.", []),
+        ("It can refund orders. Compliance signed off on the project plan in January.", []),
+        ("It can refund orders. It asks the customer to confirm their order number first.", []),
+        ("Approved tools: search_docs, create_ticket", []),
+        ("It can refund orders. Customers leave reviews of the products it recommends.", []),
+        # Near misses: the same words about what the agent does.
+        (
+            "It can merge pull requests. Every pull request it opens is reviewed by a developer.",
+            [(True, ["merge-pull-requests"])],
+        ),
+        (
+            "It can refund orders. Compliance must sign off on each refund.",
+            [(True, ["refund-orders"])],
+        ),
+        (
+            "It can book tables. It asks the customer to confirm the booking before it books.",
+            [(True, ["book-tables"])],
+        ),
+    ],
+)
+def test_approval_of_what_the_agent_does_not_do_is_no_gate(
+    text: str, held: list[tuple[bool, list[str]]]
+) -> None:
+    assert _held(text) == held

@@ -76,6 +76,8 @@ def approvals(reading: Reading, clause: Clause) -> None:
     # caller confirms by SMS") is a remark about the action.
     first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':"))
     context, whole = clause.seg.context, re.match(r".*", clause.text)
+    if _NOT_THE_AGENTS_ACT.search(context):
+        return  # `approved tools:` lists what it may use
     assert whole is not None  # ".*" matches any string
     negative = clause.scope.negative_value or clause.scope.opens_negative
     if lx.APPROVAL_KEY.search(context) and negative:
@@ -97,6 +99,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         approval = None  # "a manager reviews the weekly summary": monitoring, not a gate
     if approval and (_CONTENT_REVIEW.search(text) or _SELF_CHECK.search(text)):
         approval = None  # "reviews written by customers", "the user verifies with MFA"
+    if approval and _NOT_THE_AGENTS_ACT.search(text):
+        approval = None  # "changes to the agent's repo are reviewed", "signed off the plan"
     notice = _NOTICE.search(text)
     if approval and notice and notice.start() < approval.start() < notice.end():
         approval = None  # "an e-mail confirming the order": a notice, not a decision
@@ -169,6 +173,9 @@ _AFTER_THE_FACT = lx.rx(
     r"(?:weekly|monthly|daily|quarterly|nightly|periodic) (?:summar(?:y|ies)|reports?|digests?)|"
     r"afterwards|after the fact|retrospectively|spot[- ]checks?|a (?:random )?sample of|"
     # What is kept to be looked at later: "call recordings are archived for a QA review".
+    # Looking through what it did, on a schedule: "reviews the agent's logs once a month".
+    r"(?:logs?|transcripts?|conversations?|chats?|outputs?|summar(?:y|ies)) (?:once|every|each|twice) "
+    r"(?:a |per )?(?:day|week|fortnight|month|quarter|year|friday|monday)\b|"
     r"(?:logs?|transcripts?|recordings?|conversations?) (?:are |is )?(?:kept|retained|stored|saved|archived)"
     r"(?: [\w-]+){0,6} for (?:\w+ )?review|for (?:later|future|quality) review"
 )
@@ -176,7 +183,21 @@ _AFTER_THE_FACT = lx.rx(
 # left by customers".
 _CONTENT_REVIEW = lx.rx(
     r"(?:product|customer|user|app|star|online|book|restaurant|hotel|guest|code) reviews?|"
-    r"reviews? (?:written|left|posted|submitted) by|(?:replies|responds|answers) to (?:[\w-]+ )?reviews?"
+    r"reviews? (?:written|left|posted|submitted) by|(?:leave|leaves|write|writes|post|posts) (?:a |their )?reviews?|"
+    r"reviews? of (?:the |our )?(?:[\w-]+ )?(?:products?|items?|stores?|restaurants?|hotels?|apps?|books?|services?)|(?:replies|responds|answers) to (?:[\w-]+ )?reviews?"
+)
+# Approvals of something other than what the agent does: work on the agent itself, the
+# project, or a detail someone confirms about themselves.
+_NOT_THE_AGENTS_ACT = lx.rx(
+    r"(?:changes|commits|updates|edits) to (?:the |our )?(?:agent|bot|assistant|copilot)(?:'s| s)? (?:own )?"
+    r"(?:repo\w*|code|codebase|source|prompts?|config\w*)|"
+    r"(?:signed|signs) off (?:on )?(?:the |our )?(?:project|design|architecture|budget|rollout|launch|dpia|pilot|"
+    r"plan|proposal|contract|vendor)\b|"
+    r"(?:approved|approves) (?:the |our )?(?:project|design|architecture|budget|rollout|launch|dpia|pilot)\b|"
+    r"confirms? (?:their|his|her|your|its) (?:own )?(?:[\w-]+ )?(?:numbers?|names?|address(?:es)?|e-?mails?|"
+    r"phone|dates? of birth|birthdays?|details|identity|postcodes?|ids?|references?)\b|"
+    r"^approved (?:[\w-]+ )?(?:tools|vendors|suppliers|sources|domains|sites|models|packages|libraries|"
+    r"lists?|partners|contractors|repairers)\b"
 )
 # People proving who they are: a sign-in step, not an approval of what the agent does.
 _SELF_CHECK = lx.rx(
