@@ -1932,3 +1932,46 @@ def test_approval_of_what_the_agent_does_not_do_is_no_gate(
     text: str, held: list[tuple[bool, list[str]]]
 ) -> None:
     assert _held(text) == held
+
+
+@pytest.mark.parametrize(
+    ("text", "tools", "held"),
+    [
+        # An approval whose subject names an act, with no tool read for it, holds that act.
+        (
+            "Every refund above 200 EUR must be approved by a team lead.",
+            ["refund"],
+            [(True, ["refund"])],
+        ),
+        (
+            "Deleting records is gated behind a four-eyes check by two admins.",
+            ["Deleting records"],
+            [(True, ["deleting-records"])],
+        ),
+        (
+            "Any change to the dosing recipe needs the head grower's approval.",
+            ["change to the dosing recipe"],
+            [(True, ["change-to-the-dosing-recipe"])],
+        ),
+        # Near misses: a tool already read is the one held; a person or "nothing" names no act.
+        (
+            "It can book rooms. Bookings over $2,000 wait for the manager to approve.",
+            ["book rooms"],
+            [(True, ["book-rooms"])],
+        ),
+        ("Nothing happens until an engineer approves.", [], [(True, [])]),
+        ("A nurse approves every dose.", [], [(True, [])]),
+        # Whose approval it is, by a possessive: a person of any trade, not software.
+        (
+            "It can post replies. Replies need the shift chemist's approval.",
+            ["post replies"],
+            [(True, ["post-replies"])],
+        ),
+        ("It can post replies. Replies need the classifier's approval.", ["post replies"], []),
+    ],
+)
+def test_an_approval_holds_the_act_its_subject_names(
+    text: str, tools: list[str], held: list[tuple[bool, list[str]]]
+) -> None:
+    assert _tools(text) == tools
+    assert _held(text) == held

@@ -11,7 +11,7 @@ import re
 
 from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.held import held_tools
+from assistant.engine.reading.held import held_tools, subject_act
 from assistant.engine.reading.state import (
     MAX_QUOTE,
     Clause,
@@ -20,8 +20,10 @@ from assistant.engine.reading.state import (
     compiled,
     heading_key,
     sentence_span,
+    slug,
 )
 from assistant.engine.reading.text import normalise
+from assistant.engine.reading.tools import add_tool
 from assistant.schema import AgenticFactor, Control, ControlKind
 
 
@@ -145,12 +147,15 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         named_gate = approval.group(0).startswith(_GATES) and not (
             approval.group(0).startswith(_PRESSES) and _pressed_by_the_agent(text, approval.start())
         )
+        # "needs the head grower's approval": whoever's approval it is, if not software's.
+        owner = _POSSESSOR.search(text, 0, approval.start())
+        owned = approval.group(0).startswith(_NOUN_FORMS) and bool(owner)
         # "..., who approves in the portal": the relative pronoun stands for a person.
         relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
         subject = _deciding_subject(reading, text, approval)
         # "wait for the harbour master to approve": someone, not software, is waited for.
         waited = _WAITS_FOR.search(text, 0, approval.start())
-        if human or passive or sent_for or waited or named_gate or relative or subject:
+        if human or passive or sent_for or waited or named_gate or relative or subject or owned:
             present = not clause.scope.covers(*approval.span())
             actor = _actor(reading, clause, human) or subject
             _control(reading, clause, approval, present, actor)
@@ -158,6 +163,12 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     return found
 
 
+# Whose approval it is, right before the noun: "the head grower's approval" (not the agent's,
+# the model's or a system's).
+_POSSESSOR = re.compile(
+    rf"\b(?!(?:[\w-]+ )?(?:{lx.AGENT_WORD.pattern}|models?|llms?|system|classifier|checker|validator)\b)"
+    r"(?:[a-z][\w-]* )?[a-z][\w-]*['\u2019]s $"
+)
 # What a limit holds back, passed to a person: "anything bigger waits for a supervisor", "over
 # $3k it goes to the owner". Not "questions go to the front desk": no limit, a hand-over.
 _PASSED_ABOVE = re.compile(
@@ -378,6 +389,12 @@ def _control(
 ) -> None:
     start, end = sentence_span(reading, clause)
     applies = [] if system_wide else held_tools(reading, clause, present)
+    named = subject_act(clause.text) if present and not (applies or system_wide) else None
+    if named:
+        # "Every refund above 200 EUR must be approved": the act is the agent's, held.
+        s, e = clause.norm.source_span(*named)
+        add_tool(reading, reading.source[s:e], clause.text[named[0] : named[1]], s, e, clause)
+        applies = [slug(reading.source[s:e])]
     evidence = clause_evidence(reading, clause, *match.span())
     reading.controls.append(
         Control(

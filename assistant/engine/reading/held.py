@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import (
     Clause,
@@ -117,6 +118,42 @@ def _subject(text: str) -> str:
     """The words of a clause before its verb (or a relative pronoun); "" if it opens with one."""
     end = _SUBJECT_ENDS.search(text)
     return text[: end.start()] if end else ""
+
+
+# Where the act a subject names stops: at its limit, its owner or a clause.
+_ACT_ENDS = lx.rx(
+    r"above|over|under|below|beyond|up|of|worth|larger|bigger|more|less|from|to|for|in|on|at|"
+    r"with|by|that|which|who|where|when|and|or"
+)
+_ACT_OPENS = re.compile(r"(?:every|each|any|all|the|our|their|its|a|an|new|outgoing|large|big) ")
+
+
+def subject_act(text: str) -> tuple[int, int] | None:
+    """Where the subject of an approval clause names an act: "every refund above 200 EUR".
+
+    "Deleting records is gated", "wire transfers over 10k need two signers": the act the
+    approval holds, though no tool was read for it. Not a person ("a nurse approves") or
+    nothing in particular ("nothing happens until ...").
+    """
+    subject = _subject(text)
+    start = 0
+    while opener := _ACT_OPENS.match(subject, start):
+        start = opener.end()
+    end = _ACT_ENDS.search(subject, start)
+    words = subject[start : end.start() if end else len(subject)].strip()
+    if not words or len(words.split()) > 3 or lx.HUMAN.search(words) or lx.AGENT_WORD.search(words):
+        return None
+    if act.ACTION.fullmatch(words) is None:
+        return None
+    stop = start + len(words)
+    # A bare act takes what it is done to: "any change to the fertigation recipe".
+    target = _ACT_TARGET.match(subject, stop) if " " not in words else None
+    return start, target.end() if target else stop
+
+
+_ACT_TARGET = re.compile(
+    r" (?:to|of) (?:the |our |a |an )?(?:(?!(?:above|over|under|below)\b)[a-z][\w-]* ?){1,3}"
+)
 
 
 def _content(words: str) -> set[str]:
