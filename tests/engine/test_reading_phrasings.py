@@ -1975,3 +1975,38 @@ def test_an_approval_holds_the_act_its_subject_names(
 ) -> None:
     assert _tools(text) == tools
     assert _held(text) == held
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # Waiting for someone's yes, the final word, needing a person, a family member asked.
+        (
+            "It can pay invoices with pay_invoice; it texts the owner and waits till she replies yes.",
+            [(True, ["pay-invoice"])],
+        ),
+        (
+            "It sends quotes with sendQuote; over 500 GBP the head of rights has the final word.",
+            [(True, ["sendquote"])],
+        ),
+        (
+            "It can cancel orders with cancel_order. Cancellations need the duty manager.",
+            [(True, ["cancel-order"])],
+        ),
+        (
+            "It orders seed. Under $3k it just orders, over that it asks my husband.",
+            [(True, ["orders-seed"])],
+        ),
+        # Near misses: a conversation's reply, a thing needed, a person who must act themselves.
+        (
+            "It can cancel orders with cancel_order. It waits until the customer replies to its question.",
+            [],
+        ),
+        ("It can issue refunds with issue_refund. Refunds need a customer account.", []),
+        ("It can book rooms with book_room. Booking needs the user to log in.", []),
+    ],
+)
+def test_someone_whose_yes_or_word_an_action_waits_for(
+    text: str, held: list[tuple[bool, list[str]]]
+) -> None:
+    assert [h for h in _held(text) if h[0]] == held

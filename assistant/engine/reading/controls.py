@@ -124,7 +124,9 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         whole = bool(_OF_THE_AGENT.match(text, automatic.end()))
         _control(reading, clause, automatic, False, "", system_wide=whole)
         found = True
-    passed = _PASSED_ABOVE.search(text) if approval is None else None
+    passed = (
+        (_PASSED_ABOVE.search(text) or _NEEDS_SOMEONE.search(text)) if approval is None else None
+    )
     if passed and not clause.scope.covers(*passed.span()):
         # "anything bigger waits for a support supervisor": what a limit holds back goes to a
         # person, who decides it.
@@ -163,6 +165,12 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     return found
 
 
+# An action that needs a person, said of the action: "clearance markdowns need the
+# merchandising director". Not "needs a customer account" or "needs the user to log in".
+_NEEDS_SOMEONE = re.compile(
+    r"\b(?:needs?|requires?) (?:the |a |an |our |their |my )?(?:[\w-]+ ){0,2}?"
+    rf"(?:{lx.HUMAN_ROLE})(?: first| (?:before|to) (?:approve|sign|ok|confirm)\w*)? ?(?:[.;,)]|$)"
+)
 # Whose approval it is, right before the noun: "the head grower's approval" (not the agent's,
 # the model's or a system's).
 _POSSESSOR = re.compile(
@@ -235,6 +243,7 @@ _GATES = (
     *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),
     "requir",
     *("gated", "queued", "held", "parked", "wait", "flagged", "set aside"),
+    *("has the final", "has the last", "have the final", "have the last", "final say"),
     *_PRESSES,
 )
 # The agent as the one pressing: "the agent clicks publish" is its own action.

@@ -212,7 +212,11 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     context = set(clause.seg.context.split())
     sentence = sentence_text(reading, clause)
     words = set(sentence.split()) | context
-    live = [t for t in reading.tool_words if t in reading.components]
+    live = [
+        t
+        for t in reading.tool_words
+        if t in reading.components and not _asks_for_it(reading, t, clause.seg.sentence)
+    ]
     key = clause.seg.key
     # `approval:` beside `- name: restart_service` in one record covers that tool.
     keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
@@ -247,6 +251,23 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
         # sentence, a held case after a freed one is the same action's other case.
         applies = _freed_last(reading, near=clause.seg.sentence)
     return applies or one_acting_before(reading, clause, live)
+
+
+def _asks_for_it(reading: Reading, tool: str, sentence: int) -> bool:
+    """Whether a tool is the message that asks a person for the approval in its sentence.
+
+    "it texts the owner and waits till she replies yes": the text is how the owner is asked,
+    not the action held.
+    """
+    component = reading.components[tool]
+    return (
+        component.effect == Effect.SENDS_MESSAGES
+        and reading.tool_sentences[tool] == {sentence}
+        and bool(_ASKED_PERSON.search(" ".join(sorted(reading.tool_words[tool]))))
+    )
+
+
+_ASKED_PERSON = lx.rx(rf"{lx.HUMAN_ROLE}|me|us|him|her")
 
 
 # What is over a limit: "anything above", "larger ones", "above that". Not "the rest" or

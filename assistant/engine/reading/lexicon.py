@@ -54,6 +54,8 @@ HUMAN_ROLE = (
     r"(?:harbou?r |station |quarter)?masters?|captains?|foreman|foremen|chefs?|producers?|"
     rf"(?:{'|'.join(TRADES)}) agents?|"
     r"specialists?|experts?|adjusters?|handlers?|receptionists?|secretar(?:y|ies)|"
+    # A small business's people: "asks my wife", "my sister taps yes", "the boss signs off".
+    r"wife|husband|sister|brother|mum|mom|dad|father|mother|son|daughter|nephew|niece|boss|"
     r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
     r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
 )
@@ -84,7 +86,11 @@ APPROVAL = rx(
     r"says? yes|click\w* (?:approve|confirm|accept)|"
     # A person does the final act: "clicks send", "hits publish", "taps accept".
     r"(?:clicks?|hits?|press(?:es)?|taps?) (?:the )?(?:send|publish|submit|release|post|deploy|go|accept|approve|confirm|ok)\b|"
-    r"(?:waits?|waiting|wait|held|parked|paused) (?:\w+ )?until (?:\w+ ){0,3}?(?:taps?|clicks?|press(?:es)?|approves?|confirms?|signs?|okays?|accepts?)\b|"
+    r"(?:waits?|waiting|wait|held|parked|paused) (?:\w+ )?(?:until|till|til) (?:\w+ ){0,3}?(?:taps?|clicks?|press(?:es)?|approves?|confirms?|signs?|okays?|accepts?|"
+    # Someone's answer to a question it asks first: "texts me and waits till I reply yes".
+    r"(?:repl(?:y|ies)|answers?|responds?|says?) (?:with )?(?:yes|y|ok|okay|go|approve\w*))\b|"
+    # The decision is someone's: "the head of rights has the final word".
+    r"(?:has|have|gets?|with) the (?:final|last) (?:word|say)|final say|"
     r"check(?:s|ed)? (?:\w+ ){0,2}(?:answers?|outputs?|responses?|drafts?|results?|replies|work)|"
     r"(?:verified|checked|validated|vetted|inspected|cleared) by|"
     r"queued for (?:a |an )?(?:human|person|review|approval|sign-?off)|"
