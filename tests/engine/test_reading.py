@@ -474,7 +474,8 @@ def test_a_model_and_its_provider_are_one_component() -> None:
 def test_coordinated_verbs_name_one_tool_each() -> None:
     delta = read("The bot can open or close support tickets in Zendesk.")
     names = {c.name for c in delta.components if c.kind == "tool"}
-    assert {"open support tickets", "close support tickets"} <= names
+    # Each carries the product it acts in.
+    assert {"open support tickets in Zendesk", "close support tickets in Zendesk"} <= names
 
 
 def test_a_heading_and_the_agent_it_names_are_one_agent() -> None:

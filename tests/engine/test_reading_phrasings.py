@@ -2010,3 +2010,31 @@ def test_someone_whose_yes_or_word_an_action_waits_for(
     text: str, held: list[tuple[bool, list[str]]]
 ) -> None:
     assert [h for h in _held(text) if h[0]] == held
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        # A tool carries the product it acts in; adding a record or commenting is writing.
+        (
+            "The agent files tickets in ServiceNow and adds events to Google Calendar.",
+            ["files tickets in ServiceNow", "adds events to Google Calendar"],
+        ),
+        ("It posts updates to Slack every morning.", ["posts updates to Slack"]),
+        ("It can comment on pull requests.", ["comment on pull requests"]),
+        # Running commands in a named shell runs code; sending money moves it.
+        ("The agent runs bash commands on the build server.", ["runs bash commands"]),
+        ("Our assistant uses the Stripe API to issue refunds.", ["Stripe API", "issue refunds"]),
+        # Near misses: a person after "to", a way of sending, no product.
+        ("It sends e-mails to customers.", ["sends e-mails"]),
+        ("It sends the report to the team by email.", ["sends the report"]),
+        ("agents: triage_agent, billing_agent", []),
+    ],
+)
+def test_a_tool_named_with_the_product_it_acts_in(sentence: str, tools: list[str]) -> None:
+    assert _tools(sentence) == tools
+
+
+def test_sending_money_moves_it() -> None:
+    tools = read("The bot can send wire transfers to suppliers.").components
+    assert [c.effect for c in tools if c.kind == "tool"] == [Effect.MOVES_MONEY]

@@ -37,6 +37,8 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         Effect.ACTUATES,
     ),
     (
+        # Sending money is moving it: "sends wire transfers", "sends payouts".
+        r"send(?=s? (?:[\w-]+ )?(?:money|funds|payments?|transfers?|payouts?|wires?)\b)|"
         r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
         r"bridg|stake|sign(?=(?:s|ed)? (?:transactions?|tx)\b)|mint|withdraw|deposit|disburs|reimburs|"
         r"credit|debit|issue(?=(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)\b)|order|"
@@ -46,7 +48,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         Effect.MOVES_MONEY,
     ),
     (
-        r"execut|run(?=(?:s|ning)? (?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)\b)|"
+        r"execut|run(?=(?:s|ning)? (?:bash |shell |terminal |cli |sql |python |powershell )?(?:code|scripts?|python|shell|commands?|sql|queries|tests?|jobs?)\b)|"
         r"deploy|shell|"
         # Build and check steps that run code: "runs the linters", "builds container images".
         r"run(?=(?:s|ning)? (?:the |its |our )?(?:[\w-]+ )?(?:linters?|tests?|test suites?|builds?|pipelines?|"
@@ -87,7 +89,10 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"queue(?=[sd]? (?!(?:up|for|of|in|to)\b)[\w-])|"
         r"reconcil|dispatch|"
         r"draft|generat|fill(?:s)? in|register|enrol|change|amend|restock|reorder|reserv|book|mov|"
-        r"hide|hides|hid|unhide|archiv|submit|"
+        r"hide|hides|hid|unhide|archiv|submit|comment(?=s? on\b)|"
+        # Adding a record: "adds events to the calendar", "adds a note to the case".
+        r"add(?=s? (?:an? |the )?(?:[\w-]+ )?(?:events?|entries|items?|rows?|records?|notes?|comments?|tasks?|"
+        r"labels?|tags?|line items?|contacts?|leads?)\b)|"
         # Putting a record in someone's queue: "raises a referral", "drops a flag into".
         r"(?:rais|drop|lodg)(?=\w* (?:an? |the )?(?:[\w-]+ )?(?:referrals?|flags?|tickets?|cases?|"
         r"incidents?|requests?|claims?|complaints?|notes?)\b)|"
@@ -152,7 +157,7 @@ AGENT_SUBJECT = re.compile(
     r"automation|app|application|workflow|model|llm|ai))\s+)?"
     r"(?:(?:can|may|will|is able to|are able to|is allowed to|are allowed to|also|then|"
     r"automatically|directly|actually|even|just|only|often|usually|sometimes|is permitted to|"
-    r"has (?:the )?(?:ability|permission|tools?) to|uses? (?:a |an |the )?[\w-]+ (?:tool )?to|"
+    r"has (?:the )?(?:ability|permission|tools?) to|uses? (?:a |an |the |our |its )?(?:[\w-]+ ){1,3}?(?:tool |api |integration )?to|"
     r"gets to|needs to|must|should|"
     # A negative modal: what it governs is ruled out by the negation scope, unless a double
     # negative makes it a condition ("won't cancel an order without asking").

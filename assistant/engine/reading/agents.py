@@ -134,7 +134,12 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
         nouns = [n for n in nouns if not (n[2][0] < given.end() and given.start() < n[2][1])]
         group = next((i for i, g in enumerate(given.groups(), 1) if g), 0)
         name = given.group(group).strip() if group else ""
-        if name and not (_NOT_GIVEN.fullmatch(name) or lx.AGENT_WORD.fullmatch(name)):
+        # Not "call it through their API": a preposition is no name.
+        if name and not (
+            _NOT_GIVEN.fullmatch(name)
+            or lx.AGENT_WORD.fullmatch(name)
+            or _NOT_A_NAME.fullmatch(name)
+        ):
             # The name as the user spelt it ("Quillon", not "quillon").
             s, e = clause.norm.source_span(given.start(group), given.end(group))
             given_names.append(

@@ -34,8 +34,8 @@ def _subject_carried(reading: Reading, clause: Clause) -> bool:
     "The bot answers the caller, and then books a slot": the second verb is the bot's too.
     """
     start, _ = sentence_span(reading, clause)
-    if start >= clause.seg.start or not act.ACTION.match(clause.text):
-        return False
+    if start >= clause.seg.start or not act.ACTION.match(clause.text) or clause.seg.key:
+        return False  # `agents: triage_agent, billing_agent`: values of a key, not verbs
     opening = normalise(reading.source, start, clause.seg.start).text
     if not _JOINED.search(opening):
         return False  # ", which writes ...": a relative clause says what a thing named does

@@ -24,6 +24,7 @@ from assistant.engine.reading.state import (
     slug,
 )
 from assistant.engine.reading.text import normalise
+from assistant.engine.vocabulary import TERMS
 from assistant.schema import Component, Effect, Layer
 
 # Keys of a tool's own record: one names it, the others describe it.
@@ -157,6 +158,9 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     obj_at = clause.text.find(obj, action.end("verb"))
     if clause.scope.covers(obj_at, obj_at + len(obj)):
         return  # "sends no e-mails", "stores nothing about the user": no such action
+    where = _in_product(reading, clause, obj_at + len(obj))
+    if where:
+        obj = clause.text[obj_at:where]  # "adds events to Google Calendar": where it acts
     s, e = clause.norm.source_span(action.start(), obj_at + len(obj))
     name = reading.source[s:e]
     if shared:
@@ -166,6 +170,27 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
         name = f"{reading.source[vs:ve]} {reading.source[os_:oe]}"
     absorb_products(reading, clause, obj)
     add_tool(reading, name, f"{verb} {obj}", s, e, clause)
+
+
+_WHERE = re.compile(r" (?:to|in|into|on|via|through|using) (?:the |our |a |an |their |its )?")
+
+
+def _in_product(reading: Reading, clause: Clause, at: int) -> int:
+    """Where a product named right after an object ends ("files tickets in ServiceNow"); 0.
+
+    The product is one the vocabulary knows, so the tool carries its name.
+    """
+    where = _WHERE.match(clause.text, at)
+    if where is None:
+        return 0
+    for term in _PRODUCTS:
+        named = re.compile(rf"(?:[\w-]+ )??(?:{term})\b").match(clause.text, where.end())
+        if named:
+            return named.end()
+    return 0
+
+
+_PRODUCTS = [t.pattern for t in TERMS if t.kind == "external-api"]
 
 
 def absorb_products(reading: Reading, clause: Clause, obj: str) -> None:
