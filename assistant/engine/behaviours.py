@@ -1,4 +1,4 @@
-"""Phrases that show memory or planning by what the agent does, not by a word that names it.
+"""Phrases that show a capability by what the agent does, not by a word that names it.
 
 "Reads back yesterday's log", "pulls the notes up the next time": a reviewer reads memory from
 behaviour as often as from the word. Kept apart from `assistant.engine.vocabulary` because the
@@ -61,4 +61,18 @@ PLANNING_BEHAVIOUR = (
     r"(?:own )?(?:[\w-]+ )?(?:game plans?|to-do lists?|task lists?|sequences? of steps|course of action)\b"
     r"(?! for (?:the |a |each |every )?(?:customers?|users?|clients?|guests?|travell?ers?))|"
     r"tries (?:a |another )?(?:different|another|new|fresh) (?:approach|fix|strategy|route|angle|way)\b"
+)
+
+RETRIEVAL_BEHAVIOUR = (
+    # Answers found in documents it searches: "searches our help-centre articles", "looks up
+    # answers in the FAQ" (not "searches the web" or "looks up orders").
+    r"(?:search\w*|looks? (?:\w+ )?up (?:\w+ )?in|consults?|draws? on|answers? (?:\w+ ){0,2}(?:from|using|out of)) "
+    r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ){0,3}?(?:articles|documentation|docs|faqs?|faq documents|"
+    r"manuals?|handbooks?|wiki|runbooks?|help[- ]?cent(?:er|re)s?)\b"
+)
+
+HOSTING_BEHAVIOUR = (
+    # The model itself said to run on the organisation's hardware: "the model runs locally".
+    r"(?:model|llm)s? (?:runs?|is (?:hosted|served|run|deployed)) (?:locally|on[- ]prem\w*|in-house|"
+    r"on (?:our|the company's|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?))"
 )

@@ -8,35 +8,14 @@ Specific products come before generic words so the component gets the product's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from assistant.engine.behaviours import MEMORY_BEHAVIOUR, PLANNING_BEHAVIOUR
+from assistant.engine.behaviours import (
+    HOSTING_BEHAVIOUR,
+    MEMORY_BEHAVIOUR,
+    PLANNING_BEHAVIOUR,
+    RETRIEVAL_BEHAVIOUR,
+)
+from assistant.engine.term import Term
 from assistant.schema import AgenticFactor, Layer
-
-
-@dataclass(frozen=True)
-class Term:
-    """One vocabulary entry.
-
-    Attributes:
-        pattern: Regular expression, matched case-insensitively at word boundaries.
-        kind: Component kind it implies ("" for capability-only terms).
-        name: Component name; "" uses the matched text.
-        layers: MAESTRO layers of that component.
-        capabilities: Catalogue capabilities the term establishes.
-        factors: Agentic factors the term establishes.
-        generic: A generic word ("vector store"): adds a component only if no component of the
-            same kind was named more specifically.
-    """
-
-    pattern: str
-    kind: str = ""
-    name: str = ""
-    layers: tuple[Layer, ...] = ()
-    capabilities: tuple[str, ...] = ()
-    factors: tuple[AgenticFactor, ...] = ()
-    generic: bool = False
-
 
 L1, L2, L3, L4, L5, L6, L7 = Layer.L1, Layer.L2, Layer.L3, Layer.L4, Layer.L5, Layer.L6, Layer.L7
 A2A = AgenticFactor.AGENT_TO_AGENT
@@ -64,9 +43,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         r"ollama|vllm|llama\.cpp|text generation inference|self-hosted (?:model|llm)|"
-        # The model itself said to run on the organisation's hardware: "the model runs locally".
-        r"(?:model|llm)s? (?:runs?|is (?:hosted|served|run|deployed)) (?:locally|on[- ]prem\w*|in-house|"
-        r"on (?:our|the company's|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?))",
+        + HOSTING_BEHAVIOUR,
         "model-server",
         "self-hosted model server",
         (L1, L4),
@@ -105,11 +82,8 @@ TERMS: tuple[Term, ...] = (
     Term(
         r"rag|retrieval[- ]augmented|retrieves? (?:\w+ ){0,3}(?:documents|policies|policy|passages|knowledge)|knowledge base|document store|"
         r"(?:document|doc|knowledge|semantic|vector|passage) retrieval|retrieval over|"
-        # Answers found in documents it searches: "searches our help-centre articles", "looks up
-        # answers in the FAQ" (not "searches the web" or "looks up orders").
-        r"(?:search\w*|looks? (?:\w+ )?up (?:\w+ )?in|consults?|draws? on|answers? (?:\w+ ){0,2}(?:from|using|out of)) "
-        r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ){0,3}?(?:articles|documentation|docs|faqs?|faq documents|"
-        r"manuals?|handbooks?|wiki|runbooks?|help[- ]?cent(?:er|re)s?)\b|"
+        + RETRIEVAL_BEHAVIOUR
+        + "|"
         # Answers tied to indexed documents: "grounded in the handbook", "chunked and embedded".
         r"grounded in|grounds? (?:its |their )?(?:answers|replies|responses) (?:in|on)|"
         r"(?:chunked|split) and (?:embedded|indexed)|"
@@ -229,7 +203,7 @@ TERMS: tuple[Term, ...] = (
     ),
     # Agents and their ecosystem
     Term(
-        r"multi-?agent|multiple agents|several agents|agents (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|"
+        r"multi[- ]?agent|multiple agents|several agents|agents (?:talk|communicate|delegate|hand off|collaborate|coordinate|cooperate|negotiate|share)\w*|"
         # One agent with another as the other party: "the agent hands off to a billing agent".
         r"agent (?:talk|communicate|delegate|hand|collaborate|coordinate|cooperate|negotiate)\w*(?: off)? (?:with|to) "
         r"(?:an?|the|other|another|its|our) (?:[\w-]+ ){0,2}agents?\b|sub-?agents?|supervisor agent|orchestrator agent|agent swarm|crew of agents|other agents|peer agents?|(?:a )?second agent|another agent|(?:two|three|four|five|six|\d+|several|multiple|many) (?:[\w-]+ )?agents",
@@ -363,7 +337,7 @@ TERMS: tuple[Term, ...] = (
     ),
     # Humans, exposure and data
     Term(
-        r"human[- ]in[- ]the[- ]loop|hitl|human (?:review|reviewer|approval|oversight|sign-off)|manual review|reviewers?|approv\w+ by (?:a |an )?(?:human|manager|analyst)|escalat\w+ to (?:a |an |the |our )?(?:human|agent|person|staff)|human (?:engineer|operator|analyst|staff|team|support)s?|(?:asks?|prompts?) (?:the )?(?:user|developer|operator|engineer) to (?:confirm|approve)|approval queue|(?:has|have|must|needs?) to approve",
+        r"human[- ]in[- ](?:the[- ])?loop|hitl|human (?:review|reviewer|approval|oversight|sign-off)|manual review|reviewers?|approv\w+ by (?:a |an )?(?:human|manager|analyst)|escalat\w+ to (?:a |an |the |our )?(?:human|agent|person|staff)|human (?:engineer|operator|analyst|staff|team|support)s?|(?:asks?|prompts?) (?:the )?(?:user|developer|operator|engineer) to (?:confirm|approve)|approval queue|(?:has|have|must|needs?) to approve",
         "human-reviewer",
         "human reviewers",
         (L5, L7),
@@ -381,7 +355,7 @@ TERMS: tuple[Term, ...] = (
         # name data ("customer records", "public facts") or somewhere the agent reads. People
         # who reach it are read as entry points, which settle this too.
         r"(?:public|customer|client|consumer)[- ]facing|publicly[- ]accessible|internet[- ](?:facing|exposed)|"
-        r"external users|b2c",
+        r"external users|external[- ]facing|b2c",
         "",
         "",
         (),

@@ -11,6 +11,8 @@ import re
 
 from assistant.engine.reading import actions as act
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading import safeguards as sg
+from assistant.engine.reading.approvers import approver, deciding_subject
 from assistant.engine.reading.held import held_tools, subject_act
 from assistant.engine.reading.state import (
     MAX_QUOTE,
@@ -22,7 +24,6 @@ from assistant.engine.reading.state import (
     sentence_span,
     slug,
 )
-from assistant.engine.reading.text import normalise
 from assistant.engine.reading.tools import add_tool
 from assistant.schema import AgenticFactor, Control, ControlKind
 
@@ -35,12 +36,12 @@ def other_controls(reading: Reading, clause: Clause) -> None:
     """
     if clause.scope.hypothetical:
         return
-    for kind, pattern in lx.CONTROLS:
+    for kind, pattern in sg.CONTROLS:
         match = compiled(pattern).search(clause.text)
         by_key = (
             match is None
             and bool(clause.seg.context)
-            and bool(lx.CONTROL_KEYS[kind].search(clause.seg.context))
+            and bool(sg.CONTROL_KEYS[kind].search(clause.seg.context))
         )
         if match is None and not by_key:
             continue
@@ -76,7 +77,7 @@ def approvals(reading: Reading, clause: Clause) -> None:
         return
     # Only the clause that opens a value names the approver; a later one ("none, but the
     # caller confirms by SMS") is a remark about the action.
-    first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':"))
+    first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':|"))
     context, whole = clause.seg.context, re.match(r".*", clause.text)
     if _NOT_THE_AGENTS_ACT.search(context):
         return  # `approved tools:` lists what it may use
@@ -87,27 +88,14 @@ def approvals(reading: Reading, clause: Clause) -> None:
     elif lx.AUTOMATIC_KEY.search(context) and not clause.scope.negated:
         _control(reading, clause, whole, False, "")
     elif lx.APPROVAL_KEY.search(context) and not clause.scope.negated and first:
-        actor = _actor(reading, clause, lx.HUMAN.search(clause.text))
+        actor = approver(reading, clause, lx.HUMAN.search(clause.text))
         _control(reading, clause, whole, True, actor)
 
 
 def _stated(reading: Reading, clause: Clause) -> bool:
     """Approval or automatic action stated in the words of a clause; whether any was."""
     text = clause.text
-    approval = lx.APPROVAL.search(text)
-    if approval and _LISTED.search(text, 0, approval.start()) and approval.group(0).endswith("ed"):
-        approval = None  # "one of our approved repairers": a list someone keeps, not a step
-    if approval and _AFTER_THE_FACT.search(text):
-        approval = None  # "a manager reviews the weekly summary": monitoring, not a gate
-    if approval and (_CONTENT_REVIEW.search(text) or _SELF_CHECK.search(text)):
-        approval = None  # "reviews written by customers", "the user verifies with MFA"
-    if approval and _NOT_THE_AGENTS_ACT.search(text):
-        approval = None  # "changes to the agent's repo are reviewed", "signed off the plan"
-    notice = _NOTICE.search(text)
-    if approval and notice and notice.start() < approval.start() < notice.end():
-        approval = None  # "an e-mail confirming the order": a notice, not a decision
-    if approval and approval.group(0).startswith("review") and _HANDOVER.search(text):
-        approval = None  # "escalates to a human through a review screen": the case moves on
+    approval = _approval_word(text)
     automatic = lx.AUTOMATIC.search(text)
     found = False
     if automatic and _ONE_AT_A_TIME.search(text, 0, automatic.start()):
@@ -115,7 +103,7 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     if automatic and _governs(_DOUBLE_NEGATIVE, text, automatic.start()):
         if _ASKED.match(text, automatic.start()):
             # "it won't order parts without asking the foreman": someone is asked first.
-            actor = _actor(reading, clause, lx.HUMAN.search(text))
+            actor = approver(reading, clause, lx.HUMAN.search(text))
             _control(reading, clause, automatic, True, actor)
             found, approval = True, None
         automatic = None  # "no refund goes out without review": review is required
@@ -130,39 +118,67 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     if passed and not clause.scope.covers(*passed.span()):
         # "anything bigger waits for a support supervisor": what a limit holds back goes to a
         # person, who decides it.
-        _control(reading, clause, passed, True, _actor(reading, clause, lx.HUMAN.search(text)))
+        _control(reading, clause, passed, True, approver(reading, clause, lx.HUMAN.search(text)))
         found = True
     if approval and not lx.AGENT_REVIEWER.search(text):
         human = lx.HUMAN.search(text)
-        stem = approval.group(0).split()[0][:5]
-        passive = re.search(
-            r"(?:(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
-            rf"without|no|subject to) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
-            rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
-            text,
-        )
-        # "goes to the duty manager for sign-off": sent for a noun of approval, not "for approved
-        # suppliers"; and not sent to a model, an agent or a channel for it.
-        sent_for = approval.group(0).startswith(_NOUN_FORMS) and bool(
-            _SENT_FOR.search(text, 0, approval.start())
-        )
-        named_gate = approval.group(0).startswith(_GATES) and not (
-            approval.group(0).startswith(_PRESSES) and _pressed_by_the_agent(text, approval.start())
-        )
-        # "needs the head grower's approval": whoever's approval it is, if not software's.
-        owner = _POSSESSOR.search(text, 0, approval.start())
-        owned = approval.group(0).startswith(_NOUN_FORMS) and bool(owner)
-        # "..., who approves in the portal": the relative pronoun stands for a person.
-        relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
-        subject = _deciding_subject(reading, text, approval)
-        # "wait for the harbour master to approve": someone, not software, is waited for.
-        waited = _WAITS_FOR.search(text, 0, approval.start())
-        if human or passive or sent_for or waited or named_gate or relative or subject or owned:
+        subject = deciding_subject(reading, text, approval)
+        if human or subject or _a_gate(text, approval):
             present = not clause.scope.covers(*approval.span())
-            actor = _actor(reading, clause, human) or subject
+            actor = approver(reading, clause, human) or subject
             _control(reading, clause, approval, present, actor)
             found = True
     return found
+
+
+def _approval_word(text: str) -> re.Match[str] | None:
+    """The approval word of a clause, unless it is about something other than a gate."""
+    approval = lx.APPROVAL.search(text)
+    if approval is None:
+        return None
+    notice = _NOTICE.search(text)
+    if (
+        # "one of our approved repairers": a list someone keeps, not a step
+        (_LISTED.search(text, 0, approval.start()) and approval.group(0).endswith("ed"))
+        # "a manager reviews the weekly summary": monitoring, not a gate
+        or _AFTER_THE_FACT.search(text)
+        # "reviews written by customers", "the user verifies with MFA"
+        or _CONTENT_REVIEW.search(text)
+        or _SELF_CHECK.search(text)
+        # "changes to the agent's repo are reviewed", "signed off the project plan"
+        or _NOT_THE_AGENTS_ACT.search(text)
+        # "an e-mail confirming the order": a notice, not a decision
+        or (notice and notice.start() < approval.start() < notice.end())
+        # "escalates to a human through a review screen": the case moves on
+        or (approval.group(0).startswith("review") and _HANDOVER.search(text))
+    ):
+        return None
+    return approval
+
+
+def _a_gate(text: str, approval: re.Match[str]) -> bool:
+    """Whether an approval word with no person beside it still states a person's gate."""
+    stem = approval.group(0).split()[0][:5]
+    passive = re.search(
+        r"(?:(?:be|is|are|been|being|gets?|needs?|requires?|require|must|pending|awaiting|"
+        rf"without|no|subject to) (?:\w+ )?|(?:until|before) (?:a|an|the|our|their|one|two|any|some|"
+        rf"each|every|all) (?:[\w-]+ ){{0,3}}){re.escape(stem)}",
+        text,
+    )
+    noun = approval.group(0).startswith(_NOUN_FORMS)
+    # "goes to the duty manager for sign-off": sent for a noun of approval, not "for approved
+    # suppliers"; and not sent to a model, an agent or a channel for it.
+    sent_for = noun and bool(_SENT_FOR.search(text, 0, approval.start()))
+    named_gate = approval.group(0).startswith(_GATES) and not (
+        approval.group(0).startswith(_PRESSES) and _pressed_by_the_agent(text, approval.start())
+    )
+    # "needs the head grower's approval": whoever's approval it is, if not software's.
+    owned = noun and bool(_POSSESSOR.search(text, 0, approval.start()))
+    # "..., who approves in the portal": the relative pronoun stands for a person.
+    relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
+    # "wait for the harbour master to approve": someone, not software, is waited for.
+    waited = _WAITS_FOR.search(text, 0, approval.start())
+    return bool(passive or sent_for or named_gate or owned or relative or waited)
 
 
 # An action that needs a person, said of the action: "clearance markdowns need the
@@ -293,98 +309,6 @@ def _governs(cue: re.Pattern[str], text: str, at: int) -> bool:
     """
     found = list(cue.finditer(text, 0, at))
     return bool(found) and not re.search(r",| and | but ", text[found[-1].end() : at])
-
-
-# An approval verb in the third person, as said of whoever does it: "procurement reviews".
-_DECIDES = re.compile(
-    r"(?:approves|reviews|confirms|vets|okays|signs off|countersigns|authori[sz]es|green-?lights)"
-)
-_SUBJECT = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:and|but|then|once|after|until|before|when|unless|while|so)\s+)"
-    r"(?:(?:a|an|the|our|their|its|each|every|any|one|two)\s+)?((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+"
-    r"(?:(?:then|also|always|first|still|usually|personally)\s+)?$"
-)
-# Subjects that are the software, not a person: "the system confirms", "it reviews".
-_NOT_A_PERSON = lx.rx(
-    r"it|this|that|which|they|he|she|system|service|app|application|pipeline|workflow|tool|"
-    r"api|model|llm|server|script|job|platform|engine|function|code|check|test|rule|policy"
-)
-
-
-def _deciding_subject(reading: Reading, text: str, approval: re.Match[str]) -> str:
-    """Whoever does an approval verb, when that is not the agent or the software: the actor.
-
-    "Procurement reviews every order": a department, a role or a person named as the subject
-    of "approves", "reviews", "confirms" or "signs off" is a person deciding.
-    """
-    if not _DECIDES.fullmatch(approval.group(0)):
-        return ""
-    found = _SUBJECT.search(text, 0, approval.start())
-    if found is None:
-        return ""
-    words = found.group(1)
-    agents = {normalise(c.name).text for c in reading.components.values() if c.kind == "agent"}
-    last = words.split()[-1]
-    if lx.AGENT_WORD.search(words) or _NOT_A_PERSON.fullmatch(last) or words in agents:
-        return ""
-    return words
-
-
-_POSSESSIVE_ACTOR = re.compile(
-    r"((?:[a-z][\w-]* )?[a-z][\w-]*) ?['\u2019]s (?:approval|sign-?off|ok|okay|review|go-ahead|consent|"
-    r"confirmation|say-so|nod|thumbs-up|blessing)"
-    r"|(?:approved|reviewed|signed off|confirmed|authori[sz]ed|approval|sign-?off|go-ahead|thumbs-up|ok) "
-    r"(?:by|from) (?:a |an |the |our |their |one of our )?(?:[a-z][\w-]*['\u2019]s )?"
-    r"((?:[a-z][\w-]* )?[a-z][\w-]*)"
-    r"|requires? (?:the |a |an |their |our )?((?:[a-z][\w-]* )?[a-z][\w-]*) to "
-    r"(?:confirm|approve|sign off|ok|okay|accept|authori[sz]e)"
-    # "goes to the quartermaster for sign-off": whoever the work is sent to.
-    r"|to (?:the |a |an |their |our )?((?:[a-z][\w-]* )?[a-z][\w-]*) for (?:\w+ )?"
-    r"(?:approval|sign-?off|review|confirmation|go-ahead|ok)"
-)
-# Words after the approver that are no part of its name: "reviewed by a supervisor first".
-_AFTER_ACTOR = lx.rx(
-    r"first|also|then|too|always|personally|manually|before|afterwards|again|each|every"
-)
-
-
-def _actor(reading: Reading, clause: Clause, human: re.Match[str] | None) -> str:
-    """Who approves: "a receptionist's approval", "approved by the duty manager", a role."""
-    named = _POSSESSIVE_ACTOR.search(clause.text)
-    if named:
-        words = [
-            w
-            for w in next(g for g in named.groups() if g).split()
-            if not (_ARTICLE.fullmatch(w) or _AFTER_ACTOR.fullmatch(w))
-        ]
-        if words:
-            return " ".join(words)
-    if human is None:
-        return ""
-    return _role(reading, clause, human)
-
-
-_ARTICLE = lx.rx(r"a|an|the|our|their|its|one|needs?|requires?|with|without|after|until")
-
-
-def _role(reading: Reading, clause: Clause, human: re.Match[str]) -> str:
-    """The role that approves, with the word before it when that qualifies it ("team lead")."""
-    s, e = clause.norm.source_span(*human.span())
-    before = reading.source[max(clause.seg.start, s - 20) : s].split()
-    word = before[-1] if before else ""
-    qualifies = (
-        word.isalpha()
-        and not _ARTICLE.fullmatch(word.lower())
-        and not (_NOT_QUALIFIER.fullmatch(word.lower()))
-    )
-    return f"{word if qualifies else ''} {reading.source[s:e]}".strip()
-
-
-# Words that stand before a role without qualifying it ("must the physician", "by a nurse").
-_NOT_QUALIFIER = lx.rx(
-    r"by|and|or|of|to|from|for|in|on|at|with|must|has|have|will|who|that|then|when|if|any|"
-    r"every|each|all|some|no|is|are|was|were|be|only|also|still|always|can|may|should"
-)
 
 
 def _control(

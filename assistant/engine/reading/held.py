@@ -221,7 +221,16 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     # `approval:` beside `- name: restart_service` in one record covers that tool.
     keyed = record_name(reading, clause) or (slug(reading.source[key[0] : key[1]]) if key else "")
     if keyed in live:
-        return [keyed]
+        # With the tools named beside it on its line or table row: "| start chillers |
+        # chillerCommand | an engineer approves |".
+        beside = [t for t in live if clause.seg.sentence in reading.tool_sentences[t]]
+        return sorted({keyed, *beside})
+    # Under a tool's own key (`create_user:` then `approval: IT admin`): that tool.
+    under = [
+        t for t in live if _says(clause.seg.context, normalise(reading.components[t].name).text)
+    ]
+    if len(under) == 1 and key:
+        return under
     # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
     # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
     # does, since a clause alone may share a word with the wrong tool.

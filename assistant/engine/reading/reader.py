@@ -35,9 +35,11 @@ from assistant.engine.reading.state import (
     sentence_text,
     slug,
 )
-from assistant.engine.reading.text import Segment, normalise, segments
-from assistant.engine.reading.tools import tidy_tools, tools
-from assistant.engine.vocabulary import TERMS, Term
+from assistant.engine.reading.tables import all_segments
+from assistant.engine.reading.text import Segment, normalise
+from assistant.engine.reading.tools import record_tool, tidy_tools, tools
+from assistant.engine.term import Term
+from assistant.engine.vocabulary import TERMS
 from assistant.schema import Component, Evidence, Layer, SystemDelta
 
 __all__ = ["read", "slug"]
@@ -66,7 +68,7 @@ def read(text: str) -> SystemDelta:
     reading = Reading(text)
     clauses = [
         Clause(seg, norm, _scope(text, seg, norm.text))
-        for seg in segments(text)
+        for seg in all_segments(text)
         if (norm := normalise(text, seg.start, seg.end)).text
     ]
     for clause in clauses:
@@ -86,6 +88,8 @@ def read(text: str) -> SystemDelta:
             named_nouns(reading, clause)
             tools(reading, clause)
             passive_actions(reading, clause)
+        elif heading_key(reading, clause):
+            record_tool(reading, clause)
         entries(reading, clause)
         assets(reading, clause)
         people(reading, clause)
@@ -116,7 +120,7 @@ def _negative_label(source: str, seg: Segment) -> bool:
 _NEGATIVE_LABEL = lx.rx(
     r"not (?:included|supported|used|in scope|allowed|available|enabled|done)|out of scope|"
     r"excluded|exclusions|non-goals?|not done|limitations|what it (?:can't|cannot|doesn't|does not|won't) do|"
-    r"disabled|forbidden|prohibited|no-go|never"
+    r"disabled|forbidden|prohibited|no-go|never|not possible|n/a|n / a|none"
 )
 
 

@@ -36,7 +36,7 @@ POST_NEGATION = rx(
 )
 NEGATIVE_VALUE = re.compile(
     r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"
-    r"not available|not supported|never|nope|nothing|-)\s*$"
+    r"not available|not supported|never|nope|nothing|-|\u274c|\u2717|\u2718|\u00d7|\U0001f6ab|\u26d4)\s*$"
 )
 # A value that opens with a negative: `approval: none for catalogue packages`, `refunds: not
 # handled, ...`.

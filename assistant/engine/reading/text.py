@@ -118,7 +118,10 @@ class Segment:
 # a blank line or a new list item. Abbreviations are protected first.
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|no|dr|mr|mrs|ms|inc|ltd)\.", re.I)
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"')\]]*\s+(?=[A-Za-z0-9\"'(`*\-\u2022])|\n\s*\n|\n(?=\s*(?:[-*\u2022+]|\d+[.)])\s)"
+    r"(?<=[.!?])[\"')\]]*\s+(?=[A-Za-z0-9\"'(`*\-\u2022])|\n\s*\n|\n(?=\s*(?:[-*\u2022+]|\d+[.)])\s)|"
+    # A line that opens with a short key ("Memory: none", `multi_agent: true`) starts a new
+    # one; a wrapped line of prose ("is held for review: the plan ...") does not.
+    r"\n(?=[ \t]*(?:[A-Z][\w .-]{0,30}|[a-z_][\w-]{0,30}):[ \t])"
 )
 # Inside a sentence, a clause ends at these: negation and modality never reach past them.
 _CLAUSE_END = re.compile(

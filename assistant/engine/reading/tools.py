@@ -99,6 +99,19 @@ _NEXT_VERB = re.compile(
 )
 
 
+def record_tool(reading: Reading, clause: Clause) -> None:
+    """A key over a tool's own record names it: `tools:` then `  create_user:` then its fields."""
+    context = clause.seg.context.split()
+    if (
+        context
+        and TOOL_CONTEXT.fullmatch(context[-1])
+        and len(clause.text.split()) <= 4
+        and not lx.AGENT_WORD.search(clause.text)  # `screener_agent:` groups an agent's tools
+    ):
+        raw = reading.source[clause.seg.start : clause.seg.end].strip("\"' ")
+        add_tool(reading, raw, clause.text, clause.seg.start, clause.seg.end, clause)
+
+
 def _add_code_names(
     reading: Reading, clause: Clause, in_tool_context: bool
 ) -> list[tuple[int, int]]:
