@@ -2038,3 +2038,52 @@ def test_a_tool_named_with_the_product_it_acts_in(sentence: str, tools: list[str
 def test_sending_money_moves_it() -> None:
     tools = read("The bot can send wire transfers to suppliers.").components
     assert [c.effect for c in tools if c.kind == "tool"] == [Effect.MOVES_MONEY]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "entry", "present"),
+    [
+        # People who write in by e-mail or text are ways in.
+        (
+            "Customers email support@acme.com and the agent reads each message.",
+            "inbound-email",
+            True,
+        ),
+        ("Users send questions by email; the agent replies.", "inbound-email", True),
+        (
+            "Customers reply to our notification emails and the agent handles them.",
+            "inbound-email",
+            True,
+        ),
+        ("Patients text the clinic number and the bot answers.", "inbound-messages", True),
+        # Near misses: what the agent sends out, and a tool's name.
+        ("Messages are sent to Slack by the agent.", "inbound-messages", False),
+        (
+            "It sends SMS appointment reminders to patients; replies are not processed.",
+            "inbound-messages",
+            False,
+        ),
+        ("It calls send_candidate_email.", "inbound-email", False),
+        ("Every player message passes a moderation check.", "inbound-messages", False),
+    ],
+)
+def test_people_who_write_in_are_a_way_in(sentence: str, entry: str, present: bool) -> None:
+    assert (entry in _entries(sentence)) is present
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # An integration taken away, planned or in the past is no part of the system.
+        "The Jira integration has been disabled.",
+        "The Google Calendar integration is planned for Q3 but not built yet.",
+        "We used to have the agent post to Slack.",
+    ],
+)
+def test_an_integration_not_there_now_is_no_tool(sentence: str) -> None:
+    assert read(sentence).capabilities.get("tools") is None
+
+
+def test_content_reviewed_as_it_is_written_is_no_gate() -> None:
+    text = "The agent answers from a knowledge base written and reviewed by our docs team."
+    assert _held(text) == []

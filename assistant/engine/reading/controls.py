@@ -231,6 +231,9 @@ _NOT_THE_AGENTS_ACT = lx.rx(
     r"(?:approved|approves) (?:the |our )?(?:project|design|architecture|budget|rollout|launch|dpia|pilot)\b|"
     r"confirms? (?:their|his|her|your|its) (?:own )?(?:[\w-]+ )?(?:numbers?|names?|address(?:es)?|e-?mails?|"
     r"phone|dates? of birth|birthdays?|details|identity|postcodes?|ids?|references?)\b|"
+    # Content the agent reads, reviewed as it is written: "a knowledge base written and
+    # reviewed by our documentation team".
+    r"(?:written|maintained|curated|authored|edited|kept) and (?:reviewed|approved|vetted) by|"
     r"^approved (?:[\w-]+ )?(?:tools|vendors|suppliers|sources|domains|sites|models|packages|libraries|"
     r"lists?|partners|contractors|repairers)\b"
 )

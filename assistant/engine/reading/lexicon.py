@@ -180,7 +180,8 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         r"visitors) (?:use|chat with|talk to|download|visit|play|open) (?:it|the app|our app|the bot|the site)\b|"
         rf"{_AUDIENCE} (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
         r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
-        r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms)\b|"
+        r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms|"
+        r"e-?mails|reply|replies)\b|(?:customers|users|clients|patients|members|guests) e-?mail\b|"
         rf"(?:answers?|serves?|helps?|talks? to|chats? with|supports?|assists?) (?:our |the |its )?{_AUDIENCE}|"
         # Made for them: "a scheduling assistant for patients", "a chatbot for our customers".
         r"(?:assistant|bot|chatbot|agent|copilot|helper|concierge|app) for (?:our |the |its |their )?"
@@ -199,12 +200,19 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         r"(?:[\w-]+ ){0,3}(?:e-?mails?|mailbox|inbox|mail)|mailbox|inbox|e-?mails? (?:in|that arrive|from)|"
         # Content that comes in by mail: "claims arrive by e-mail", "send their invoices in via email".
         r"(?:arrive|arrives|arriving|arrived|comes? in|coming in)(?: [\w-]+){0,2}? (?:by|via|over|through) e-?mail|"
-        r"(?:send|sends|sent|submit|submits|submitted|forward|forwards|forwarded)(?: [\w'-]+){0,3}? in (?:by|via|over|through) e-?mail",
+        r"(?:send|sends|sent|submit|submits|submitted|forward|forwards|forwarded)(?: [\w'-]+){0,3}? in (?:by|via|over|through) e-?mail|"
+        # People who write in: "customers email support@acme.com", "users send questions by
+        # email", "customers reply to our notification emails".
+        # A plural before "email": the verb ("customers email us"), not "a candidate email".
+        rf"{_AUDIENCE}(?<=s) e-?mail\b|{_AUDIENCE} (?:e-?mails|write to|writes to|reply to|replies to)\b|"
+        rf"{_AUDIENCE} (?:send|sends|submit|submits)(?: [\w'-]+){{0,3}}? (?:by|via|over|through) e-?mail",
     ),
     (
         EntryKind.INBOUND_MESSAGES,
         r"sms|whatsapp|telegram|signal|imessage|text messages?|slack|discord|teams messages?|"
-        r"microsoft teams|messenger|instagram|wechat|line app|twitter|x dms?|dms?|social media",
+        r"microsoft teams|messenger|instagram|wechat|line app|twitter|x dms?|dms?|social media|"
+        # People who write in by text: "patients text the clinic number".
+        rf"{_AUDIENCE} (?:can |may |also |often )*(?:text|texts|whatsapp)\b",
     ),
     (
         EntryKind.WEB_CONTENT,

@@ -56,11 +56,24 @@ def _comes_in(text: str) -> bool:
     """Whether content arrives through the channel a clause names, not only leaves by it."""
     return any(
         not (
-            m.group() in ("texts", "messages", "text", "message")
-            and _SENT_BY_IT.search(text, 0, m.start())
+            (m.group() in _MESSAGE_WORDS and _SENT_BY_IT.search(text, 0, m.start()))
+            # "messages are sent to Slack by the agent": the messages go out
+            or (m.group() in _MESSAGE_WORDS and _SENT_OUT.match(text, m.end()))
+            # "it sends reminders to patients": the people are where it goes
+            or _SENT_TO.search(text, 0, m.start())
         )
         for m in lx.INBOUND.finditer(text)
     )
+
+
+_MESSAGE_WORDS = ("texts", "messages", "text", "message")
+_SENT_OUT = re.compile(
+    r" (?:are|is|get|gets) (?:\w+ )?(?:sent|posted|pushed|delivered|published)\b"
+)
+_SENT_TO = re.compile(
+    r"\b(?:sends?|sent|posts?|pushes|texts|e-?mails|messages|notifies) (?:[\w'-]+ ){0,4}?to "
+    r"(?:the |our |its |their |each |every |all )?(?:[\w-]+ )?$"
+)
 
 
 def _no_way_in(kind: EntryKind, clause: Clause, match: re.Match[str]) -> bool:

@@ -32,7 +32,10 @@ PSEUDO_NEGATION = rx(
 POST_NEGATION = rx(
     r"(?:is|are|was|were|be|been|being|gets?|stays?|remains?)(?: currently)? (?:not|never)|"
     r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t|isnt|arent|"
-    r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope)"
+    r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope|deprecated)|"
+    # Taken away since: "the Jira integration has been disabled", "that was removed in March".
+    r"(?:has|have) been (?:disabled|removed|turned off|switched off|retired|deprecated|dropped)|"
+    r"(?:was|were) (?:disabled|removed|turned off|switched off|retired|dropped)"
 )
 NEGATIVE_VALUE = re.compile(
     r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"
@@ -43,13 +46,16 @@ NEGATIVE_VALUE = re.compile(
 OPENS_NEGATIVE = rx(
     r"(?:none|no|never|nobody|no one|not (?:needed|required|handled|used|done)|n/a)\b"
 )
-# Hypothetical or future: facts in such a clause are not settled either way.
+# Hypothetical, future or former: facts in such a clause are not settled either way.
 HYPOTHETICAL = rx(
     r"plan(?:s|ned|ning)? to|will (?:later|soon|eventually)|in (?:the )?future|on the roadmap|"
     r"roadmap|might|could|would like|eventually|next (?:release|version)|"
     # "next quarter" is a plan only with a future marker ("the same way next quarter" recurs).
     r"(?:will|'ll|going to|plan\w* to|want to|hope to|by|from|starting|in) (?:\w+ ){0,4}?next (?:quarter|year|month)|"
-    r"considering|thinking about|may (?:later|soon|eventually) |hope to|want to add|wish"
+    r"considering|thinking about|may (?:later|soon|eventually) |hope to|want to add|wish|"
+    r"(?:is|are) planned|not (?:built|live|available|ready) yet|coming soon|"
+    # What it did before, not what it does: "we used to have it post to Slack".
+    r"used to (?:have|let|be|run|use|send|post|call)"
 )
 
 
