@@ -87,3 +87,23 @@ def test_flags_and_symbols_as_values(text: str, capability: str, value: bool) ->
 def test_a_wrapped_line_of_prose_with_a_colon_is_no_key() -> None:
     text = "A curtailment that leaves a bus short\n  is held for review: the plan goes to the lead."
     assert read(text).capabilities.get("human-in-loop") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Entries under a key of agents, or a table's agent column, are the agents.
+        "agents:\n  - researcher\n  - writer\n  - editor",
+        "| Agent | Role |\n|---|---|\n| Researcher | finds sources |\n| Writer | drafts posts |",
+        "agents:\n  planner:\n    model: gpt-4o\n  writer:\n    model: gpt-4o",
+        "agents:\n  - name: triage\n    model: gpt-4o\n  - name: resolver\n    model: gpt-4o",
+    ],
+)
+def test_agents_listed_under_a_key_are_agents(text: str) -> None:
+    delta = read(text)
+    assert len([c for c in delta.components if c.kind == "agent"]) >= 2
+    assert delta.capabilities.get("multi-agent") is True
+
+
+def test_no_agents_under_a_key_is_none() -> None:
+    assert not [c for c in read("agents: none").components if c.kind == "agent"]

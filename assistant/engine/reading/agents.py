@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
-from assistant.engine.reading.state import Clause, Reading, clause_evidence, slug
+from assistant.engine.reading.state import Clause, Reading, clause_evidence, heading_key, slug
 from assistant.schema import AgenticFactor, Component, Evidence, Layer
 
 # Not "robot": a harvest robot or a mobile robot is a machine the agent drives (physical
@@ -146,12 +146,30 @@ def _names(reading: Reading, clause: Clause) -> list[tuple[str, Evidence]]:
                 (reading.source[s:e], clause_evidence(reading, clause, *given.span()))
             )
     found = [(name, evidence) for name, evidence, _ in nouns]
+    listed = _listed_agent(reading, clause)
+    if listed and not found:
+        found.append(listed)
     role = _ROLE_ID.match(reading.source, clause.seg.start, clause.seg.end)
     if role:
         # "- `churn_analyst` reads the board ...": a crew member named by its code name.
         s, e = role.span("name")
         found.append((reading.source[s:e], reading.quote(clause.seg.start, clause.seg.end, (s, e))))
     return found + given_names
+
+
+# A key whose entries are the agents: `agents:` then `- researcher`, or a table's "Agent" column.
+_AGENTS_KEY = re.compile(r"(?:^|\s)(?:agents?|crew|agent roster)(?: name)?$")
+
+
+def _listed_agent(reading: Reading, clause: Clause) -> tuple[str, Evidence] | None:
+    """An agent named as an entry under a key of agents (`agents:` then `- researcher`)."""
+    if not _AGENTS_KEY.search(clause.seg.context) or clause.scope.negated:
+        return None
+    entry = clause.seg.item or heading_key(reading, clause) or clause.seg.context.endswith("name")
+    if not entry or not 0 < len(clause.text.split()) <= 3 or _NOT_GIVEN.fullmatch(clause.text):
+        return None
+    raw = reading.source[clause.seg.start : clause.seg.end].strip("\"'` ")
+    return raw, clause_evidence(reading, clause, 0, len(clause.text))
 
 
 # The last word of an agent's code name in a crew: `churn_analyst`, `route_planner`, `qa_critic`.
