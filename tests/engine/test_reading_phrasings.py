@@ -2087,3 +2087,20 @@ def test_an_integration_not_there_now_is_no_tool(sentence: str) -> None:
 def test_content_reviewed_as_it_is_written_is_no_gate() -> None:
     text = "The agent answers from a knowledge base written and reviewed by our docs team."
     assert _held(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        # The team's own tools, used on the agent rather than by it.
+        ("Our team tracks the agent's bugs in Jira.", None),
+        ("We track the agent's bugs in Jira.", None),
+        ("The developers discuss the bot's behaviour in Slack.", None),
+        ("We built the agent in VS Code and deploy it with GitHub Actions.", None),
+        # Near misses: the agent given the product, or acting in it.
+        ("We connect the agent to Jira so it can file tickets.", True),
+        ("The agent files tickets in Jira.", True),
+    ],
+)
+def test_the_teams_own_tools_are_not_the_agents(sentence: str, tools: bool | None) -> None:
+    assert _caps(sentence).get("tools") is tools

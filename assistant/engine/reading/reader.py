@@ -291,12 +291,30 @@ _TEAM_SUBJECT = lx.rx(
 
 
 def _people_act(text: str) -> bool:
-    """A clause where a person, not the agent, does the acting."""
+    """A clause where a person, not the agent, does the acting.
+
+    "Our team tracks the agent's bugs in Jira": the agent named as a possessive does nothing;
+    "we built the agent in VS Code": the team making it, not the agent acting.
+    """
+    named = [not _POSSESSIVE.match(text, m.end()) for m in lx.AGENT_WORD.finditer(text)]
+    acting = any(named)
+    # "we keep records in Salesforce" may be what the agent reads; "we track the agent's
+    # bugs in Jira" is not.
+    ours = bool(_TEAM_SUBJECT.match(text)) and bool(named) and not acting
     return (
-        bool(lx.HUMAN.search(text))
-        and not lx.AGENT_WORD.search(text)
-        and not re.match(r"(?:it|they)\b", text)
+        bool(_MAKING_IT.match(text))
+        or ours
+        or (bool(lx.HUMAN.search(text)) and not acting and not re.match(r"(?:it|they)\b", text))
     )
+
+
+_POSSESSIVE = re.compile(r"(?:'|\u2019)s?\b| s\b")
+# The team at work on the agent itself.
+_MAKING_IT = re.compile(
+    r"(?:we|our (?:[\w-]+ )?(?:team|devs|developers|engineers))(?: also)? "
+    r"(?:built|build|builds|deploy|deploys|deployed|develop|develops|developed|test|tests|tested|"
+    r"track|tracks|tracked|debug|debugs|debugged|wrote|write|design|designed|version|host the code)\b"
+)
 
 
 def _component(
