@@ -1018,3 +1018,11 @@ def test_handing_work_to_a_person_is_not_approval() -> None:
 )
 def test_shared_and_persistent_stores(sentence: str, capability: str) -> None:
     assert read(sentence).capabilities.get(capability) is True
+
+
+def test_an_object_pronoun_does_not_end_a_negation() -> None:
+    # "give it the ability": "it" is the object, not a new subject with its own verb.
+    assert _negated("we decided not to give it the ability to send emails") == [
+        "not to give it the ability to send emails"
+    ]
+    assert _negated("when it cannot solve it , it escalates to a person") == ["cannot solve it"]

@@ -84,7 +84,11 @@ _COMMENT = re.compile(r"\s+#\s")
 _CONDITION = re.compile(r" (?:until|unless|till) ")
 _LIST_GO_ON = {"no", "nor", "or", "and", "not", "never", "neither", "without", "nothing", "none"}
 # A new subject and its verb after the cue: "when it cannot solve it, it escalates to a human".
-_NEW_SUBJECT = re.compile(r"(?<= )(?:it|they|we|he|she|which|who) (?!not\b|never\b|n't)[a-z]+s?\b")
+# Not an object pronoun before its own object ("give it the ability").
+_NEW_SUBJECT = re.compile(
+    r"(?<= )(?:it|they|we|he|she|which|who) "
+    r"(?!not\b|never\b|n't|the\b|a\b|an\b|its\b|their\b|our\b|this\b|that\b|to\b|access\b)[a-z]+s?\b"
+)
 
 
 def _scope_end(clause: str, cue: int) -> int:
