@@ -2104,3 +2104,25 @@ def test_content_reviewed_as_it_is_written_is_no_gate() -> None:
 )
 def test_the_teams_own_tools_are_not_the_agents(sentence: str, tools: bool | None) -> None:
     assert _caps(sentence).get("tools") is tools
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # Said plainly: it just does it; a person acts before it goes through.
+        ("It can:\n- delete the msg (just does it)", [(False, ["delete-the-msg"])]),
+        (
+            "It can reserve a date and send a quote. Both of those just happen, no one looks first.",
+            [(False, ["reserve-a-date", "send-a-quote"])],
+        ),
+        (
+            "It can ban users. One of the moderators has to react before the ban goes through.",
+            [(True, ["ban-users"])],
+        ),
+        # Near misses: the agent's own step before sending; "just" as "only".
+        ("It can send replies. The agent has to format the text before it goes out.", []),
+        ("It can send replies. It just answers questions about opening hours.", []),
+    ],
+)
+def test_plain_words_for_unattended_and_held(text: str, held: list[tuple[bool, list[str]]]) -> None:
+    assert _held(text) == held

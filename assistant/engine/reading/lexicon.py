@@ -100,6 +100,9 @@ APPROVAL = rx(
     r"(?:queued|held|parked|flagged|set aside) for (?:a |an |the |our )?(?:[\w-]+ ){0,2}?[\w-]+ to "
     r"(?:check|review|approve|confirm|sign|vet|verify|look at)|"
     r"gated (?:on|behind|by)|looks? (?:at|over|through) (?:\w+ ){0,4}before|"
+    # A person acts before it happens: "a mod has to react before the ban goes through".
+    r"(?:has|have|must|needs? to) (?:\S+ ){1,3}?before (?:the |a |an |any |each |it )?(?:[\w-]+ )?"
+    r"(?:goes|go|gets|get) (?:thru|through|out|live|ahead|sent|applied)|"
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
     # Anyone's say-so: "the dispatch lead's OK", "needs a thumbs-up from a supervisor".
     r"[\w-]+'s (?:ok|okay|go-ahead|sign-?off|say-so|nod|thumbs-up|blessing)\b|"
@@ -134,6 +137,9 @@ AUTOMATIC = rx(
     r"autonomous(?:ly)?|unattended|without (?:asking|confirmation|review|approval|"
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
     r"straight (?:away|through)|immediately|directly|"
+    # Said plainly: "(just does it)", "both of those just happen", "no one looks first".
+    r"just (?:does|do|did) (?:it|that|this|those|them)\b|just happens?\b|"
+    r"(?:no one|nobody|noone) (?:looks|checks|approves|signs off) first|"
     # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
     r"always[- ]allow\w*|auto-?accept\w*|yolo mode|"
     r"(?:confirmations?|approvals?|prompts?) (?:turned|switched) off|skip\w* (?:the )?(?:confirmation|approval)s?"
