@@ -2126,3 +2126,24 @@ def test_the_teams_own_tools_are_not_the_agents(sentence: str, tools: bool | Non
 )
 def test_plain_words_for_unattended_and_held(text: str, held: list[tuple[bool, list[str]]]) -> None:
     assert _held(text) == held
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        # A second verb whose object points back to the first's is a tool of its own.
+        (
+            "It can reschedule appointments and cancel them if the patient asks.",
+            ["reschedule appointments", "cancel appointments"],
+        ),
+        (
+            "It reads the orders and sends them to the warehouse.",
+            ["reads the orders", "sends the orders"],
+        ),
+        # Near misses: a pronoun with no tool before it; a negated second verb.
+        ("When a customer asks, it cancels them.", []),
+        ("It can reschedule appointments but never cancels them.", ["reschedule appointments"]),
+    ],
+)
+def test_a_pronoun_object_is_the_last_tools_object(sentence: str, tools: list[str]) -> None:
+    assert _tools(sentence) == tools

@@ -77,6 +77,7 @@ def tools(reading: Reading, clause: Clause) -> None:
     # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
     # tried at the subject's end and after each comma or conjunction.
     starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
+    last = ""  # the tool the clause named last, for "... and cancel them"
     for position, following in zip(starts, [*starts[1:], len(clause.text)], strict=True):
         action = act.ACTION.match(clause.text, position)
         if action is None:
@@ -87,7 +88,37 @@ def tools(reading: Reading, clause: Clause) -> None:
             continue  # an identifier already named it
         if any(e <= ts < reach and _BY_WAY_OF.search(reading.source, e, ts) for ts, _ in taken):
             continue  # "searches flights with `search_availability`": the identifier is the tool
+        if last and _on_the_same(reading, clause, action, last):
+            continue
+        named = set(reading.components)
         _verb_tool(reading, clause, action)
+        last = next((c for c in reading.components if c not in named), last)
+
+
+def _on_the_same(reading: Reading, clause: Clause, action: re.Match[str], last: str) -> bool:
+    """Add a tool for a verb whose object points back to the last tool's: "cancel them".
+
+    "It can reschedule appointments and cancel them": cancelling appointments is a tool of
+    its own, named with the object the pronoun stands for.
+    """
+    pronoun = re.match(r" (?:them|it|those|these)\b", action.group("rest"))
+    if pronoun is None or clause.scope.covers(action.start(), action.end()):
+        return False
+    earlier = reading.components[last].name.split(maxsplit=1)
+    if len(earlier) < 2:
+        return False
+    s, e = clause.norm.source_span(action.start(), action.end("verb") + pronoun.end())
+    vs, ve = clause.norm.source_span(action.start(), action.end("verb"))
+    verb = action.group("verb")
+    add_tool(
+        reading,
+        f"{reading.source[vs:ve]} {earlier[1]}",
+        f"{verb} {earlier[1].lower()}",
+        s,
+        e,
+        clause,
+    )
+    return True
 
 
 # Words that hand an action to a named tool: "with `x`", "via `x`", "by calling `x`".
