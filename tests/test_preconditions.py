@@ -452,3 +452,18 @@ def test_every_part_asks_the_same_check() -> None:
         )
     }
     assert readers == {"assistant/knowledge/preconditions.py", "assistant/knowledge/loader.py"}
+
+
+def test_an_action_a_person_approves_is_no_sign_of_a_runaway_agent(catalogue: Catalogue) -> None:
+    parts = [agent(), tool("send", Effect.SENDS_MESSAGES)]
+    held = Control(id="nurse", kind=ControlKind.HUMAN_APPROVAL, applies_to=["send"])
+    assert isinstance(
+        run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, parts, controls=[held])),
+        Unknown,
+    )
+    # A case of it that runs unattended keeps it a sign.
+    freed = Control(id="small", kind=ControlKind.HUMAN_APPROVAL, present=False, applies_to=["send"])
+    assert isinstance(
+        run(catalogue, "MAS-RUNAWAY-AGENT", model({"tools": True}, parts, controls=[held, freed])),
+        Applies,
+    )

@@ -19,7 +19,8 @@ How the preconditions combine:
    effect, an untrusted entry point, a control stated present) is in the system model; while
    none is, the threat is open (`Unknown`), not ruled out;
 4. no control in `absent_controls` is stated present, without a limiting scope, over every
-   acting component (agents and tools).
+   acting component (agents and tools); and where human approval defeats the threat, an
+   action a person approves is no sign of it (rule 3 counts only the others).
 
 A capability is present when its flag says so, or, when no flag is set, when one of the
 threat's `shown_by` signs is in the system model (a component of a kind or with an effect, an
@@ -171,7 +172,7 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
             absent += denied
             unsettled += [(c, c) for c, (state, _) in states.items() if state is None]
     if threat.requires_signs is not None:
-        shown = signs_in(threat.requires_signs, system)
+        shown = signs_in(threat.requires_signs, _unheld(threat, system))
         if shown:
             held += shown
         else:
@@ -199,6 +200,26 @@ def check(threat: ThreatEntry, system: SystemModel, catalogue: Catalogue) -> Pre
             tuple(absent),
         )
     return Applies(threat.id, tuple(held))
+
+
+def _unheld(threat: ThreatEntry, system: SystemModel) -> SystemModel:
+    """The system without the actions a person approves, for a threat approval defeats.
+
+    A runaway loop cannot repeat an action that waits for a nurse each time: that action is
+    no sign of it, though an unattended one elsewhere may be. Only an approval that names the
+    action, with no case of it stated to run unattended ("up to $50 it refunds on its own"),
+    takes it out; an approval over the whole system is rule 4's to judge.
+    """
+    if ControlKind.HUMAN_APPROVAL not in threat.absent_controls:
+        return system
+
+    def held(component: Component) -> bool:
+        deciding = system.approvals_for(component.id)
+        named = any(component.id in c.applies_to for c in deciding)
+        return named and all(c.present for c in deciding)
+
+    kept = [c for c in system.components if not held(c)]
+    return system.model_copy(update={"components": kept})
 
 
 def could_rule_out(threat: ThreatEntry, fact: str, system: SystemModel) -> bool:
