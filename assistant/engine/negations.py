@@ -52,7 +52,9 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         "human-in-loop",
     ),
     (
-        r"internal[- ]only|internal (?:\w+ )?only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
+        # Not "internal calendars only": what is internal is who uses it.
+        r"internal[- ]only|internal (?:use|users?|staff|tool|app|access|team|teams|employees|tenant|network|"
+        r"workspace|channels?|slack) only|not (?:internet|publicly|externally)[- ]?(?:facing|accessible|exposed)|"
         r"only (?:used|accessible) (?:internally|by employees)|behind (?:the|our|a) (?:vpn|firewall)|no external users|"
         # Who may use it, said as a limit: "staff only", "used internally, not by customers".
         # Not "staff only look at the figures" or "staff-only doors".

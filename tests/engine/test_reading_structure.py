@@ -107,3 +107,46 @@ def test_agents_listed_under_a_key_are_agents(text: str) -> None:
 
 def test_no_agents_under_a_key_is_none() -> None:
     assert not [c for c in read("agents: none").components if c.kind == "agent"]
+
+
+def test_a_comment_beside_a_list_item_is_read_as_that_items_value() -> None:
+    text = (
+        "tools:\n  - crm.contacts.get\n  - crm.contacts.delete   # approval: team lead, every time\n"
+        "  - calendar.events.insert   # auto, internal calendars only\n"
+    )
+    assert _held(text) == [
+        (True, ["crm-contacts-delete"], "team lead"),
+        (False, ["calendar-events-insert"], ""),
+    ]
+    # What is internal here is the calendars, not who uses the system.
+    assert read(text).capabilities.get("external-facing") is None
+
+
+def test_a_hash_that_names_a_channel_is_no_comment() -> None:
+    assert _held("- it posts the case in #mod-queue and waits") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # The bare word as a value: "labels: auto", "auto up to 25k".
+        ("- tools: create_label\n- labels: auto", [False]),
+        ('{"cex.place_order": "auto up to 25k USDT per order"}', [False]),
+        # Near miss: a word, not a value.
+        ("We sell auto parts online. It can order parts.", []),
+    ],
+)
+def test_auto_as_a_value_is_automatic(text: str, held: list[bool]) -> None:
+    assert [p for p, _, _ in _held(text)] == held
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('{"channel": "Microsoft Teams, internal tenant only"}', False),
+        ("It is for internal use only.", False),
+        ("It books meetings in internal calendars only.", None),
+    ],
+)
+def test_internal_only_is_said_of_who_uses_it(text: str, value: bool | None) -> None:
+    assert read(text).capabilities.get("external-facing") is value

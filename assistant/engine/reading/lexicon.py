@@ -131,6 +131,8 @@ APPROVAL = rx(
 # "goes out automatically", "on its own": an action stated to need no approval.
 AUTOMATIC = rx(
     r"automatic(?:ally)?|auto-?approv\w*|auto[- ](?:execut\w*|run\w*|appl\w*|send\w*|merg\w*|publish\w*)|"
+    # "labels: auto", "auto up to 25k": the bare word as a value (not "auto parts").
+    r"auto(?= ?(?:[.;,)]|$| (?:up to|below|under|within|if|when|for (?:all|every|each))\b))|"
     # Not "on its own servers": a possessive before a noun.
     r"on (?:its|their) own(?! (?:[\w-]+ )?(?:servers?|hardware|gpus?|infrastructure|machines?|box(?:es)?|"
     r"cloud|account|tenant|network|premises|cluster|devices?|laptops?|phones?))|by (?:itself|themselves)|"

@@ -1,8 +1,10 @@
-"""Markdown tables read as records: each row is a part, each cell a value under its header.
+"""Markdown tables and trailing comments read as records of the part they stand beside.
 
 `| refund_order | support lead |` under `| Tool | Approval |` says what `approval: support lead`
 says under `- name: refund_order` in YAML: the cell is read under its column's header, with
 the row's first cell as its key, so an approval or a "none" lands on that row's tool alone.
+A comment after a list item (`- send_email  # approval: hiring manager`) is read the same way,
+keyed by the item.
 """
 
 from __future__ import annotations
@@ -24,15 +26,43 @@ _FIRST_ROW_SENTENCE = 100_000
 def all_segments(source: str) -> list[Segment]:
     """The segments of a text whose Markdown tables are read row by row, the rest as before."""
     tables = _tables(source)
-    if not tables:
+    remarks = list(_REMARK.finditer(source))
+    if not tables and not remarks:
         return segments(source)
     blanked = source
     found: list[Segment] = []
     for n, (start, end) in enumerate(tables):
-        # Offsets must stay those of the source: the table is blanked, not cut out.
-        blanked = blanked[:start] + re.sub(r"[^\n]", " ", source[start:end]) + blanked[end:]
+        blanked = _blank(blanked, start, end)
         found += _rows(source, start, end, _FIRST_ROW_SENTENCE * (n + 1))
+    for n, remark in enumerate(remarks):
+        blanked = _blank(blanked, remark.start("mark"), remark.end("remark"))
+        found.append(_remark(source, remark, _FIRST_ROW_SENTENCE * (len(tables) + 1) + n))
     return sorted([*segments(blanked), *found], key=lambda s: s.start)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Offsets must stay those of the source: a part read apart is blanked, not cut out."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+# A comment after a list item: `- gcal.events.insert   # auto, internal calendars only`.
+_REMARK = re.compile(
+    r"^[ \t]*[-*+][ \t]+(?P<item>[^#\n]*?\S)[ \t]+(?P<mark>#)[ \t]+(?P<remark>[^\n]*\S)",
+    re.MULTILINE,
+)
+_REMARK_KEY = re.compile(r"(?P<key>[A-Za-z_][\w .-]{0,30}):[ \t]+")
+
+
+def _remark(source: str, remark: re.Match[str], sentence: int) -> Segment:
+    """The comment as a value keyed by its item, under its own key if it has one."""
+    item = remark.span("item")
+    start, end = remark.span("remark")
+    keyed = _REMARK_KEY.match(source, start, end)
+    if keyed:
+        # Read under "<item> <key>", as a key under the item's own record would be.
+        context = f"{normalise(source, *item).text} {normalise(keyed.group('key')).text}"
+        return Segment(keyed.end(), end, context, sentence, keyed.span("key"))
+    return Segment(start, end, "remark", sentence, item)
 
 
 def _tables(source: str) -> list[tuple[int, int]]:
