@@ -2147,3 +2147,30 @@ def test_plain_words_for_unattended_and_held(text: str, held: list[tuple[bool, l
 )
 def test_a_pronoun_object_is_the_last_tools_object(sentence: str, tools: list[str]) -> None:
     assert _tools(sentence) == tools
+
+
+@pytest.mark.parametrize(
+    ("sentence", "entry", "present"),
+    [
+        # Files people hand over.
+        (
+            "Policyholders can attach photos of the damage and a PDF of the report.",
+            "uploaded-files",
+            True,
+        ),
+        ("Clients drop their paperwork into a folder on the portal.", "uploaded-files", True),
+        ("It reads each claim and the receipts attached to it.", "uploaded-files", True),
+        ("Applications come from our job board, with CVs as PDF.", "uploaded-files", True),
+        # What others wrote, returned by a tool.
+        ("It reads news headlines from a crypto news API.", "tool-output", True),
+        ("A third-party MCP server fetches release notes from npmjs.com.", "tool-output", True),
+        ("It reads call transcripts from Gong.", "tool-output", True),
+        # Near misses: the agent's own files; a call recorded by the system itself.
+        ("The agent attaches its summary to the ticket.", "uploaded-files", False),
+        ("The call recording is transcribed and summarised.", "tool-output", False),
+    ],
+)
+def test_files_handed_over_and_what_tools_bring_back(
+    sentence: str, entry: str, present: bool
+) -> None:
+    assert (entry in _entries(sentence)) is present

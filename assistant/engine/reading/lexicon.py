@@ -235,7 +235,16 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         r"(?:with|plus|and|or|optional|can send|can share|sends? (?:us|in)|submits?|including|along with) "
         r"(?:an? |any |the |their |some )?(?:optional )?(?:photos?|pictures?|scans?|screenshots?|pdfs?) "
         r"(?:of|from)\b|(?:with|including) (?:any |the )?attached \w+|"
-        r"(?:files?|documents?|photos?|images?|cvs?|resumes?|receipts?|invoices?) (?:that )?(?:users?|customers?|people|they|candidates?) (?:send|submit|upload)",
+        r"(?:files?|documents?|photos?|images?|cvs?|resumes?|receipts?|invoices?) (?:that )?(?:users?|customers?|people|they|candidates?) (?:send|submit|upload)|"
+        # Files people hand over: "clients drop their paperwork into the portal", "can attach
+        # photos of the damage", "receipts attached to it", "CVs as PDF".
+        rf"(?:{_AUDIENCE}|clients?|consignors?|sellers?) (?:can |may |also |often )*"
+        r"(?:send|submit|hand|drop|donate|share|attach|upload|scan)\w* (?:[\w'-]+ ){0,4}?"
+        r"(?:photos?|photographs?|pictures?|scans?|pdfs?|documents?|paperwork|files?|cvs?|letters?|"
+        r"receipts?|statements?|spreadsheets?|csvs?)\b|"
+        r"attach(?:es)? (?:[\w'-]+ ){0,2}?(?:photos?|pictures?|scans?|screenshots?|pdfs?|files?|documents?)\b|"
+        r"(?:receipts?|invoices?|photos?|documents?|files?|pdfs?|scans?) attached\b|"
+        r"(?:cvs?|resumes?|r\u00e9sum\u00e9s?) (?:as|in) (?:pdf|docx|word)",
     ),
     (
         EntryKind.RETRIEVED_DOCUMENTS,
@@ -247,7 +256,10 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         EntryKind.TOOL_OUTPUT,
         r"(?:api|tool) (?:responses?|results?|outputs?)|search results?|issues? (?:descriptions?|comments?)|"
         r"tickets? (?:text|content|descriptions?)|issue comments|product listings?|"
-        r"third[- ]party (?:data|feeds?|apis?)|supplier (?:quotes?|catalogues?|data)|market data|price feeds?",
+        r"third[- ]party (?:data|feeds?|apis?)|supplier (?:quotes?|catalogues?|data)|market data|price feeds?|"
+        # What others wrote, returned by a tool: news, release notes, transcripts, threat intel.
+        r"news (?:headlines?|feeds?|apis?|articles?|items?)|release notes|change-?logs?|"
+        r"call (?:transcripts?|recordings?) (?:from|in|out of)|threat[- ]intel\w*|(?:scanner|scan) (?:results?|reports?|findings|output)",
     ),
     (
         EntryKind.OTHER_AGENTS,
