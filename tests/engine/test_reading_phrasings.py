@@ -2174,3 +2174,22 @@ def test_files_handed_over_and_what_tools_bring_back(
     sentence: str, entry: str, present: bool
 ) -> None:
     assert (entry in _entries(sentence)) is present
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present"),
+    [
+        # People outside who write in, report or register, with a phrase or adverb between.
+        ("Customers from many different companies chat with it in our web app.", True),
+        ("Prospective clients write to the enquiries inbox.", True),
+        ("Tenants just text our number when the boiler breaks.", True),
+        ("Policyholders report a claim in our app.", True),
+        ("Customers register a product warranty on the site.", True),
+        ("- in: public inbox (no auth), chat on the order page", True),
+        # Near misses: people as the object, and data about them.
+        ("The agent reports weekly figures about customers to the board.", False),
+        ("It files client records in the CRM.", False),
+    ],
+)
+def test_outside_people_who_use_it_are_public_users(sentence: str, present: bool) -> None:
+    assert ("public-users" in _entries(sentence)) is present

@@ -163,7 +163,8 @@ _AUDIENCE = (
     r"(?:customers?|guests?|shoppers?|citizens?|residents?|tenants?|patients?|students?|parents?|"
     r"players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|buyers?|"
     r"members|users|visitors|pet owners|travell?ers|passengers|callers|policyholders?|claimants?|"
-    r"pupils?|learners?|enquirers?|homeowners?|borrowers?|donors?|account holders?)"
+    r"pupils?|learners?|enquirers?|homeowners?|borrowers?|donors?|account holders?|"
+    r"(?:prospective |new |existing )?clients)"
 )
 
 ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
@@ -176,7 +177,7 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         # "anyone can", "anyone with a phone": not "before anyone approaches a patient".
         r"anyone (?:can|could|may|with|who|in|from|online|on the (?:internet|web)|in the world|at all)\b|"
         r"public (?:[\w-]+ )?(?:website|site|page|portal|app|chat|form)s?|"
-        r"no (?:account|acct|login|log-in|sign[- ]?in|sign[- ]?up)s?(?: needed| required)?|"
+        r"no (?:account|acct|login|log-in|sign[- ]?in|sign[- ]?up|auth|authentication)s?(?: needed| required)?|"
         r"website|web chat|webchat|"
         r"chat widget|mobile app|public portal|storefront|"
         r"(?:customer|patient|client|member|citizen|self-service)(?: [\w-]+)? portal|"
@@ -186,7 +187,10 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         r"(?:users|people|customers|players|members|visitors)\b|"
         r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)? ?(?:k|m|million|thousand)) (?:users|people|customers|players|members|"
         r"visitors) (?:use|chat with|talk to|download|visit|play|open) (?:it|the app|our app|the bot|the site)\b|"
-        rf"{_AUDIENCE} (?:can |may |also |often )*(?:chat|ask|asks|message|messages|"
+        # "customers from many companies chat", "tenants just text our number".
+        rf"{_AUDIENCE}(?: (?:from|of|at|in) [\w' -]{{1,40}}?|(?: \([^)]{{1,60}}\)))? "
+        r"(?:can |may |also |often |just |simply |usually |sometimes )*(?:chat|ask|asks|message|messages|"
+        r"report|reports|register|registers|log|logs|file|files|fill in|fills in|fill out|fills out|"
         r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
         r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms|"
         r"e-?mails|reply|replies)\b|(?:customers|users|clients|patients|members|guests) e-?mail\b|"
