@@ -194,10 +194,14 @@ def worst_effect(words: str) -> Effect | None:
 
 def verb_effect(rest: str) -> Effect | None:
     """The effect of the action verb `rest` begins with, if it begins with one."""
-    for pattern, effect in ACTION_VERBS:
-        if re.match(rf"(?:{pattern})", rest):
+    for pattern, effect in _VERB_EFFECTS:
+        if pattern.match(rest):
             return effect
     return None
+
+
+# Compiled once: recompiling these long patterns on every call dominated the reader's time.
+_VERB_EFFECTS = [(re.compile(rf"(?:{pattern})"), effect) for pattern, effect in ACTION_VERBS]
 
 
 def first_effect(words: str) -> Effect | None:
