@@ -150,3 +150,15 @@ def test_auto_as_a_value_is_automatic(text: str, held: list[bool]) -> None:
 )
 def test_internal_only_is_said_of_who_uses_it(text: str, value: bool | None) -> None:
     assert read(text).capabilities.get("external-facing") is value
+
+
+def test_an_approval_column_after_other_cells_holds_its_row() -> None:
+    text = (
+        "| Tool | What it does | Approval |\n|---|---|---|\n"
+        "| book_slot | books an appointment | none |\n"
+        "| refund_deposit | refunds the deposit through Stripe | practice manager |"
+    )
+    assert _held(text) == [
+        (False, ["book-slot"], ""),
+        (True, ["refund-deposit"], "practice manager"),
+    ]

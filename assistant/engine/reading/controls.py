@@ -77,7 +77,9 @@ def approvals(reading: Reading, clause: Clause) -> None:
         return
     # Only the clause that opens a value names the approver; a later one ("none, but the
     # caller confirms by SMS") is a remark about the action.
-    first = not (key and reading.source[key[1] : clause.seg.start].strip(" \t\"':|"))
+    # In a table row the cells before it are other values, not an earlier part of this one.
+    between = reading.source[key[1] : clause.seg.start].rsplit("|", 1)[-1] if key else ""
+    first = not between.strip(" \t\"':")
     context, whole = clause.seg.context, re.match(r".*", clause.text)
     if _NOT_THE_AGENTS_ACT.search(context):
         return  # `approved tools:` lists what it may use
