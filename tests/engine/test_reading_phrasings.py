@@ -2193,3 +2193,55 @@ def test_files_handed_over_and_what_tools_bring_back(
 )
 def test_outside_people_who_use_it_are_public_users(sentence: str, present: bool) -> None:
     assert ("public-users" in _entries(sentence)) is present
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # The third review's misfires, each now read as a reviewer would.
+        ("It can draft posts. I just do it myself when I have time.", []),
+        ("It can draft posts. Customers just do it themselves in the portal.", []),
+        ("Leave requests must be approved by the manager; the agent only looks up balances.", []),
+        ("It can refund orders. The system prompt was approved by legal.", []),
+        ("It can refund orders. The bot's weekly logs are reviewed by compliance.", []),
+        (
+            "It never posts to our Instagram unless I approve the draft.",
+            [(True, ["posts-to-our-instagram"])],
+        ),
+        (
+            "It won't issue a refund without checking with the shift lead first.",
+            [(True, ["issue-a-refund"])],
+        ),
+        (
+            "It never closes an account unless the compliance officer signs off.",
+            [(True, ["closes-an-account"])],
+        ),
+        # Near miss: "we review" a contribution is vetting, not a condition on the agent's act.
+        (
+            "It can post replies. Members contribute packages; we review the code when one is submitted.",
+            [],
+        ),
+    ],
+)
+def test_the_third_reviews_approval_misfires(text: str, held: list[tuple[bool, list[str]]]) -> None:
+    assert [h for h in _held(text) if h[0]] == held
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # A noun an act word only qualifies is no act of the agent's.
+        ("Refund policy documents must be approved by legal before they are published.", []),
+        # A heading is a sentence of its own, so the next line's subject is read.
+        ("# Support bot\nIt can refund orders.", ["refund orders"]),
+        # A branch a code name points to is a place, not a tool.
+        ("An agent that runs after every merge to `main` and opens fix PRs.", ["opens fix PRs"]),
+    ],
+)
+def test_the_third_reviews_tool_misfires(text: str, tools: list[str]) -> None:
+    assert _tools(text) == tools
+
+
+def test_an_integration_marked_off_in_brackets_is_not_there() -> None:
+    names = {c.name for c in read("Integrations: Zendesk, Stripe (disabled)").components}
+    assert "Zendesk" in names and "Stripe" not in names

@@ -162,3 +162,8 @@ def test_an_approval_column_after_other_cells_holds_its_row() -> None:
         (False, ["book-slot"], ""),
         (True, ["refund-deposit"], "practice manager"),
     ]
+
+
+def test_a_line_commented_out_is_not_in_force() -> None:
+    text = "tools:\n  - summarize\n  # - delete_page  (removed in v2)\n  - create_refund"
+    assert _tools(text) == ["summarize", "create_refund"]

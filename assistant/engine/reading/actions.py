@@ -41,7 +41,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"send(?=s? (?:[\w-]+ )?(?:money|funds|payments?|transfers?|payouts?|wires?)\b)|"
         r"refund|pay|payout|transfer|wire|charg|invoic|bill|purchas|buy|buys|sell|trad|swap|"
         r"bridg|stake|sign(?=(?:s|ed)? (?:transactions?|tx)\b)|mint|withdraw|deposit|disburs|reimburs|"
-        r"credit|debit|issue(?=(?:s|d)? (?:refunds?|credits?|payments?|vouchers?|coupons?)\b)|order|"
+        r"credit|debit|issue(?=(?:s|d)? (?:an? |the )?(?:refunds?|credits?|payments?|vouchers?|coupons?)\b)|order|"
         r"place(?=(?:s|d)? orders?\b)|"
         # A light verb and the act: "make transfer", "do refunds", "process payments".
         r"(?:make|makes|made|do|does|did|process|processes)(?= (?:an? |the )?(?:transfers?|payments?|refunds?|payouts?|purchases?)\b)",
@@ -68,7 +68,7 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
         r"grant|revok|provision|deprovision|disabl(?=\w* (?:[\w-]+ )?(?:accounts?|users?)\b)|"
         r"reset(?=s? (?:[\w-]+ )?(?:passwords?|mfa|2fa|credentials|tokens?|pins?)\b)|"
         r"rotat(?=\w* (?:[\w-]+ )?(?:keys?|credentials|secrets|tokens?)\b)|"
-        r"(?:un)?lock(?=\w* (?:[\w-]+ )?(?:accounts?|users?|profiles?)\b)|"
+        r"(?:un)?lock(?=\w* (?:[\w-]+ )?(?:accounts?|users?|profiles?)\b)|clos(?=\w* (?:an? |the )?(?:[\w-]+ )?accounts?\b)|"
         r"(?:network-)?isolat|quarantin|block|ban|suspend|(?:add|remove)(?=s? (?:[\w-]+ )?users?\b)|"
         # Moderation: keeping someone out of a conversation for a while.
         r"mute|unmute|kick|time(?:s|d)? out|time-?outs?|shadow-?ban",

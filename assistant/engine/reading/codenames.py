@@ -84,6 +84,8 @@ def code_names(
             continue  # `OPENAI_API_KEY` is a setting; a bare word is a word
         if " " not in words and not (in_tool_context or _called(reading, clause, end)):
             continue  # "we test with `pytest`": a word set as code, not the agent's tool
+        if " " not in words and _PLACE_BEFORE.search(raw, 0, ident.start()):
+            continue  # "every merge to `main`": a branch, a place, not something it calls
         # Named for what it does (`park_scooter`, `setHeading`), it is a tool when it opens a
         # bullet about it, is what an action is done with, or a relative clause defines it.
         acts = bool(act.ACTION.match(words) or _NAME_VERB.match(words))
@@ -122,6 +124,7 @@ _HANDED_TO = re.compile(
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been)\s+\w+ed\s+\S+\s*`?$", re.IGNORECASE)
 _PEOPLE = lx.rx(r"we|i|you|our team")
+_PLACE_BEFORE = re.compile(r"\b(?:to|into|from|in|on|onto|at|against)\s+`?$", re.IGNORECASE)
 
 
 def _handed_to(reading: Reading, clause: Clause, start: int) -> bool:

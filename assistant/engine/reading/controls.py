@@ -22,6 +22,7 @@ from assistant.engine.reading.state import (
     compiled,
     heading_key,
     sentence_span,
+    sentence_text,
     slug,
 )
 from assistant.engine.reading.tools import add_tool
@@ -98,6 +99,8 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     """Approval or automatic action stated in the words of a clause; whether any was."""
     text = clause.text
     approval = _approval_word(text)
+    if approval and _ONLY_EXPLAINS.search(sentence_text(reading, clause)):
+        approval = None  # "leave requests need the manager; the bot only looks up balances"
     automatic = lx.AUTOMATIC.search(text)
     found = False
     if automatic and _ONE_AT_A_TIME.search(text, 0, automatic.start()):
@@ -180,7 +183,12 @@ def _a_gate(text: str, approval: re.Match[str]) -> bool:
     relative = re.match(rf"who (?:\w+ )?{re.escape(stem)}", text)
     # "wait for the harbour master to approve": someone, not software, is waited for.
     waited = _WAITS_FOR.search(text, 0, approval.start())
-    return bool(passive or sent_for or named_gate or owned or relative or waited)
+    # "unless I approve the draft": the writer decides, as a condition on the act.
+    mine = re.search(
+        r"\b(?:unless|until|till|before|once|after) (?:i|we) (?:\w+ )?(?:approve|ok|okay|sign off|say)",
+        text,
+    )
+    return bool(passive or sent_for or named_gate or owned or relative or waited or mine)
 
 
 # An action that needs a person, said of the action: "clearance markdowns need the
@@ -203,6 +211,11 @@ _PASSED_ABOVE = re.compile(
     r"(?:to|for)? ?(?:the |a |an |our |their |my |its |your )?(?:[\w-]+ ){0,2}?"
     rf"(?:{lx.HUMAN_ROLE})\b"
 )
+# The agent only tells people about a process they run: an approval there is theirs.
+_ONLY_EXPLAINS = lx.rx(
+    r"(?:agent|bot|assistant|chatbot|it) (?:only|just) (?:explains|answers|looks up|tracks|tells|describes|"
+    r"summari[sz]es|reports)|(?:agent|bot|assistant|chatbot) explains (?:this|the|our) (?:policy|process|rules?)"
+)
 # An agent noun right after "autonomous" or "unattended": the words describe the agent.
 _OF_THE_AGENT = re.compile(r" (?:[\w-]+ ){0,2}?(?:agents?|bots?|assistants?|copilots?|systems?)\b")
 # A look at what was already done: a periodic summary or report, a sample, "afterwards".
@@ -212,7 +225,8 @@ _AFTER_THE_FACT = lx.rx(
     # What is kept to be looked at later: "call recordings are archived for a QA review".
     # Looking through what it did, on a schedule: "reviews the agent's logs once a month".
     r"(?:logs?|transcripts?|conversations?|chats?|outputs?|summar(?:y|ies)) (?:once|every|each|twice) "
-    r"(?:a |per )?(?:day|week|fortnight|month|quarter|year|friday|monday)\b|"
+    r"(?:a |per )?(?:day|week|fortnight|month|quarter|year|friday|monday|sprint)\b|"
+    r"(?:weekly|monthly|daily|quarterly|nightly) (?:logs?|transcripts?|conversations?|chats?)|"
     r"(?:logs?|transcripts?|recordings?|conversations?) (?:are |is )?(?:kept|retained|stored|saved|archived)"
     r"(?: [\w-]+){0,6} for (?:\w+ )?review|for (?:later|future|quality) review"
 )
@@ -236,6 +250,8 @@ _NOT_THE_AGENTS_ACT = lx.rx(
     # Content the agent reads, reviewed as it is written: "a knowledge base written and
     # reviewed by our documentation team".
     r"(?:written|maintained|curated|authored|edited|kept) and (?:reviewed|approved|vetted) by|"
+    r"(?:system )?prompts? (?:was|were|is|are) (?:approved|reviewed|signed off)|"
+    r"(?:its|the agent's|the bot's) (?:own )?(?:source )?code (?:is|are|gets) reviewed|"
     r"^approved (?:[\w-]+ )?(?:tools|vendors|suppliers|sources|domains|sites|models|packages|libraries|"
     r"lists?|partners|contractors|repairers)\b"
 )

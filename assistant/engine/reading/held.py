@@ -143,7 +143,10 @@ def subject_act(text: str) -> tuple[int, int] | None:
     words = subject[start : end.start() if end else len(subject)].strip()
     if not words or len(words.split()) > 3 or lx.HUMAN.search(words) or lx.AGENT_WORD.search(words):
         return None
-    if act.ACTION.fullmatch(words) is None:
+    # A single act ("refund") or one named by its gerund ("deleting records"): not a noun
+    # an act word only qualifies ("refund policy documents").
+    first = words.split()[0]
+    if act.ACTION.fullmatch(words) is None or (" " in words and not first.endswith("ing")):
         return None
     stop = start + len(words)
     # A bare act takes what it is done to: "any change to the fertigation recipe".

@@ -140,7 +140,8 @@ AUTOMATIC = rx(
     r"a human|human|anyone|any human|sign-off|checking)|no (?:human|manual) (?:step|approval|review|check)|"
     r"straight (?:away|through)|immediately|directly|"
     # Said plainly: "(just does it)", "both of those just happen", "no one looks first".
-    r"just (?:does|do|did) (?:it|that|this|those|them)\b|just happens?\b|"
+    r"(?:(?<=\( )|(?<=, )|(?<=it )|(?<=also )|(?<=and ))just (?:does|do|did) (?:it|that|this|those|them)\b"
+    r"(?! (?:myself|themselves|yourself|himself|herself|ourselves))|just happens?\b|"
     r"(?:no one|nobody|noone) (?:looks|checks|approves|signs off) first|"
     # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
     r"always[- ]allow\w*|auto-?accept\w*|yolo mode|"

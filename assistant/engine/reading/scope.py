@@ -32,10 +32,11 @@ PSEUDO_NEGATION = rx(
 POST_NEGATION = rx(
     r"(?:is|are|was|were|be|been|being|gets?|stays?|remains?)(?: currently)? (?:not|never)|"
     r"isn't|aren't|wasn't|weren't|isn\u2019t|aren\u2019t|isnt|arent|"
-    r"(?:is|are) (?:disabled|turned off|switched off|removed|unavailable|out of scope|deprecated)|"
+    r"(?:is|are) (?:currently |now |still )?(?:disabled|turned off|switched off|removed|unavailable|out of scope|deprecated)|"
+    r"\( ?(?:disabled|removed|deprecated|off|not (?:connected|live|used|enabled)) ?\)|"
     # Taken away since: "the Jira integration has been disabled", "that was removed in March".
     r"(?:has|have) been (?:disabled|removed|turned off|switched off|retired|deprecated|dropped)|"
-    r"(?:was|were) (?:disabled|removed|turned off|switched off|retired|dropped)"
+    r"(?:was|were) (?:disabled|removed|turned off|switched off|retired|dropped|deprecated)"
 )
 NEGATIVE_VALUE = re.compile(
     r"(?:^|\s)(?:none|no|false|disabled|off|n/a|n / a|null|nil|not used|not allowed|not enabled|"

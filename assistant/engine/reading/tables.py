@@ -27,9 +27,12 @@ def all_segments(source: str) -> list[Segment]:
     """The segments of a text whose Markdown tables are read row by row, the rest as before."""
     tables = _tables(source)
     remarks = list(_REMARK.finditer(source))
-    if not tables and not remarks:
+    commented = list(_COMMENTED_OUT.finditer(source))
+    if not tables and not remarks and not commented:
         return segments(source)
     blanked = source
+    for line in commented:
+        blanked = _blank(blanked, *line.span())  # `# - delete_page (removed)`: not in force
     found: list[Segment] = []
     for n, (start, end) in enumerate(tables):
         blanked = _blank(blanked, start, end)
@@ -45,6 +48,8 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
+# A line commented out in YAML: `# - delete_page` or `# approval: none` (not a Markdown "# Title").
+_COMMENTED_OUT = re.compile(r"^[ \t]*#[ \t]*(?:-[ \t]|[\w.-]+:[ \t])[^\n]*", re.MULTILINE)
 # A comment after a list item: `- gcal.events.insert   # auto, internal calendars only`.
 _REMARK = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<item>[^#\n]*?\S)[ \t]+(?P<mark>#)[ \t]+(?P<remark>[^\n]*\S)",

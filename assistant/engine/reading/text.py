@@ -121,7 +121,9 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"')\]]*\s+(?=[A-Za-z0-9\"'(`*\-\u2022])|\n\s*\n|\n(?=\s*(?:[-*\u2022+]|\d+[.)])\s)|"
     # A line that opens with a short key ("Memory: none", `multi_agent: true`) starts a new
     # one; a wrapped line of prose ("is held for review: the plan ...") does not.
-    r"\n(?=[ \t]*(?:[A-Z][\w .-]{0,30}|[a-z_][\w-]{0,30}):[ \t])"
+    r"\n(?=[ \t]*(?:[A-Z][\w .-]{0,30}|[a-z_][\w-]{0,30}):[ \t])|"
+    # A Markdown heading is a sentence of its own.
+    r"\n(?=#{1,6}[ \t])|(?<=\x01)\n"
 )
 # Inside a sentence, a clause ends at these: negation and modality never reach past them.
 _CLAUSE_END = re.compile(
@@ -139,9 +141,15 @@ _NEGATIVE = re.compile(
 )
 
 
+_HEADING = re.compile(r"^#{1,6}[ \t][^\n]*\S(?=\n)", re.MULTILINE)
+
+
 def sentences(source: str) -> list[tuple[int, int]]:
     """Sentence spans of prose."""
     protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), source)
+    # Mark the last character of each heading line, so the line break after it ends a sentence
+    # (one character for one: offsets are kept).
+    protected = _HEADING.sub(lambda m: m.group(0)[:-1] + "\x01", protected)
     spans: list[tuple[int, int]] = []
     begin = 0
     for match in _SENTENCE_END.finditer(protected):
