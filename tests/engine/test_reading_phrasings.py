@@ -1634,7 +1634,8 @@ def test_a_freed_case_two_sentences_back_does_not_carry() -> None:
         "Refunds under $50 run automatically via issue_refund. It also answers questions about "
         "delivery times. Supplier changes wait for the controller to approve."
     )
-    assert _held(text) == [(False, ["issue-refund"]), (True, [])]
+    # The held act is the one its subject names, not the refund freed two sentences back.
+    assert _held(text) == [(False, ["issue-refund"]), (True, ["supplier-changes"])]
 
 
 def test_a_freed_action_in_the_sentence_before_is_not_held_by_another() -> None:
@@ -2245,3 +2246,40 @@ def test_the_third_reviews_tool_misfires(text: str, tools: list[str]) -> None:
 def test_an_integration_marked_off_in_brackets_is_not_there() -> None:
     names = {c.name for c in read("Integrations: Zendesk, Stripe (disabled)").components}
     assert "Zendesk" in names and "Stripe" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        # The writer's own say, a limit with no freed rule, a person who decides, a need.
+        ("It issues refunds up to 50 EUR; bigger ones need my OK.", [(True, ["issues-refunds"])]),
+        (
+            "It orders groceries up to 100 dollars. Over that it asks me.",
+            [(True, ["orders-groceries"])],
+        ),
+        (
+            "It can post to Instagram. Nothing gets posted until I've seen it.",
+            [(True, ["post-to-instagram"])],
+        ),
+        (
+            "It can send bulk emails. Bulk emails need the marketing lead before the agent sends them.",
+            [(True, ["send-bulk-emails"])],
+        ),
+        ("All outbound payments are subject to dual approval.", [(True, ["outbound-payments"])]),
+        (
+            "Deleting customer records is gated behind a four-eyes check by two admins.",
+            [(True, ["deleting-customer-records"])],
+        ),
+        # Near misses: a button, a customer confirming their own time, a check of data.
+        ("It answers questions. My OK button is on the dashboard.", []),
+        ("It can book visits. Customers reply with yes to confirm their appointment time.", []),
+        ("It can book visits. We check the dashboard until we have seen enough data.", []),
+    ],
+)
+def test_the_writers_own_say_and_other_holds(text: str, held: list[tuple[bool, list[str]]]) -> None:
+    assert [h for h in _held(text) if h[0]] == held
+
+
+def test_a_person_inside_the_held_act_is_not_its_approver() -> None:
+    text = "Deleting customer records is gated behind a four-eyes check by two admins."
+    assert [c.actor for c in read(text).controls] == ["two admins"]

@@ -100,5 +100,6 @@ def _role(reading: Reading, clause: Clause, human: re.Match[str]) -> str:
 # Words that stand before a role without qualifying it ("must the physician", "by a nurse").
 _NOT_QUALIFIER = lx.rx(
     r"by|and|or|of|to|from|for|in|on|at|with|must|has|have|will|who|that|then|when|if|any|"
-    r"every|each|all|some|no|is|are|was|were|be|only|also|still|always|can|may|should"
+    r"every|each|all|some|no|is|are|was|were|be|only|also|still|always|can|may|should|"
+    r"once|until|unless|after|before|till"
 )

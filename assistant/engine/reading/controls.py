@@ -126,7 +126,11 @@ def _stated(reading: Reading, clause: Clause) -> bool:
         _control(reading, clause, passed, True, approver(reading, clause, lx.HUMAN.search(text)))
         found = True
     if approval and not lx.AGENT_REVIEWER.search(text):
-        human = lx.HUMAN.search(text)
+        # A person named inside the act held ("deleting customer records") is not its approver.
+        act_at = subject_act(text)
+        human = next(
+            (h for h in lx.HUMAN.finditer(text) if not act_at or h.start() >= act_at[1]), None
+        )
         subject = deciding_subject(reading, text, approval)
         if human or subject or _a_gate(text, approval):
             present = not clause.scope.covers(*approval.span())
@@ -195,7 +199,8 @@ def _a_gate(text: str, approval: re.Match[str]) -> bool:
 # merchandising director". Not "needs a customer account" or "needs the user to log in".
 _NEEDS_SOMEONE = re.compile(
     r"\b(?:needs?|requires?) (?:the |a |an |our |their |my )?(?:[\w-]+ ){0,2}?"
-    rf"(?:{lx.HUMAN_ROLE})(?: first| (?:before|to) (?:approve|sign|ok|confirm)\w*)? ?(?:[.;,)]|$)"
+    rf"(?:{lx.HUMAN_ROLE})(?: first| (?:before|to) (?:approve|sign|ok|confirm)\w*|"
+    r" before (?:the agent|the bot|it) \w+(?: \w+)?)? ?(?:[.;,)]|$)"
 )
 # Whose approval it is, right before the noun: "the head grower's approval" (not the agent's,
 # the model's or a system's).
@@ -209,7 +214,11 @@ _PASSED_ABOVE = re.compile(
     r"\b(?:above|over|more than|larger|bigger|greater|higher|north of|beyond|exceed\w*|the rest)\b"
     r"[^;]{0,60}?\b(?:waits?|waiting|held|queued|parked|goes|go|sent|passed|routed|asks?) "
     r"(?:to|for)? ?(?:the |a |an |our |their |my |its |your )?(?:[\w-]+ ){0,2}?"
-    rf"(?:{lx.HUMAN_ROLE})\b"
+    rf"(?:{lx.HUMAN_ROLE}|me|us)\b"
+    # "beyond that the front desk manager decides"
+    r"|\b(?:above|over|more than|larger|bigger|greater|higher|north of|beyond|exceed\w*|the rest)\b"
+    r"[^;]{0,40}?\b(?:the |a |an |our |their |my )(?:[\w-]+ ){0,2}?"
+    rf"(?:{lx.HUMAN_ROLE}) (?:decides|has to decide|makes the call)\b"
 )
 # The agent only tells people about a process they run: an approval there is theirs.
 _ONLY_EXPLAINS = lx.rx(
@@ -246,7 +255,8 @@ _NOT_THE_AGENTS_ACT = lx.rx(
     r"plan|proposal|contract|vendor)\b|"
     r"(?:approved|approves) (?:the |our )?(?:project|design|architecture|budget|rollout|launch|dpia|pilot)\b|"
     r"confirms? (?:their|his|her|your|its) (?:own )?(?:[\w-]+ )?(?:numbers?|names?|address(?:es)?|e-?mails?|"
-    r"phone|dates? of birth|birthdays?|details|identity|postcodes?|ids?|references?)\b|"
+    r"phone|dates? of birth|birthdays?|details|identity|postcodes?|ids?|references?|appointments?|"
+    r"attendance|slots?|appointment times?)\b|"
     # Content the agent reads, reviewed as it is written: "a knowledge base written and
     # reviewed by our documentation team".
     r"(?:written|maintained|curated|authored|edited|kept) and (?:reviewed|approved|vetted) by|"
@@ -281,6 +291,7 @@ _GATES = (
     "requir",
     *("gated", "queued", "held", "parked", "wait", "flagged", "set aside"),
     *("has the final", "has the last", "have the final", "have the last", "final say"),
+    *("my ", "our "),  # the writer's own say: "waits for my yes"
     *_PRESSES,
 )
 # The agent as the one pressing: "the agent clicks publish" is its own action.

@@ -101,11 +101,15 @@ def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list
     """
     if not _POINTS_BACK.fullmatch(_subject(clause.text).strip()):
         return []
-    before = clause.seg.sentence - 1
+    return _one_acting(reading, clause.seg.sentence - 1, live)
+
+
+def _one_acting(reading: Reading, sentence: int, live: list[str]) -> list[str]:
+    """The one acting tool a sentence introduces, or none when it has none or several."""
     acting = [
         t
         for t in live
-        if before in reading.tool_sentences[t]
+        if sentence in reading.tool_sentences[t]
         and reading.components[t].effect not in (None, Effect.READS_DATA)
     ]
     return acting if len(acting) == 1 else []
@@ -141,12 +145,15 @@ def subject_act(text: str) -> tuple[int, int] | None:
         start = opener.end()
     end = _ACT_ENDS.search(subject, start)
     words = subject[start : end.start() if end else len(subject)].strip()
-    if not words or len(words.split()) > 3 or lx.HUMAN.search(words) or lx.AGENT_WORD.search(words):
+    if not words or len(words.split()) > 3 or lx.HUMAN.match(words) or lx.AGENT_WORD.match(words):
         return None
-    # A single act ("refund") or one named by its gerund ("deleting records"): not a noun
-    # an act word only qualifies ("refund policy documents").
-    first = words.split()[0]
-    if act.ACTION.fullmatch(words) is None or (" " in words and not first.endswith("ing")):
+    # A single act ("refund"), one named by its gerund ("deleting records") or by its head
+    # noun ("password resets", "outbound payments"); not a noun an act word only qualifies
+    # ("refund policy documents").
+    split = words.split()
+    head = act.ACTION.fullmatch(split[-1]) is not None
+    gerund = act.ACTION.fullmatch(words) is not None and split[0].endswith("ing")
+    if not (head or gerund):
         return None
     stop = start + len(words)
     # A bare act takes what it is done to: "any change to the fertigation recipe".
@@ -256,8 +263,11 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     applies = applies or acting_on_the_same(reading, clause, live)
     if present and _THE_REST.match(sentence):
         # "Refunds under 50 EUR run straight away. Anything above waits for a lead": what the
-        # last automatic rule freed below a limit is held above it.
-        applies = sorted({*applies, *_freed_last(reading)})
+        # last automatic rule freed below a limit is held above it; with no rule freeing it
+        # ("It orders up to $100. Over that it asks me"), the one act the limit was set on.
+        applies = sorted({*applies, *_freed_last(reading)}) or _one_acting(
+            reading, clause.seg.sentence - 1, live
+        )
     if present and not applies:
         # "Desktops are patched at once; domain controllers wait for the on-call lead": in one
         # sentence, a held case after a freed one is the same action's other case.

@@ -55,8 +55,8 @@ HUMAN_ROLE = (
     rf"(?:{'|'.join(TRADES)}) agents?|"
     r"specialists?|experts?|adjusters?|handlers?|receptionists?|secretar(?:y|ies)|"
     # A small business's people: "asks my wife", "my sister taps yes", "the boss signs off".
-    r"wife|husband|sister|brother|mum|mom|dad|father|mother|son|daughter|nephew|niece|boss|"
-    r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
+    r"wife|husband|sister|brother|mum|mom|dad|father|mother|son|daughter|nephew|niece|boss|hr|"
+    r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|counsel|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
     r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
 )
 HUMAN = rx(HUMAN_ROLE)
@@ -83,7 +83,12 @@ APPROVAL = rx(
     r"(?:signers?|signatures|keys|approvers?|key ?holders?)|"
     r"human[- ]in[- ]the[- ]loop|hitl|(?:in|on) the loop|manual(?:ly)? (?:review\w*|approv\w*|check\w*)|"
     r"sanity[- ]checks?|double[- ]checks?|allows? or denies?|approve or deny|approve or reject|"
-    r"says? yes|click\w* (?:approve|confirm|accept)|"
+    r"says? (?:yes|ok|okay|go)\b|(?:repl(?:y|ies)|answers?|responds?) (?:with )?(?:yes|ok|okay)\b|"
+    # The writer's own say: "bigger ones need my OK", "waits for my yes", "until I've seen it".
+    r"(?:my|our) (?:ok|okay|yes|go-ahead|sign-?off|say-so|thumbs-up|nod|approval)\b"
+    r"(?! (?:button|buttons|key|page|screen|flow|process|policy))|"
+    r"until (?:i|we)(?:'ve| have)? (?:seen|checked|read|looked at|approved|reviewed) (?:it|them)\b|"
+    r"click\w* (?:approve|confirm|accept)|"
     # A person does the final act: "clicks send", "hits publish", "taps accept".
     r"(?:clicks?|hits?|press(?:es)?|taps?) (?:the )?(?:send|publish|submit|release|post|deploy|go|accept|approve|confirm|ok)\b|"
     r"(?:waits?|waiting|wait|held|parked|paused) (?:\w+ )?(?:until|till|til) (?:\w+ ){0,3}?(?:taps?|clicks?|press(?:es)?|approves?|confirms?|signs?|okays?|accepts?|"
