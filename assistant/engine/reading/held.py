@@ -210,12 +210,15 @@ _BACK = lx.rx(r"those|these|(?:all|each|both|either|any) of (?:them|those|these)
 def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     """The tools an approval (or its absence) in a clause covers; [] for the whole system.
 
-    From the most to the least explicit: the record or key it is written under, tools named as
+    From the most to the least explicit: the record, key or table row it is written under
+    (with the tools named beside it there), a tool whose own key it sits under, tools named as
     written, the one tool its own sentence introduces, tools sharing a word, tools of its own
     sentence, "those" of the sentence before, the tool acting on what its subject names
-    (`acting_on_the_same`); then what a limit freed just before (or, in one sentence, a freed
-    case right before a held one), and last the one acting tool a pronoun points back to
-    (`one_acting_before`).
+    (`acting_on_the_same`); then what a limit freed just before (or the one act the limit was
+    set on, or, in one sentence, a freed case right before a held one), and last the one acting
+    tool a pronoun points back to (`one_acting_before`). A message that asks the approver is
+    never what is held. When none applies, the caller may make a tool of the act the clause's
+    subject names (`subject_act`).
     """
     # A keyed value is read with its keys (`send_refund: needs a lead's approval`), a clause
     # with the rest of its sentence ("over EUR 80 or final sale: a lead approves").
