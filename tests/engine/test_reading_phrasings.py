@@ -2283,3 +2283,17 @@ def test_the_writers_own_say_and_other_holds(text: str, held: list[tuple[bool, l
 def test_a_person_inside_the_held_act_is_not_its_approver() -> None:
     text = "Deleting customer records is gated behind a four-eyes check by two admins."
     assert [c.actor for c in read(text).controls] == ["two admins"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        ("The IT helper opens incidents in ServiceNow.", ["opens incidents in ServiceNow"]),
+        ("The agent files bugs in Jira when users report problems.", ["files bugs in Jira"]),
+        ("It tags the tickets and closes duplicates.", ["tags the tickets", "closes duplicates"]),
+        # Near miss: people who help are no agent.
+        ("Our helpers answer the phone.", []),
+    ],
+)
+def test_more_acts_on_records(sentence: str, tools: list[str]) -> None:
+    assert _tools(sentence) == tools
