@@ -2297,3 +2297,10 @@ def test_a_person_inside_the_held_act_is_not_its_approver() -> None:
 )
 def test_more_acts_on_records(sentence: str, tools: list[str]) -> None:
     assert _tools(sentence) == tools
+
+
+def test_a_possessive_before_an_agent_noun_names_no_second_agent() -> None:
+    text = "# Marina berth assistant\n\nBoat owners message the marina's assistant on WhatsApp."
+    delta = read(text)
+    assert [c.name for c in delta.components if c.kind == "agent"] == ["marina berth assistant"]
+    assert delta.capabilities.get("multi-agent") is None

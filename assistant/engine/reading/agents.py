@@ -11,7 +11,8 @@ from assistant.schema import AgenticFactor, Component, Evidence, Layer
 # Not "robot": a harvest robot or a mobile robot is a machine the agent drives (physical
 # actuation), not an agent of its own.
 _NAMED_AGENT = re.compile(
-    r"(?<![\w-])((?:[a-z][\w-]* )?[a-z][\w-]*) "
+    # Not the "s" of a possessive: "the marina's assistant" names no "s assistant".
+    r"(?<![\w'\u2019-])((?:[a-z][\w-]* )?[a-z][\w-]*) "
     r"(agent|bot|chatbot|assistant|copilot|worker)s?(?![\w-])"
 )
 # A name given to the agent: `a bot called "Ava"`, `assistant "Kit"`.
