@@ -2304,3 +2304,13 @@ def test_a_possessive_before_an_agent_noun_names_no_second_agent() -> None:
     delta = read(text)
     assert [c.name for c in delta.components if c.kind == "agent"] == ["marina berth assistant"]
     assert delta.capabilities.get("multi-agent") is None
+
+
+def test_both_agents_and_we_log_name_no_part() -> None:
+    text = (
+        "The sourcing agent finds candidates and the outreach agent drafts messages. "
+        "Both agents share a notes table. We log every prompt to Datadog."
+    )
+    names = {c.name for c in read(text).components}
+    assert {"sourcing agent", "outreach agent"} <= names
+    assert not {"both agent", "We log"} & names

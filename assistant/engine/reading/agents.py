@@ -45,7 +45,7 @@ _NOT_A_NAME = lx.rx(
     r"same|main|autonomous|agentic|user|software|no|any|which|new|first|second|third|rogue|"
     r"malicious|of|internal|all|external|human|two|three|four|five|several|multiple|many|more|"
     r"and|or|is|as|by|to|with|for|from|at|on|in|via|into|about|through|coding|virtual|smart|"
-    r"helpful|simple|small|personal|digital|"
+    r"helpful|simple|small|personal|digital|both|either|neither|these|those|"
     r"intelligent|chat|support|an ai|conversational|generative|gen|llm-based|ai-powered"
 )
 _GENERIC_AGENT_NAMES = {"support", "chat", "coding", "virtual", "personal", "digital"}

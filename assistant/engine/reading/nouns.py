@@ -189,7 +189,7 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
 
 # "store" as a verb after its subject ("we store", "it stores") or as a shop ("store credit").
 _NOT_A_STORE = re.compile(
-    r"(?:^|\s)(?:we|they|it|i|you|agent|bot|system|then|also|only|not|never|to|n't) store\b|"
+    r"(?:^|\s)(?:we|they|it|i|you|agent|bot|system|then|also|only|not|never|to|n't) (?:store|log)\b|"
     r"\bstore (?:credit|cards?|managers?|staff|hours|front|opening|locations?|brand)\b|"
     r"\b(?:issues?|gives?|grants?|offers?|refunds? as) store\b"
 )
