@@ -2314,3 +2314,12 @@ def test_both_agents_and_we_log_name_no_part() -> None:
     names = {c.name for c in read(text).components}
     assert {"sourcing agent", "outreach agent"} <= names
     assert not {"both agent", "We log"} & names
+
+
+def test_a_double_negative_on_anything_holds_the_tool_it_names() -> None:
+    text = (
+        "It can book and cancel appointments with book_slot and cancel_slot. "
+        "It won't cancel anything without asking the receptionist."
+    )
+    assert "cancel anything" not in _tools(text)
+    assert [h for h in _held(text) if h[0]] == [(True, ["cancel-slot"])]

@@ -166,7 +166,9 @@ AGENT_SUBJECT = re.compile(
 )
 # Objects too vague to name a tool by ("it reads it", "it checks that").
 VAGUE_OBJECT = rx(
-    r"it|them|that|this|these|those|what|which|whether|if|how|the|a|an|and|or|to|for|with|from|in|on|at|by|of|any|all|every|each|its|their|our|your|his|her|up"
+    r"it|them|that|this|these|those|what|which|whether|if|how|the|a|an|and|or|to|for|with|from|in|on|at|by|of|any|all|every|each|its|their|our|your|his|her|up|"
+    # "won't cancel anything without asking": the act, on whatever it is, is another tool's.
+    r"anything|everything|something"
 )
 # Words that end an object noun phrase.
 OBJECT_STOP = rx(
