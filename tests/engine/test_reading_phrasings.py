@@ -2323,3 +2323,22 @@ def test_a_double_negative_on_anything_holds_the_tool_it_names() -> None:
     )
     assert "cancel anything" not in _tools(text)
     assert [h for h in _held(text) if h[0]] == [(True, ["cancel-slot"])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        # Verbs joined by "and" share the code names given for them.
+        (
+            "It can book and cancel appointments with book_slot and cancel_slot.",
+            ["book_slot", "cancel_slot"],
+        ),
+        # Near miss: a code name given for a later, separate verb.
+        (
+            "It can book or cancel slots, and sends reminders with notify_patient.",
+            ["notify_patient", "book slots", "cancel slots"],
+        ),
+    ],
+)
+def test_joined_verbs_share_the_code_names_given_for_them(sentence: str, tools: list[str]) -> None:
+    assert _tools(sentence) == tools

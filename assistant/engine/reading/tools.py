@@ -78,12 +78,17 @@ def tools(reading: Reading, clause: Clause) -> None:
     # tried at the subject's end and after each comma or conjunction.
     starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
     last = ""  # the tool the clause named last, for "... and cancel them"
-    for position, following in zip(starts, [*starts[1:], len(clause.text)], strict=True):
+    ends = [*starts[1:], len(clause.text), len(clause.text)]
+    for n, position in enumerate(starts):
+        following = ends[n]
         action = act.ACTION.match(clause.text, position)
         if action is None:
             continue
         s, e = clause.norm.source_span(action.start(), action.end("verb"))
-        reach = clause.norm.source_span(action.start(), following)[1]
+        # "book and cancel slots with `book_slot` and `cancel_slot`": a verb joined to the next
+        # shares its object, and the tools named with it, up to the verb after.
+        joined = re.fullmatch(r" (?:and|or|and/or|/) ", clause.text[action.end("verb") : following])
+        reach = clause.norm.source_span(action.start(), ends[n + 1] if joined else following)[1]
         if any(s < te and ts < e for ts, te in taken):
             continue  # an identifier already named it
         if any(e <= ts < reach and _BY_WAY_OF.search(reading.source, e, ts) for ts, _ in taken):
