@@ -2291,6 +2291,7 @@ def test_a_person_inside_the_held_act_is_not_its_approver() -> None:
         ("The IT helper opens incidents in ServiceNow.", ["opens incidents in ServiceNow"]),
         ("The agent files bugs in Jira when users report problems.", ["files bugs in Jira"]),
         ("It tags the tickets and closes duplicates.", ["tags the tickets", "closes duplicates"]),
+        ("It opens a work order for the technician.", ["opens a work order"]),
         # Near miss: people who help are no agent.
         ("Our helpers answer the phone.", []),
     ],

@@ -82,8 +82,8 @@ ACTION_VERBS: tuple[tuple[str, Effect], ...] = (
     ),
     (
         r"creat|updat|writ|edit|modif|delet|remov|cancel|reschedul|schedul|commit|merg|"
-        r"push|(?:open|clos)(?=\w* (?:(?:or|and) [\w-]+ )?(?:[\w-]+ )?(?:pull requests?|prs?|tickets?|issues?|"
-        r"cases?|incidents?|duplicates|bugs?|requests?)\b)|"
+        r"push|(?:open|clos)(?=\w* (?:(?:or|and) [\w-]+ )?(?:an? |the )?(?:[\w-]+ )?(?:pull requests?|prs?|tickets?|issues?|"
+        r"cases?|incidents?|duplicates|bugs?|requests?|work orders?|jobs?|tasks?)\b)|"
         r"file(?=[sd]? (?:[\w-]+ )?(?:tickets?|issues?|cases?|claims?|reports?|bugs?|incidents?|requests?)\b)|"
         r"upload|insert|save|store|record|log(?=(?:s|ged)? (?:tickets?|entries)\b)|assign|tag|label|"
         r"queue(?=[sd]? (?!(?:up|for|of|in|to)\b)[\w-])|"
