@@ -2187,6 +2187,8 @@ def test_files_handed_over_and_what_tools_bring_back(
         ("Policyholders report a claim in our app.", True),
         ("Customers register a product warranty on the site.", True),
         ("- in: public inbox (no auth), chat on the order page", True),
+        ("Readers can comment on stories, and the agent reads the comments.", True),
+        ("The card readers send taps to the gateway.", False),
         # Near misses: people as the object, and data about them.
         ("The agent reports weekly figures about customers to the board.", False),
         ("It files client records in the CRM.", False),

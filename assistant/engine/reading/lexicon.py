@@ -170,7 +170,8 @@ _AUDIENCE = (
     r"players?|end[- ]users?|consumers?|applicants?|candidates?|subscribers?|fans?|buyers?|"
     r"members|users|visitors|pet owners|travell?ers|passengers|callers|policyholders?|claimants?|"
     r"pupils?|learners?|enquirers?|homeowners?|borrowers?|donors?|account holders?|"
-    r"(?:prospective |new |existing )?clients)"
+    # Not "readers": card and badge readers are devices.
+    r"(?:prospective |new |existing )?clients|viewers|listeners|followers|(?<!card )(?<!badge )readers)"
 )
 
 ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
@@ -197,6 +198,7 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
         rf"{_AUDIENCE}(?: (?:from|of|at|in) [\w' -]{{1,40}}?|(?: \([^)]{{1,60}}\)))? "
         r"(?:can |may |also |often |just |simply |usually |sometimes )*(?:chat|ask|asks|message|messages|"
         r"report|reports|register|registers|log|logs|file|files|fill in|fills in|fill out|fills out|"
+        r"comment|comments|post|posts|review|reviews|"
         r"text|texts|talk|talks|type|types|use|uses|write|writes|send|sends|submit|submits|"
         r"upload|uploads|call|calls|request|requests|book|books|reach|reaches|open|opens|dm|dms|"
         r"e-?mails|reply|replies)\b|(?:customers|users|clients|patients|members|guests) e-?mail\b|"
