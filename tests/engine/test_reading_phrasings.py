@@ -2345,3 +2345,22 @@ def test_a_double_negative_on_anything_holds_the_tool_it_names() -> None:
 )
 def test_joined_verbs_share_the_code_names_given_for_them(sentence: str, tools: list[str]) -> None:
     assert _tools(sentence) == tools
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # An agent called by its role alone, named as an agent elsewhere, acts.
+        (
+            "A writer agent drafts stories. The writer can publish to our WordPress site.",
+            ["drafts stories", "publish to our WordPress site"],
+        ),
+        # Near miss: a role that no agent carries is a person.
+        (
+            "A writer agent drafts stories. The editor can publish to our WordPress site.",
+            ["drafts stories"],
+        ),
+    ],
+)
+def test_an_agent_called_by_its_role_alone(text: str, tools: list[str]) -> None:
+    assert _tools(text) == tools

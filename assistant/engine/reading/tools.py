@@ -72,10 +72,18 @@ def tools(reading: Reading, clause: Clause) -> None:
         return  # something a person does, not the agent
     subject = act.AGENT_SUBJECT.match(clause.text)
     at = subject.end() if subject else 0
+    at = at or _by_its_role(reading, clause)
     if at == 0 and not agent_does(reading, clause):
         return  # no agent as subject: "messages are traced" is not an action of the agent
-    # "can reserve tables, sends reminders and opens tickets": one tool per coordinated verb,
-    # tried at the subject's end and after each comma or conjunction.
+    _verb_tools(reading, clause, at, taken)
+
+
+def _verb_tools(reading: Reading, clause: Clause, at: int, taken: list[tuple[int, int]]) -> None:
+    """One tool per coordinated verb: "can reserve tables, sends reminders and opens tickets".
+
+    Tried at the subject's end (`at`) and after each comma or conjunction; a verb an
+    identifier already names (`taken`) adds none.
+    """
     starts = [at] + [m.end() for m in _NEXT_VERB.finditer(clause.text, at)]
     last = ""  # the tool the clause named last, for "... and cancel them"
     ends = [*starts[1:], len(clause.text), len(clause.text)]
@@ -98,6 +106,19 @@ def tools(reading: Reading, clause: Clause) -> None:
         named = set(reading.components)
         _verb_tool(reading, clause, action)
         last = next((c for c in reading.components if c not in named), last)
+
+
+# "The writer can publish ...": an agent called by its role alone, its name elsewhere.
+_ROLE_SUBJECT = re.compile(r"the ([a-z][\w-]+) (?:(?:can|may|will|also|then|only) )*(?=[a-z])")
+
+
+def _by_its_role(reading: Reading, clause: Clause) -> int:
+    """Where the verb starts, when the subject is an agent named by its role ("the writer")."""
+    role = _ROLE_SUBJECT.match(clause.text)
+    if role is None:
+        return 0
+    named = re.search(rf"\b{re.escape(role.group(1))}[ _-](?:agent|bot)s?\b", reading.source, re.I)
+    return role.end() if named else 0
 
 
 def _on_the_same(reading: Reading, clause: Clause, action: re.Match[str], last: str) -> bool:
