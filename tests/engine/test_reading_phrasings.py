@@ -2364,3 +2364,23 @@ def test_joined_verbs_share_the_code_names_given_for_them(sentence: str, tools: 
 )
 def test_an_agent_called_by_its_role_alone(text: str, tools: list[str]) -> None:
     assert _tools(text) == tools
+
+
+def test_a_one_l_adverb_and_a_spaced_thumbs_up_are_read() -> None:
+    text = (
+        "- exec_agent places orders with place_order()\n"
+        "- orders under 5k go thru automaticaly, bigger ones need a thumbs up from the PM"
+    )
+    assert _held(text) == [(False, ["place-order"]), (True, ["place-order"])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hosted"),
+    [
+        ("It runs on our own Llama 3 70B on 2 A100s.", True),
+        # Near miss: a count of something else.
+        ("It runs on 2 regions of Azure OpenAI with GPT-4o.", False),
+    ],
+)
+def test_a_model_on_counted_accelerators_is_self_hosted(sentence: str, hosted: bool) -> None:
+    assert _caps(sentence).get("self-hosted-model") is hosted

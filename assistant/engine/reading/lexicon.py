@@ -111,7 +111,7 @@ APPROVAL = rx(
     r"(?:person|human|manager|someone|somebody)'s (?:ok|okay|approval|sign-?off|go-ahead|consent)|"
     # Anyone's say-so: "the dispatch lead's OK", "needs a thumbs-up from a supervisor".
     r"[\w-]+'s (?:ok|okay|go-ahead|sign-?off|say-so|nod|thumbs-up|blessing)\b|"
-    r"needs? (?:a |an |the )?(?:[\w-]+ ){0,2}?(?:thumbs-up|go-ahead|say-so|green light|nod)\b|"
+    r"needs? (?:a |an |the )?(?:[\w-]+ ){0,2}?(?:thumbs[- ]up|go-ahead|say-so|green light|nod)\b|"
     r"requires? (?:the |a |an |their |our )?(?:[\w-]+ ){1,2}?to (?:confirm|approve|sign off|ok|okay|"
     r"accept|authori[sz]e)\b|human-(?:approv|review|check)\w*|"
     # A person who checks it: "a supervisor checks it" (not "it checks it on the next run").

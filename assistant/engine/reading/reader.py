@@ -343,6 +343,8 @@ def _component(
 
 _SELF_HOSTED = lx.rx(
     r"self-hosted|on-?prem\w*|our own (?:gpus?|servers?|hardware)|ollama|vllm|locally|on device|on-device|in-house|"
+    # "our own llama 3 70b on 2 A100s": the model is theirs, on their own accelerators.
+    r"on (?:\d+|two|three|four|eight) (?:x )?(?:a100|h100|h200|l4|l40s?|a10g?|rtx ?\d+|4090)s?\b|"
     r"we (?:host|serve|run) (?:it|them)?|hosted by us|host(?:ed|s)? (?:it |them )?ourselves|"
     r"edge (?:servers?|box(?:es)?|devices?|nodes?|gateways?)|"
     # The model run on hardware the organisation runs: "it runs on the institute's own GPU

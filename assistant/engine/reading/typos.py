@@ -76,6 +76,10 @@ def mend(word: str) -> str:
     lower = word.lower()
     if len(lower) < 5 or lower in _KEY_SET or lower in _REAL_WORDS or not lower.isalpha():
         return word
+    # "automaticaly": the adverb with one "l" looks like an inflection of its stem, but is a
+    # slip of the keys.
+    if lower.endswith("aly") and lower[:-2] + "lly" in _KEY_SET:
+        return lower[:-2] + "lly"
     budget = 1 if len(lower) < 8 else 2
     for key in KEY_WORDS:
         # An inflection ("payment" of "payments", "reviewer" of "review") is a word, not a typo.
