@@ -14,6 +14,7 @@ from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading import safeguards as sg
 from assistant.engine.reading.approvers import approver, deciding_subject
 from assistant.engine.reading.held import held_tools, subject_act
+from assistant.engine.reading.scope import governs
 from assistant.engine.reading.state import (
     MAX_QUOTE,
     Clause,
@@ -105,7 +106,7 @@ def _stated(reading: Reading, clause: Clause) -> bool:
     found = False
     if automatic and _ONE_AT_A_TIME.search(text, 0, automatic.start()):
         automatic = None  # "every enquiry is read on its own": one at a time, not unattended
-    if automatic and _governs(_DOUBLE_NEGATIVE, text, automatic.start()):
+    if automatic and _governs(lx.NEGATIVE, text, automatic.start()):
         if _ASKED.match(text, automatic.start()):
             # "it won't order parts without asking the foreman": someone is asked first.
             actor = approver(reading, clause, lx.HUMAN.search(text))
@@ -316,13 +317,6 @@ def _pressed_by_the_agent(text: str, at: int) -> bool:
     return bool(subject and subject.end()) and not lx.HUMAN.search(text, 0, at)
 
 
-# "no X ... without", "never ... without": the "without" restates a requirement.
-# "won't" as one word (the boundaries of `rx` keep a bare "n't" from matching inside it), with
-# a curly apostrophe, and spelt without one.
-_DOUBLE_NEGATIVE = lx.rx(
-    r"no|nothing|never|not|none|nobody|no one|noone|neither|cannot|"
-    r"[a-z]+n['\u2019]t|wont|dont|doesnt|cant|wouldnt|shouldnt|isnt|arent"
-)
 # What "without" names when a person is asked first (not "without checking the budget", the
 # agent's own check).
 _ASKED = lx.rx(
@@ -340,7 +334,7 @@ def _governs(cue: re.Pattern[str], text: str, at: int) -> bool:
     restarts services without asking" negates the first verb only.
     """
     found = list(cue.finditer(text, 0, at))
-    return bool(found) and not re.search(r",| and | but ", text[found[-1].end() : at])
+    return bool(found) and governs(text[found[-1].end() : at])
 
 
 def _control(

@@ -71,6 +71,16 @@ HUMAN_SUBJECT = re.compile(
     rf"(?!{AGENT_WORD.pattern})"
 )
 
+# --- negatives -------------------------------------------------------------------------------
+
+# A negative that a later "without", "unless" or "until" turns into a condition ("won't pay
+# unless the CFO approves"). "won't" as one word (the boundaries of `rx` keep a bare "n't" from
+# matching inside it), with a curly apostrophe, and spelt without one. Lower case.
+NEGATIVE = rx(
+    r"no|nothing|never|not|none|nobody|no one|noone|neither|cannot|"
+    r"[a-z]+n['\u2019]t|wont|dont|doesnt|cant|wouldnt|shouldnt|isnt|arent"
+)
+
 # --- approval --------------------------------------------------------------------------------
 
 APPROVAL = rx(

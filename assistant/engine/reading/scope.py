@@ -167,6 +167,15 @@ _NOT_A_VERB = rx(
 )
 
 
+def governs(between: str) -> bool:
+    """Whether a negative still governs across `between`: no comma, "and" or "but" in it.
+
+    "won't pay invoices without approval" is one condition; in "doesn't need a ticket and
+    restarts services without asking" the negative stops at "and".
+    """
+    return not re.search(r",| and | but ", between)
+
+
 def scope(clause: str, keyed: bool = False) -> Scope:
     """The negation scopes and modality of one normalised clause.
 
@@ -192,15 +201,13 @@ def scope(clause: str, keyed: bool = False) -> Scope:
         if opened is None:
             opened = cue.start()
             closes = _scope_end(clause, opened)
-            if _CONDITION.match(clause, closes) and not re.search(
-                r",| and ", clause[opened:closes]
-            ):
+            if _CONDITION.match(clause, closes) and governs(clause[opened:closes]):
                 opened = None  # "nothing ships until a lead signs off": it ships, once signed
         elif cue.group(0) == "without":
             # A double negative is a condition: "won't book a deputy without asking" books one,
             # once someone is asked. Not when another verb comes between ("doesn't need a
             # ticket and restarts services without asking"): the first cue keeps its scope.
-            if re.search(r",| and ", clause[opened : cue.start()]):
+            if not governs(clause[opened : cue.start()]):
                 spans.append((opened, cue.start()))
             opened = None
     if opened is not None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.engine.reading.lexicon import NEGATIVE
 from assistant.engine.reading.typos import mend
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -135,11 +136,6 @@ _CLAUSE_END = re.compile(
     re.I,
 )
 
-# A negative that an "unless" after it turns into a condition (see `scope`).
-_NEGATIVE = re.compile(
-    r"\b(?:no|not|never|nothing|nobody|no one|cannot|wont|dont|doesnt)\b|n['\u2019]t\b", re.I
-)
-
 
 _HEADING = re.compile(r"^#{1,6}[ \t][^\n]*\S(?=\n)", re.MULTILINE)
 
@@ -164,7 +160,9 @@ def clauses(source: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     begin = start
     for match in _CLAUSE_END.finditer(source, start, end):
-        if match.group(0).lower() == " unless" and _NEGATIVE.search(source, begin, match.start()):
+        if match.group(0).lower() == " unless" and NEGATIVE.search(
+            source[begin : match.start()].lower()
+        ):
             continue  # "won't pay unless the CFO approves": one act, on a condition
         spans.append((begin, match.start()))
         begin = match.end()
