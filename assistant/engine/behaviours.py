@@ -8,6 +8,9 @@ behaviours are many; matched the same way (case-insensitively, on word boundarie
 MEMORY_BEHAVIOUR = (
     # What it keeps and uses again later is memory, whatever the store is called.
     r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next|every|each)\b|"
+    # "reads back the last two weeks of it": its own earlier record, by a span of time.
+    r"(?:reads?|looks?|pulls?) back (?:over |through )?(?:the )?(?:last|past|previous) (?:\w+ )?"
+    r"(?:days?|weeks?|months?|years?|runs?|shifts?|seasons?|entries|decisions)\b|"
     # A history it keeps and then goes back to: "keeps a ticket history and checks it".
     r"keeps? (?:a |an |the |its )?(?:[\w-]+ ){0,5}?(?:history|log|journal|records?|notes) (?:[\w-]+ ){0,4}?"
     r"and (?:checks|consults|reads|uses|searches|looks at|refers to) (?:it|them)\b|"
@@ -26,6 +29,9 @@ MEMORY_BEHAVIOUR = (
     r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:count|score|note|notes|record|file|profile|log|ledger|book|tally) "
     r"(?:per|on|of|about|for) (?:each |every )?(?:[\w-]+ )?(?:customer|client|user|player|patient|member|caller|employee|"
     r"account|prospect|person|supplier|vendor|tenant|student|learner)s?\b|"
+    # A book or file kept per anything it deals with again: "a notebook for each visitor".
+    r"keeps? (?:a |an )?(?:running )?(?:[\w-]+ ){0,2}?(?:book|notebook|file|dossier|profile|notes) "
+    r"(?:per|on|for) (?:each|every) \w+|"
     r"persists? (?:across|between|over) (?:[\w-]+ )?(?:sessions|runs|conversations|chats|visits|requests|jobs|tasks|cases|days|\w+s)\b|"
     r"picks? up where (?:it|they) left off|resumes? (?:[\w-]+ ){0,3}(?:days|weeks|hours) later|"
     # What it kept and opens again on a later visit: "brings the caller's notes up next time".
@@ -34,7 +40,7 @@ MEMORY_BEHAVIOUR = (
     r"(?:the )?next time\b|"
     # Results carried into a later run, not an error handed back to the model to retry.
     r"(?:fed|feeds?|passed|passes) (?:[\w'-]+ ){0,2}?back (?:in|into)\b(?! (?:the |its )?(?:model|llm|prompt))|"
-    r"(?:goes?|went|scrolls?) back (?:through|over) (?:its|their) (?:own )?(?:[\w-]+ )?"
+    r"(?:goes?|went|scrolls?|looks?|leafs?|flicks?|reads?) back (?:through|over) (?:its|their|that|the|those) (?:own )?(?:[\w-]+ )?"
     r"(?:notes|log|logs|history|records|journal|memory|workspace|scratchpad|files?)\b|"
     # Kept or compared across runs: "keeps a list of flagged hosts ... across runs".
     r"(?:keeps?|kept|stores?|stored|tracks?|tracked|carries|carried|holds?|held|spots?|compares?) "
@@ -46,6 +52,18 @@ MEMORY_BEHAVIOUR = (
     r"chat|working|scratch) (?:state|context|notes)|"
     r"(?:kept|carried|stored|remembered|saved|passed) (?:[\w-]+ ){0,3}?from one (?:run|session|visit|shift|"
     r"conversation|call|day|night) to the next|"
+    # A kept record the agent goes back to: "the notebook is consulted", "keeps a diary of
+    # outages and uses it", "keeps a list ... the next season". Keeping alone is not memory (an
+    # audit log kept for others), nor is a record someone else consults.
+    r"(?:log|ledger|notebook|notes|history|record|records|tally|diary|journal|register|almanac|casebook) "
+    r"(?:that |which )?(?:is |are |gets |get )?(?:consulted|read back|re-?read|revisited)\b"
+    r"(?! by (?!(?:it|the (?:agent|assistant|bot)s?)\b))|"
+    r"(?:keeps?|kept|maintains?|builds? up|accumulates?) (?:[\w'-]+ ){0,6}?"
+    r"(?:log|ledger|notebook|notes|history|record|records|tally|diary|journal|register|almanac|list)\b"
+    r"[^.;:]{0,80}?\b(?:next time|the next (?:season|year|quarter|month|week|run|visit|shift|round|time)\b|"
+    r"(?:year|season|month|week|shift|night|day) (?:on|after|by|to) (?:year|season|month|week|shift|night|day)\b|"
+    r"(?:on|in|for) (?:later|future|subsequent) \w+|at the start of (?:every|each) \w+|"
+    r"and (?:then )?(?:uses?|consults?|reads?|draws? on) (?:it|them|that|those)\b)|"
     # Said only to rule memory out: "nothing is kept", "nothing gets saved between visits"; not
     # "nothing is stored on the phone", which says where things are not kept.
     r"nothing (?:[\w-]+ ){0,3}?(?:is |gets |will be |was )?(?:stored|kept|saved|retained|persisted|remembered)"

@@ -107,7 +107,7 @@ TERMS: tuple[Term, ...] = (
         ("memory", "shared-knowledge"),
     ),
     Term(
-        r"long-term memory|persistent memory|memory store|remembers?|remembered|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
+        r"long-term memory|persistent memory|memory store|remembers?|remembered|recollections?|conversation history|chat history|user preferences|memory|(?:adds?|added|writes?|written|saves?|saved|stores?|stored|appends?|appended) (?:[\w-]+ ){0,4}(?:to|into) (?:that|the|its|our|this) (?:\w+ )?(?:library|database|db|store|index|knowledge base|notes)|"
         + MEMORY_BEHAVIOUR,
         "memory",
         "agent memory",

@@ -173,7 +173,13 @@ def _terms(reading: Reading, clause: Clause) -> None:
         if by_key and _negative_label(reading.source, clause.seg):
             continue  # `excluded tools: a, b` rules out a and b, not tools at large
         for match in matches:
-            if any(match.start() < e and s < match.end() for s, e in claimed):
+            overlaps = [(s, e) for s, e in claimed if match.start() < e and s < match.end()]
+            # A phrase around a product another term named ("keeps a history in Elasticsearch
+            # and checks it") still says what the agent does; only a clash of words is skipped.
+            around = bool(overlaps) and all(
+                match.start() < s and e < match.end() for s, e in overlaps
+            )
+            if overlaps and not around:
                 continue
             negated = clause.scope.covers(match.start(), match.end())
             if by_key:
@@ -205,7 +211,7 @@ def _terms(reading: Reading, clause: Clause) -> None:
                 # Only words claim their span: a value named by its key (`model: GPT-4.1` under
                 # `llm:`) leaves its words free for other terms (`role: re-plans hourly`).
                 claimed.append((match.start(), match.end()))
-            if term.kind and not (term.generic and term.kind in reading.kinds_named):
+            if term.kind and not around and not (term.generic and term.kind in reading.kinds_named):
                 _component(reading, term, clause, match, evidence)
             if term.generic or term.kind in ("", "llm"):
                 break  # one generic component per term per clause
