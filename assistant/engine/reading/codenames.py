@@ -68,6 +68,7 @@ def code_names(
     raw = reading.source[clause.seg.start : clause.seg.end]
     source = reading.source
     taken: list[tuple[str, str, int, int]] = []
+    unsure: list[tuple[str, str, int, int]] = []
     for ident in _IDENTIFIER.finditer(raw):
         name = ident.group(0)
         words = normalise(name).text
@@ -92,7 +93,9 @@ def code_names(
         has_verb = (
             bool(act.ACTION.match(words))
             or "." in name
-            or (acts and _opens_item(source, start))
+            # A code name of several words opening a bullet on how it is held is a tool
+            # whatever its verb: "- raise_work_order: automatic".
+            or ((acts or " " in words) and _opens_item(source, start))
             or (
                 (acts or _acting_sibling(reading, clause, start, end))
                 and _handed_to(reading, clause, start)
@@ -103,12 +106,45 @@ def code_names(
         # is as often a product the tool works in ("writes the markup to iManage").
         listed = ("_" in name or "." in name) and _lists_tools(reading, clause)
         if not (in_tool_context or has_verb or coded or listed):
+            unsure.append((name, words, start, end))
             continue
         taken.append((name, words, start, end))
-        if not raw[: ident.start()].strip(" `-*"):
-            # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
-            reading.coded_sentences.add(clause.seg.sentence)
+    taken = sorted(taken + _joined(source, unsure, taken), key=lambda found: found[2])
+    if taken and not source[clause.seg.start : taken[0][2]].strip(" `-*"):
+        # "`refund(id)` - pays back the order": the clause defines the tool it opens with.
+        reading.coded_sentences.add(clause.seg.sentence)
     return taken
+
+
+# Between two code names written as one pair or list: "start_pump / stop_pump", "a + b".
+_JOINED = re.compile(r"`?(?:\(\))?\s*(?:[,/+&]|and|or)\s*`?", re.IGNORECASE)
+
+
+def _joined(
+    source: str, unsure: list[tuple[str, str, int, int]], taken: list[tuple[str, str, int, int]]
+) -> list[tuple[str, str, int, int]]:
+    """The code names joined to a tool's code name: a pair or list of tools is all tools.
+
+    "extendEvent + postNews": `postNews` is named for what it does, so `extendEvent` beside it
+    is a tool too. Spreads along the list, both ways.
+    """
+    found: list[tuple[str, str, int, int]] = []
+    known = list(taken)
+    grew = True
+    while grew:
+        grew = False
+        for item in unsure:
+            if item in found:
+                continue
+            if any(
+                _JOINED.fullmatch(source, item[3], other[2])
+                or _JOINED.fullmatch(source, other[3], item[2])
+                for other in known
+            ):
+                found.append(item)
+                known.append(item)
+                grew = True
+    return found
 
 
 # Code names an action is carried out with, or called by: "steers the rover with setHeading

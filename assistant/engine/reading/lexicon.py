@@ -1,6 +1,7 @@
 """Patterns for the facts the component vocabulary does not cover.
 
-Actors, approvals, entry points, asset classes and controls (the actions that name tools live
+Actors, approvals, entry points and controls (asset classes live in
+`assistant.engine.reading.assets`, the actions that name tools live
 in `assistant.engine.reading.actions`, negation cues with the scope rules in
 `assistant.engine.reading.scope`).
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.schema import DataClass, EntryKind
+from assistant.schema import EntryKind
 
 
 def rx(pattern: str) -> re.Pattern[str]:
@@ -101,9 +102,17 @@ APPROVAL = rx(
     r"click\w* (?:approve|confirm|accept)|"
     # A person does the final act: "clicks send", "hits publish", "taps accept".
     r"(?:clicks?|hits?|press(?:es)?|taps?) (?:the )?(?:send|publish|submit|release|post|deploy|go|accept|approve|confirm|ok)\b|"
-    r"(?:waits?|waiting|wait|held|parked|paused) (?:\w+ )?(?:until|till|til) (?:\w+ ){0,3}?(?:taps?|clicks?|press(?:es)?|approves?|confirms?|signs?|okays?|accepts?|"
+    r"(?:waits?|waiting|wait|held|parked|paused) (?:\w+ )?(?:until|till|til) (?:\w+ ){0,4}?(?:taps?|clicks?|press(?:es)?|approves?|confirms?|signs?|okays?|accepts?|"
     # Someone's answer to a question it asks first: "texts me and waits till I reply yes".
     r"(?:repl(?:y|ies)|answers?|responds?|says?) (?:with )?(?:yes|y|ok|okay|go|approve\w*))\b|"
+    # Not done unless a person agrees: "won't reorder unless the buyer accepts it", "only after
+    # a dentist has cleared it" (not "unless the customer cancels").
+    rf"(?:unless|until|till|only (?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
+    rf"(?:[\w-]+ ){{0,3}}?(?:{HUMAN_ROLE}) (?:has |have |first )?(?:approves?|approved|accepts?|accepted|"
+    rf"confirms?|confirmed|okays?|okayed|oks|ok's|clears?|cleared|allows?|allowed|authori[sz]e[sd]?|"
+    rf"sanctions?|sanctioned|agrees?|agreed|signs? (?:it |them )?off|signed (?:it |them )?off)\b|"
+    # "I sanction it or strike it out": a person's verb of permission on the agent's act.
+    r"sanction(?:s|ed)? (?:it|them|each|every|the)\b|"
     # The decision is someone's: "the head of rights has the final word".
     r"(?:has|have|gets?|with) the (?:final|last) (?:word|say)|final say|"
     r"check(?:s|ed)? (?:\w+ ){0,2}(?:answers?|outputs?|responses?|drafts?|results?|replies|work)|"
@@ -342,58 +351,3 @@ INBOUND = rx(
 TRUSTED_ENTRIES = {EntryKind.INTERNAL_USERS}
 # Entry kinds that are people.
 PEOPLE_ENTRIES = {EntryKind.PUBLIC_USERS, EntryKind.INTERNAL_USERS}
-
-# --- assets ------------------------------------------------------------------------------------
-
-ASSETS: tuple[tuple[DataClass, str], ...] = (
-    (
-        DataClass.PHI,
-        r"phi|patients?'? (?:records?|data|notes|history|charts?)|medical (?:records?|history|data|notes)|"
-        r"health (?:records?|data|information)|ehr|emr|fhir|diagnos\w*|prescriptions?|medications?|"
-        r"lab results?|radiology|clinical (?:notes?|data|records?)|allerg\w*|doses?|dosage",
-    ),
-    (
-        DataClass.PII,
-        r"pii|personal (?:data|information|details)|names? and (?:addresses|emails?|phone)|"
-        r"addresses|phone numbers?|dates? of birth|passports?|social security|ssn|national id|"
-        r"cvs?|resumes?|customer (?:data|records?|details|profiles?)|user (?:data|profiles?)|"
-        r"contact details|employee (?:records?|data)|hr records?|salar\w*|payroll|gdpr|biometric\w*|"
-        r"location (?:data|history)|children'?s? data|student records?|"
-        # Someone's mail: correspondence is personal data.
-        r"(?:their|his|her|my|your|employees'?|users'?|customers'?|staff'?s?) (?:e-?mails?|mail|inbox|mailbox)|"
-        r"mailbox(?:es)?|inbox(?:es)?|(?:e-?mail|mail|message) (?:content|bodies|body|contents)",
-    ),
-    (
-        DataClass.CREDENTIALS,
-        r"api keys?|access keys?|secret keys?|private keys?|passwords?|credentials?|"
-        r"(?:access|api|bearer|oauth|refresh|personal access) tokens?|tokens?|secrets?|"
-        r"wallet keys?|seed phrases?|certificates?|ssh keys?|service accounts?",
-    ),
-    (
-        DataClass.MONEY,
-        r"refunds?|payments?|payouts?|transfers?|funds?|money|wallets?|treasury|invoices?|"
-        r"purchase orders?|bank accounts?|credit cards?|usdc|eth|btc|"
-        r"crypto\w*|tokens? (?:transfers?|swaps?)|trades?|trading|expenses?|reimburse\w*|"
-        r"budgets?|\$\s?\d+|\u20ac\s?\d+|\u00a3\s?\d+|\d+ (?:usd|eur|gbp|dollars|euros)",
-    ),
-    (
-        DataClass.PHYSICAL_ACTUATION,
-        r"(?:door )?locks?|doors?|valves?|heating|thermostats?|hvac|boilers?|drones?|robots?|"
-        r"vehicles?|cars?|trucks?|forklifts?|pumps?|motors?|dispensers?|infusion pumps?|"
-        r"machines?|actuators?|sprayers?|irrigation|garage|gates?|alarms?|lights?|ovens?|"
-        r"medical devices?|insulin|ventilators?|conveyors?|cranes?|elevators?",
-    ),
-    (
-        DataClass.SOURCE_CODE,
-        r"source code|repositor\w+|repos?|codebase|code base|pull requests?|prs?|commits?|"
-        r"branch(?:es)?|git|github|gitlab|bitbucket|ci/?cd|pipelines?|infrastructure as code|terraform",
-    ),
-    (
-        DataClass.CONFIDENTIAL,
-        # Not "smart contracts" (code on a chain) nor a "task board" (a work list).
-        r"confidential|trade secrets?|(?<!smart )contracts?(?! (?:attorneys?|lawyers?|workers?))|"
-        r"legal (?:documents?|files?|advice)|privileged|board (?:papers?|minutes|packs?|materials?)|"
-        r"financial (?:statements?|records?|data|reports?)|ledger|m&a|pricing|rate sheets?|"
-        r"intellectual property|proprietary|internal documents?|strategy",
-    ),
-)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.assets import ASSETS
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, compiled
 from assistant.engine.reading.text import normalise
 from assistant.schema import Asset, EntryKind, EntryPoint
@@ -139,7 +140,7 @@ def assets(reading: Reading, clause: Clause) -> None:
     """Classes of data a clause names (health records, payment data), once each."""
     if clause.scope.hypothetical:
         return
-    for data_class, pattern in lx.ASSETS:
+    for data_class, pattern in ASSETS:
         match = compiled(pattern).search(clause.text)
         if match is None or clause.scope.covers(*match.span()):
             continue

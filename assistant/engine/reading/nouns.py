@@ -145,27 +145,12 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                 continue  # "in Benchling through a read-only API": named after the product
             if not qualifier or _MODEL_PROVIDER.search(qualifier) or _CLOUD.fullmatch(owner):
                 continue  # "the OpenAI API" is the model; "an API" names nothing
-            if kind == "database" and re.match(
-                r" (?:in|into|on|out|off)\b", clause.text[match.end() :]
-            ):
-                continue  # "staff log in": a verb, not a store
-            if kind == "database" and _NOT_A_STORE.search(
-                match.group(0) + clause.text[match.end() :][:12]
-            ):
-                continue  # "we store tickets", "issues store credit": a verb or a shop
-            if kind == "database" and _SOFTWARE_SOURCE.search(match.group(0)):
-                continue  # "the ElizaOS plugin registry": where code comes from, not a store
-            phrase = f"{qualifier} {match.group(2)}"
-            known = any(
-                normalise(c.name).text in qualifier.split()
-                or qualifier.startswith(normalise(c.name).text)
-                for c in reading.components.values()
-                if c.kind in STORE_KINDS  # "a Notion database" is a store in a product
-            )
-            if kind == "database" and (known or _VOCABULARY_STORE.search(phrase)):
-                continue  # "the Chroma DB", "a Pinecone vector store": the store already read
+            if kind == "database" and not _a_new_store(reading, clause, match, qualifier):
+                continue
             q_start = match.end(1) - len(qualifier)
             s, e = clause.norm.source_span(q_start, match.end(2))
+            if _in_code_name(reading.source, s, e):
+                continue  # `setStorePrice`, `sync_log_files`: one code name, read as a tool
             name = reading.source[s:e]
             if kind == "database" and _STORE_IS_MEMORY.search(match.group(0)):
                 kind = "memory"
@@ -185,6 +170,31 @@ def named_nouns(reading: Reading, clause: Clause) -> None:
                         evidence=[reading.quote(clause.seg.start, clause.seg.end, (s, e))],
                     )
                 )
+
+
+def _a_new_store(reading: Reading, clause: Clause, match: re.Match[str], qualifier: str) -> bool:
+    """Whether a store noun names a store not yet read, and is a store at all."""
+    after = clause.text[match.end() :]
+    if re.match(r" (?:in|into|on|out|off)\b", after):
+        return False  # "staff log in": a verb, not a store
+    if _NOT_A_STORE.search(match.group(0) + after[:12]):
+        return False  # "we store tickets", "issues store credit": a verb or a shop
+    if _SOFTWARE_SOURCE.search(match.group(0)):
+        return False  # "the ElizaOS plugin registry": where code comes from, not a store
+    known = any(
+        normalise(c.name).text in qualifier.split() or qualifier.startswith(normalise(c.name).text)
+        for c in reading.components.values()
+        if c.kind in STORE_KINDS  # "a Notion database" is a store in a product
+    )
+    # "the Chroma DB", "a Pinecone vector store": the store already read.
+    return not (known or _VOCABULARY_STORE.search(f"{qualifier} {match.group(2)}"))
+
+
+def _in_code_name(source: str, start: int, end: int) -> bool:
+    """Whether a noun phrase is only part of one code name that goes on after it."""
+    return bool(re.match(r"[A-Za-z0-9_]", source[end : end + 1])) and not re.search(
+        r"\s", source[start:end]
+    )
 
 
 # "store" as a verb after its subject ("we store", "it stores") or as a shop ("store credit").

@@ -1,0 +1,43 @@
+"""Tools named as code, each rule with a near miss. No sentence comes from an eval description."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine.reading.reader import read
+
+
+def _kinds(text: str) -> dict[str, str]:
+    return {c.name: c.kind for c in read(text).components}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agent can call holdRoom + releaseRoom.",
+        "- lock_gate / unlock_gate: opens and shuts the yard.",
+        "- pause_line, resume_line: both wait for the shift lead.",
+    ],
+)
+def test_code_names_joined_to_a_tool_are_tools_too(text: str) -> None:
+    tools = [name for name, kind in _kinds(text).items() if kind == "tool"]
+    assert len(tools) == 2, tools
+
+
+def test_code_names_joined_to_nothing_that_acts_stay_words() -> None:
+    # Near miss: a list of fields, none of them something the agent does.
+    assert not [k for k in _kinds("Fields: order_id, customer_name.").values() if k == "tool"]
+
+
+def test_a_store_word_inside_a_code_name_is_not_a_store() -> None:
+    kinds = _kinds("The bot can call setStorePrice and getLedgerTotals.")
+    assert "database" not in kinds.values()
+    # Near miss: the same noun as a word of its own is a store.
+    assert "database" in _kinds("Prices live in the price database.").values()
+
+
+def test_a_code_name_opening_a_bullet_on_how_it_is_held_is_a_tool() -> None:
+    # "raise" names no tool by itself; the bullet says how the code name is held.
+    assert _kinds("- raise_work_order in Maximo: automatic.").get("raise_work_order") == "tool"
+    # Near miss: a field of a form, however the bullet goes on.
+    assert "date_of_birth" not in _kinds("- date_of_birth: required")
