@@ -41,3 +41,47 @@ def test_a_person_who_must_agree_first_is_an_approval(text: str) -> None:
 )
 def test_a_condition_or_a_noun_is_not_an_approval(text: str) -> None:
     assert not _approved(text)
+
+
+def _freed(text: str) -> list[list[str]]:
+    return [
+        sorted(c.applies_to)
+        for c in read(text).controls
+        if c.kind == ControlKind.HUMAN_APPROVAL and c.present is False
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It can reserve a van with `fleet.reserve_van`. That just goes through, nobody checks.",
+        "It can reserve a van with `fleet.reserve_van`. No one checks it.",
+    ],
+)
+def test_nobody_checking_frees_the_act_a_pronoun_points_back_to(text: str) -> None:
+    assert ["fleet-reserve-van"] in _freed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Something goes through a person, or nobody checks something other than the act.
+        "It can reserve a van with `fleet.reserve_van`. That goes through the depot lead.",
+        "It can reserve a van with `fleet.reserve_van`. Nobody checks the logs.",
+    ],
+)
+def test_going_through_a_person_or_unread_logs_free_nothing(text: str) -> None:
+    assert _freed(text) == []
+
+
+def test_both_points_back_to_the_acts_of_the_sentence_before() -> None:
+    text = "It can order toner from Staples and book a courier. Both happen straight away."
+    assert any(len(applies) == 2 for applies in _freed(text))
+    # Near miss: "both" of the agents, with no act before it, frees nothing in particular.
+    assert _freed("Both agents answer questions.") == []
+
+
+def test_reviews_in_a_list_of_data_it_may_not_reach_are_not_a_gate() -> None:
+    assert not read("- no access to payroll, contracts or performance reviews").controls
+    # Near miss: access to a system, then a gate on an act, in one sentence.
+    assert _approved("It has access to the CRM but needs a manager's approval for refunds.")

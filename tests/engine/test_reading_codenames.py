@@ -41,3 +41,22 @@ def test_a_code_name_opening_a_bullet_on_how_it_is_held_is_a_tool() -> None:
     assert _kinds("- raise_work_order in Maximo: automatic.").get("raise_work_order") == "tool"
     # Near miss: a field of a form, however the bullet goes on.
     assert "date_of_birth" not in _kinds("- date_of_birth: required")
+
+
+def test_an_upper_case_qualifier_read_lower_case_is_not_a_pronoun() -> None:
+    # "an IT ticket" is read in lower case; after an article, "it" qualifies the noun.
+    assert "opens an IT ticket in Jira" in _kinds("It opens an IT ticket in Jira.")
+    # Near miss: "it" after the object begins a clause about the object.
+    assert "closes issues" in _kinds("It closes issues it is sure are spam.")
+
+
+def test_acts_after_a_lead_in_that_opens_with_an_aside_are_the_agents() -> None:
+    text = "Apart from chatting it can do two things: cancel a permit, and book an inspection."
+    tools = [name for name, kind in _kinds(text).items() if kind == "tool"]
+    assert len(tools) == 2, tools
+    # Near miss: a lead-in about people, not the agent.
+    assert not [
+        k
+        for k in _kinds("Apart from that we do two things: renew permits.").values()
+        if k == "tool"
+    ]

@@ -133,7 +133,7 @@ TO_THE_MODEL = re.compile(
 # own:", "The bot may:", "Actions it takes alone:".
 ACTION_LABEL = rx(
     # It may open on its occasion: "when someone is being toxic it can:".
-    r"(?:(?:when|whenever|if|once|after|before|for|on|during) [\w' -]{1,60}?,? )?"
+    r"(?:(?:when|whenever|if|once|after|before|for|on|during|besides|apart from|other than|beyond|as well as|in addition to) [\w' -]{1,60}?,? )?"
     r"(?:what )?(?:it|they|the (?:[\w-]+ )?(?:agent|bot|assistant|system)) "
     r"(?:can|may|will|is allowed to|is able to)(?: do)?(?: [\w ]{0,30})?|"
     r"what (?:it|the (?:[\w-]+ )?(?:agent|bot|assistant)) (?:does|can do|may do)(?: [\w ]{0,30})?|"

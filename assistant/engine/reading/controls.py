@@ -157,6 +157,8 @@ def _approval_word(text: str) -> re.Match[str] | None:
         or _SELF_CHECK.search(text)
         # "changes to the agent's repo are reviewed", "signed off the project plan"
         or _NOT_THE_AGENTS_ACT.search(text)
+        # "no access to contracts or performance reviews": data it may not read
+        or _ACCESS_TO.search(text, 0, approval.start())
         # "an e-mail confirming the order": a notice, not a decision
         or (notice and notice.start() < approval.start() < notice.end())
         # "escalates to a human through a review screen": the case moves on
@@ -283,6 +285,10 @@ _HANDOVER = lx.rx(
 )
 # A possessive right before "approved", "vetted": it names a list kept ("our approved
 # suppliers"), not an approval of what the agent does.
+# Access to a list of data that runs on to the approval word, with no verb of its own between.
+_ACCESS_TO = re.compile(
+    r"\baccess (?:to|into)\b(?:(?! (?:but|needs?|requires?|must|until|unless|before|only)\b)[^;])*$"
+)
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.
 # Pressing the approve button in a screen is what a person does ("until Dana clicks approve").

@@ -99,7 +99,9 @@ def one_acting_before(reading: Reading, clause: Clause, live: list[str]) -> list
     pronoun subject points back. "Nothing happens until an engineer approves" holds the whole
     system, not the last tool named; with two acting tools there, or none, it holds neither.
     """
-    if not _POINTS_BACK.fullmatch(_subject(clause.text).strip()):
+    if not (
+        _POINTS_BACK.fullmatch(_subject(clause.text).strip()) or _OPENS_POINTING.match(clause.text)
+    ):
         return []
     return _one_acting(reading, clause.seg.sentence - 1, live)
 
@@ -112,10 +114,20 @@ def _one_acting(reading: Reading, sentence: int, live: list[str]) -> list[str]:
         if sentence in reading.tool_sentences[t]
         and reading.components[t].effect not in (None, Effect.READS_DATA)
     ]
+    if len(acting) > 1:
+        # "books people in: it calls the bookings API with `bk.create`": one act said three
+        # ways; the code name is the one the user copied from their system.
+        acting = [t for t in acting if _CODE_NAME.search(reading.components[t].name)]
     return acting if len(acting) == 1 else []
 
 
+_CODE_NAME = re.compile(r"\w[._]\w|[a-z][A-Z]")
 _POINTS_BACK = lx.rx(r"it|this|that|these|those|they|each one|each of them|both")
+# "That just goes through": a pronoun that opens the clause as its subject, not a relative one.
+_OPENS_POINTING = re.compile(
+    r"(?:that|this|it) (?:just |simply |also |then )?(?:goes|happens|runs|is|gets)\b|"
+    r"(?:no one|no-one|nobody|noone) (?:\w+ ){1,2}(?:it|them)\b"
+)
 
 
 def _subject(text: str) -> str:
@@ -204,7 +216,7 @@ def _stem(word: str) -> str:
 
 # Words that point back to the actions of the sentence before.
 # Not a bare "them": "bookings need a nurse to approve them" points inside its own sentence.
-_BACK = lx.rx(r"those|these|(?:all|each|both|either|any) of (?:them|those|these)")
+_BACK = lx.rx(r"those|these|both|(?:all|each|both|either|any) of (?:them|those|these)")
 
 
 def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:

@@ -167,6 +167,11 @@ AUTOMATIC = rx(
     r"(?:(?<=\( )|(?<=, )|(?<=it )|(?<=also )|(?<=and ))just (?:does|do|did) (?:it|that|this|those|them)\b"
     r"(?! (?:myself|themselves|yourself|himself|herself|ourselves))|just happens?\b|"
     r"(?:no one|nobody|noone) (?:looks|checks|approves|signs off) first|"
+    # "no one checks", "nobody looks at it": said of the act, with nothing checked after it.
+    r"(?:no one|no-one|nobody|noone) (?:ever )?(?:checks|looks at|looks over)"
+    r"(?: (?:it|them|that|those|these|anything|beforehand))?(?=\s*(?:[.;,)!]|$))|"
+    # "that just goes through": not "goes through a manager", nor "before the ban goes through".
+    r"(?:(?:that|it|this|which) (?:just |simply )?|(?:just|simply) )goes (?:thru|through)(?=\s*(?:[.;,)!]|$| (?:automatically|straight|on its own)))|"
     # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
     r"always[- ]allow\w*|auto-?accept\w*|yolo mode|"
     r"(?:confirmations?|approvals?|prompts?) (?:turned|switched) off|skip\w* (?:the )?(?:confirmation|approval)s?"

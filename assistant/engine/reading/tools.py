@@ -287,8 +287,10 @@ def _object(rest: str) -> str:
     """The object noun phrase after a verb, up to a preposition or conjunction ("" if none)."""
     words: list[str] = []
     for word in rest.split():
-        if words and _SUBJECT.fullmatch(word):
-            break  # "close issues it is confident are spam": a clause about the object begins
+        if words and _SUBJECT.fullmatch(word) and not _ARTICLE.fullmatch(words[-1]):
+            # "close issues it is confident are spam": a clause about the object begins (not
+            # "an IT ticket", lower-cased: after an article the word is a noun's qualifier).
+            break
         if act.OBJECT_STOP.fullmatch(word):
             if words:
                 break
@@ -313,6 +315,7 @@ _NO_OBJECT = lx.rx(
 )
 _PRONOUN = lx.rx(r"it|them|this|that|these|those|him|her|one")
 _SUBJECT = lx.rx(r"it|they|we|he|she|you|i")
+_ARTICLE = lx.rx(r"a|an|the|our|their|its|each|every|any")
 # "the others'", "each other's": what other agents wrote, which the text names elsewhere.
 _OTHERS = lx.rx(r"others'?|other's|another's|ones")
 
