@@ -85,12 +85,25 @@ RETRIEVAL_BEHAVIOUR = (
     # Answers found in documents it searches: "searches our help-centre articles", "looks up
     # answers in the FAQ" (not "searches the web" or "looks up orders").
     r"(?:search\w*|looks? (?:\w+ )?up (?:\w+ )?in|consults?|draws? on|answers? (?:\w+ ){0,2}(?:from|using|out of)) "
-    r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ){0,3}?(?:articles|documentation|docs|faqs?|faq documents|"
+    r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ){0,3}?(?:articles|documentation|docs|documents|faqs?|faq documents|"
     r"manuals?|handbooks?|wiki|runbooks?|help[- ]?cent(?:er|re)s?)\b"
+    # Not what people hand it: "searches the documents customers upload".
+    r"(?! (?:that |which )?(?:customers?|users?|clients?|people|patients?|applicants?|they|you|we|staff) "
+    r"(?:upload|send|attach|submit|e-?mail|forward)\w*)"
 )
 
 HOSTING_BEHAVIOUR = (
     # The model itself said to run on the organisation's hardware: "the model runs locally".
     r"(?:model|llm)s? (?:runs?|is (?:hosted|served|run|deployed)) (?:locally|on[- ]prem\w*|in-house|"
-    r"on (?:our|the company's|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?))"
+    r"on (?:our|the company's|its) own (?:[\w-]+ )?(?:gpus?|servers?|hardware|machines?))|"
+    # A model, then the machine it runs on, which is theirs or in a room of theirs: "the model
+    # (a small Llama) runs on a server inside the plant", "Mixtral, which we run on the
+    # council's own servers". Not when a provider, an API or the app comes in between.
+    r"(?:model|llm|weights|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|granite)"
+    r"(?:(?!\b(?:api|apis|openai|azure|bedrock|vertex|anthropic|google|aws|cloud|app|bot|website|site|"
+    r"frontend|backend|service)\b)(?:[^.;]|\.(?=\w))){0,60}?"
+    r"\b(?:runs?|is|'s|hosted|served|run|host) (?:[\w.()-]+ ){0,3}?on (?:a |an |our |the |its |one )?"
+    r"(?:(?:[\w'-]+ ){0,2}?own (?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|hardware|workstations?|pcs?)|"
+    r"(?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|workstations?|mini ?pcs?) "
+    r"(?:inside|in|at|under|behind) (?:the|our) (?!cloud\b)[\w-]+)"
 )

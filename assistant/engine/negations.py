@@ -65,7 +65,18 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         r"not (?:reachable|exposed|accessible|visible|available)(?: (?:to|from) [\w' ]{1,30}? or)? "
         r"(?:to|from) (?:the )?(?:internet|outside|public|web)|"
         r"(?:isolated|cut off|air-?gapped) from the (?:internet|outside)|air-?gapped|closed network|"
-        r"(?:no one|nobody|no-one) (?:from )?outside",
+        r"(?:no one|nobody|no-one) (?:from )?outside|"
+        r"not (?:public|customer|client|internet|externally|outward)[- ]?(?:facing|accessible)|"
+        # "patients never see or use it", "customers don't interact with it": the outsiders
+        # it might serve are said not to reach it.
+        r"(?:customers|patients|clients|the public|members of the public|guests|students|candidates|"
+        r"outsiders|applicants|citizens|residents|shoppers|players|tenants|visitors|passengers|donors|pupils|parents) (?:never|don't|do not|can't|cannot|won't) "
+        r"(?:\w+ (?:or|and) )?(?:see|use|reach|access|interact with|talk to|contact|chat with) "
+        r"(?:it|the (?:app|tool|agent|assistant|bot|system))\b|"
+        r"not exposed (?:outside|beyond) (?:the|our) (?:company|organi[sz]ation|firm|practice|hospital|"
+        r"school|business|network|office)|"
+        r"on (?:the|our) (?:[\w-]+ )?(?:network|intranet|lan) only|only on (?:the|our) (?:[\w-]+ )?"
+        r"(?:network|intranet|lan)\b|no (?:route|path|connection|access) to the internet",
         "external-facing",
     ),
     (
@@ -77,8 +88,15 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         "sensitive-data",
     ),
     (
-        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|re-?train\w*|training)|off-the-shelf model|no fine-?tuning",
+        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|trains?|re-?train\w*|training)|off-the-shelf model|no fine-?tuning",
         "fine-tuning",
+    ),
+    (
+        # "we don't train or host any model ourselves": the weights are someone else's.
+        rf"(?:{_DONT}|never|not) (?:train (?:or|and) )?(?:host|run|serve) (?:any |the |a |our own |its own )?"
+        # Not "don't run the model on our laptops": where it does not run.
+        r"(?:[\w-]+ )?models?(?=\s*(?:[.;,)]|$| ourselves| in-house| on[- ]prem\w*| locally| at all))",
+        "self-hosted-model",
     ),
     (rf"(?:without|no|{_DONT}|never) (?:any )?(?:planning|plans?)\b", "planning"),
     (rf"(?:no|without|{_DONT} use) (?:any )?(?:blockchain|wallets?|crypto\w*)", "blockchain"),

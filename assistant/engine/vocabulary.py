@@ -126,7 +126,7 @@ TERMS: tuple[Term, ...] = (
         # Planning as the agent's verb ("re-plans", "works out a plan"), never the noun alone.
         r"plans? (?:its|their) own|planner|planning|decides (?:its|their) own steps|react loop|reflect\w*|self-critique|breaks? (?:tasks|goals) into|"
         r"re-?plans?|re-?plann\w*|plans (?:the|a|an|its|their|which|how|what|when|out)\b|"
-        r"(?:makes?|builds?|works? out|comes? up with|draws? up|drafts?|proposes?|sets? out|lays? out|revises?) (?:a |an |its |their |the )?plan\b|"
+        r"(?:makes?|builds?|works? out|comes? up with|draws? up|drafts?|sketch(?:es)?|proposes?|sets? out|lays? out|revises?) (?:a |an |its |their |the )?(?:rough |first |new )?plan\b|"
         r"(?:decides|chooses|works out|figures out|determines) (?:(?:which|what) (?:tools?|steps?|actions?|sub-?tasks?|checks?|to do next)|the order)\b|"
         r"multi-?step|step[- ]by[- ]step|(?:iterates?|loops?|keeps? going) until|"
         r"breaks? (?:it|them|(?:the|each|every|a|an|its|their) [\w-]+) (?:down|into|up into)|"

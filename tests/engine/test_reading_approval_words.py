@@ -85,3 +85,16 @@ def test_reviews_in_a_list_of_data_it_may_not_reach_are_not_a_gate() -> None:
     assert not read("- no access to payroll, contracts or performance reviews").controls
     # Near miss: access to a system, then a gate on an act, in one sentence.
     assert _approved("It has access to the CRM but needs a manager's approval for refunds.")
+
+
+def test_a_vet_is_a_person_and_vetting_is_a_verb_but_a_product_is_neither() -> None:
+    assert _approved("- refill_script(): a vet has to sign it before anything is dispensed")
+    assert _approved("A duty manager vets every refund before it is paid.")
+    # Near miss: the word inside a product's name ("PetVet") is neither a person nor a gate.
+    assert not _approved("- looks up the pet's record in PetVet (weight, meds)")
+
+
+def test_no_check_closing_a_clause_frees_its_act() -> None:
+    assert ["book-desk"] in _freed("- book_desk(room): writes into the calendar, no check")
+    # Near miss: "no check of" something else, not a remark on the act.
+    assert _freed("- book_desk(room): no check of the spelling is needed in the logs") == []

@@ -58,7 +58,11 @@ HUMAN_ROLE = (
     # A small business's people: "asks my wife", "my sister taps yes", "the boss signs off".
     r"wife|husband|sister|brother|mum|mom|dad|father|mother|son|daughter|nephew|niece|boss|hr|"
     r"dentists?|surgeons?|therapists?|counsel(?:l)?ors?|counsel|bankers?|brokers?|agents? on call|underwriters?|pm|product managers?|"
-    r"qa|testers?|teams?|colleagues?|humans? in the loop|the business"
+    r"qa|testers?|teams?|colleagues?|humans? in the loop|the business|"
+    # "the vet reads it" (not "a lead vets it": the verb).
+    r"(?:(?<=the )|(?<=our )|(?<=a )|(?<=any )|(?<=one )|(?<=duty ))vets?(?! (?:it|them|each|every|all|the|any)\b)|"
+    r"veterinarians?|midwi(?:fe|ves)|paramedics?|"
+    r"radiologists?|inspectors?|librarians?|archivists?|registrars?|curators?|bookkeepers?|cashiers?"
 )
 HUMAN = rx(HUMAN_ROLE)
 # The clause is about something a person does ("a nurse approves ...", "customers upload ...").
@@ -87,7 +91,7 @@ NEGATIVE = rx(
 APPROVAL = rx(
     r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|these|those|this|that|each(?: one)?|every one|all)(?: of them)?(?: all)? off|sign-offs?|signoffs?|countersign\w*|"
     r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
-    r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:the |an? )?ok|vet(?:s|ted|ting)?|"
+    r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:the |an? )?ok|vets?(?= (?:it|them|each|every|all|the|any|its|their|new|incoming)\b)|vetted|vetting|"
     r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"
     r"multi-?sig\w*|four[- ]eyes|two[- ]person|co-?sign\w*|"
     r"(?:\d+|two|three|four|five) of (?:\d+|two|three|four|five|six|seven|nine|ten)(?: [\w-]+)? "
@@ -111,6 +115,13 @@ APPROVAL = rx(
     rf"(?:[\w-]+ ){{0,3}}?(?:{HUMAN_ROLE}) (?:has |have |first )?(?:approves?|approved|accepts?|accepted|"
     rf"confirms?|confirmed|okays?|okayed|oks|ok's|clears?|cleared|allows?|allowed|authori[sz]e[sd]?|"
     rf"sanctions?|sanctioned|agrees?|agreed|signs? (?:it |them )?off|signed (?:it |them )?off)\b|"
+    # A person goes through it and only then is it used: "the dentist reads it, fixes anything
+    # wrong, and only then sends it" (not "the model reads it and only then answers").
+    r"(?:a|an|the|our|each|every) (?!(?:model|llm|system|agent|bot|assistant|app|tool)\b)[\w-]+ "
+    r"(?:reads|checks|edits|reviews|looks over|goes over|corrects|proofreads) (?:it|them|each one)\b"
+    r"[^.;]{0,80}?\bonly then\b|"
+    # ", no check" closing a clause: a remark that nobody checks the act (read as negated).
+    r"(?<=no )(?:human |manual |extra |further |second )?checks?(?=\s*(?:[.;)!]|$))|"
     # "I sanction it or strike it out": a person's verb of permission on the agent's act.
     r"sanction(?:s|ed)? (?:it|them|each|every|the)\b|"
     # The decision is someone's: "the head of rights has the final word".

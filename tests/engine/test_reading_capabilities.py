@@ -1,0 +1,64 @@
+"""Capabilities said in everyday words, each rule with a near miss.
+
+No sentence comes from an eval description.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine.reading.reader import read
+
+
+def _cap(text: str, capability: str) -> bool | None:
+    return read(text).capabilities.get(capability)
+
+
+@pytest.mark.parametrize(
+    ("text", "capability", "value"),
+    [
+        # Outsiders said not to reach it; the network it is limited to.
+        ("Tenants never see or use it.", "external-facing", False),
+        ("Guests don't interact with the bot.", "external-facing", False),
+        ("It sits on the warehouse network only.", "external-facing", False),
+        ("The tool is not public-facing.", "external-facing", False),
+        ("It is not exposed outside the firm.", "external-facing", False),
+        # Training and hosting ruled out together.
+        ("We don't train or host any model ourselves.", "fine-tuning", False),
+        ("We don't train or host any model ourselves.", "self-hosted-model", False),
+        # The model on a machine of theirs, or in a room of theirs.
+        ("The model (a small Gemma) runs on a server inside the depot.", "self-hosted-model", True),
+        ("It uses Mixtral, which we run on the trust's own servers.", "self-hosted-model", True),
+        # A plan it sketches; documents it searches.
+        ("For every order it sketches a rough plan first.", "planning", True),
+        ("It searches our safety documents before it answers.", "rag", True),
+        ("There is no search over documents.", "rag", False),
+    ],
+)
+def test_a_capability_said_in_plain_words(text: str, capability: str, value: bool) -> None:
+    assert _cap(text, capability) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        # Customers not seeing one thing is not customers never reaching it.
+        ("Customers don't see the drafts.", "external-facing"),
+        # Where the model does not run says nothing of where it does.
+        ("We don't run the model on phones.", "self-hosted-model"),
+        # The app on a machine of theirs; the model is someone else's.
+        ("The bot runs on a server inside our office; the model is GPT-4o.", "self-hosted-model"),
+        # A person's plan; documents people hand over.
+        ("Our ops team sketches a plan.", "planning"),
+        ("It searches the documents customers upload for a reference.", "rag"),
+    ],
+)
+def test_a_near_miss_settles_nothing(text: str, capability: str) -> None:
+    assert _cap(text, capability) is None
+
+
+def test_a_person_who_goes_through_it_before_it_is_used_is_in_the_loop() -> None:
+    text = "The draft comes back; the vet reads it, fixes anything wrong, and only then sends it."
+    assert _cap(text, "human-in-loop") is True
+    # Near miss: the model reading its input first is no person in the loop.
+    assert _cap("The model reads it and only then answers.", "human-in-loop") is None
