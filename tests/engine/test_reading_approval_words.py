@@ -98,3 +98,23 @@ def test_no_check_closing_a_clause_frees_its_act() -> None:
     assert ["book-desk"] in _freed("- book_desk(room): writes into the calendar, no check")
     # Near miss: "no check of" something else, not a remark on the act.
     assert _freed("- book_desk(room): no check of the spelling is needed in the logs") == []
+
+
+def test_two_people_needed_above_a_limit_hold_the_act() -> None:
+    text = "payQuota under 5 units is auto, anything above that needs a lead AND someone from HR."
+    assert _approved(text)
+    # Near miss: the people it serves, needed as data, are no approvers.
+    assert not _approved("It needs a customer and an order number.")
+
+
+def test_an_act_fronted_before_it_just_does_is_unattended() -> None:
+    assert ["restock-shelf"] in _freed("It can call restock_shelf. restock_shelf it just does.")
+    # Near miss: a person who just does it.
+    assert _freed("He just does.") == []
+
+
+def test_a_log_kept_in_a_store_is_not_a_login() -> None:
+    kinds = {c.kind for c in read("It keeps a decision log in postgres.").controls}
+    assert ControlKind.AUTHENTICATION not in kinds
+    # Near miss: people who log in.
+    assert ControlKind.AUTHENTICATION in {c.kind for c in read("Staff log in with SSO.").controls}

@@ -62,3 +62,20 @@ def test_a_person_who_goes_through_it_before_it_is_used_is_in_the_loop() -> None
     assert _cap(text, "human-in-loop") is True
     # Near miss: the model reading its input first is no person in the loop.
     assert _cap("The model reads it and only then answers.", "human-in-loop") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It reaches the HR system through a read-only integration user.",
+        "It holds one API client on the bank's platform.",
+        "Each worker runs under its own service account.",
+    ],
+)
+def test_an_identity_it_uses_on_a_service_is_authentication(text: str) -> None:
+    assert _cap(text, "authentication") is True
+
+
+def test_a_log_kept_in_a_siem_is_no_identity() -> None:
+    # Near miss: "audit log in our SIEM" once read as people logging in.
+    assert _cap("Every call goes to an audit log in our SIEM.", "authentication") is None

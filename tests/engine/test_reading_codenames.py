@@ -60,3 +60,34 @@ def test_acts_after_a_lead_in_that_opens_with_an_aside_are_the_agents() -> None:
         for k in _kinds("Apart from that we do two things: renew permits.").values()
         if k == "tool"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A code name that opens with a verb is a function, wherever it stands.
+        ("Outputs: setChargeLimit goes straight to the wallbox.", "setChargeLimit"),
+        ("then it does this through our internal api:\n- setShelfPrice\n", "setShelfPrice"),
+        ("It will compute_tax_estimate for the next quarter.", "compute_tax_estimate"),
+        # A setter whose last word is a store word still sets it.
+        ("It files each claim with setClaimQueue.", "setClaimQueue"),
+        # A subject "without" something ends before its verb: the code name after is not negated.
+        ("Anyone without a badge is turned away at the gate (doors.denyBadge).", "doors.denyBadge"),
+    ],
+)
+def test_code_names_that_act(text: str, name: str) -> None:
+    assert _kinds(text).get(name) == "tool"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A field whose first word is also a verb.
+        ("The form has start_date and list_price fields.", "start_date"),
+        ("The form has start_date and list_price fields.", "list_price"),
+        # A store named by a noun that is also a verb.
+        ("The table has columns order_queue and created_at.", "order_queue"),
+    ],
+)
+def test_code_names_that_name_a_field_or_a_store(text: str, name: str) -> None:
+    assert _kinds(text).get(name) != "tool"

@@ -93,6 +93,9 @@ def code_names(
         has_verb = (
             bool(act.ACTION.match(words))
             or "." in name
+            # Written as code and opening with a verb (`set_price`, `computeTotals`): a
+            # function (fields such as `start_date` are left out in `_names_a_tool`).
+            or (acts and name[0].islower())
             # A code name of several words opening a bullet on how it is held is a tool
             # whatever its verb: "- raise_work_order: automatic".
             or ((acts or " " in words) and _opens_item(source, start))
@@ -265,8 +268,11 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
         return False
     if _PARTICIPLE.fullmatch(words.split()[0]) and not reading.source.startswith("(", end):
         return False  # `created_at`, `updated_by`: a field that records an act
-    if STORE_WORD.search(words.split()[-1]) or (STORE_WORD.search(words) and not opens_verb):
-        return False
+    last_a_store = bool(STORE_WORD.search(words.split()[-1]))
+    if (last_a_store and not _NAME_VERB.match(words)) or (
+        STORE_WORD.search(words) and not opens_verb
+    ):
+        return False  # `order_queue`, `ticket_history`; but `setClaimQueue` sets one
     if _AGENT_ID.fullmatch(name) and not reading.source.startswith("(", end):
         return False  # `route_planner`: an agent's code name (see agents)
     if _AGENT_NEXT.match(reading.source, end) or _AGENT_BEFORE.search(
@@ -280,6 +286,8 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
         return False  # the `orders` table is a store
     if _ABBREVIATION.fullmatch(name) or _FILE_NAME.fullmatch(name):
         return False
+    if _A_FIELD.fullmatch(words) and not reading.source.startswith("(", end):
+        return False  # `start_date`, `list_price`: a field whose first word is also a verb
     # `refund_requests`, `mcp_servers`: a collection of things, not something the agent does,
     # unless it is called (`daily_reports(date)`) or named by what it does (`fetch_orders`).
     last = words.split()[-1]
@@ -299,7 +307,18 @@ _NAME_VERB = lx.rx(
     # Verbs that name a request or a decision in code: `issueRideCredit`, `confirm_booking`.
     r"issue|confirm|hold|request|reject|approve|decline|bump|flag|mark|void|"
     # Verbs of cloud and device APIs: `ec2.stop_instances`, `describe_pods`.
-    r"stop|start|terminate|describe|enable|disable|attach|detach|reboot|resize|snapshot"
+    r"stop|start|terminate|describe|enable|disable|attach|detach|reboot|resize|snapshot|"
+    # Verbs of reckoning and of granting: `compute_estimated_payments`, `denyCard`.
+    r"compute|calc|calculate|estimate|score|rank|classify|assign|route|notify|deny|allow|grant|"
+    r"revoke|extend|raise|lower|reserve|schedule|fetch|query|generate|render|validate|verify"
+)
+# The last word of a code name that names a field rather than an act: `start_date`.
+_FIELD_TAIL = lx.rx(
+    r"date|dates|time|times|at|by|on|id|ids|price|prices|name|names|count|status|type|amount|"
+    r"point|points|level|loss|value|values|number|code|flag|url|path|key|total|rate|size|limit"
+)
+_A_FIELD = re.compile(
+    rf"(?:start|end|list|set|check|run|stop|close|open|due|sale|cost) {_FIELD_TAIL.pattern}"
 )
 _NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
 

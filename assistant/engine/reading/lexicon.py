@@ -177,6 +177,8 @@ AUTOMATIC = rx(
     # Said plainly: "(just does it)", "both of those just happen", "no one looks first".
     r"(?:(?<=\( )|(?<=, )|(?<=it )|(?<=also )|(?<=and ))just (?:does|do|did) (?:it|that|this|those|them)\b"
     r"(?! (?:myself|themselves|yourself|himself|herself|ourselves))|just happens?\b|"
+    # The act fronted: "price changes it just does."
+    r"(?<=it )just (?:does|did)(?=\s*(?:[.;,)!]|$))|"
     r"(?:no one|nobody|noone) (?:looks|checks|approves|signs off) first|"
     # "no one checks", "nobody looks at it": said of the act, with nothing checked after it.
     r"(?:no one|no-one|nobody|noone) (?:ever )?(?:checks|looks at|looks over)"
@@ -328,7 +330,8 @@ ENTRY_POINTS: tuple[tuple[EntryKind, str], ...] = (
     ),
     (
         EntryKind.DEVICES,
-        r"sensors?|cameras?|iot|telemetry|gps|thermostats?|smart (?:locks?|plugs?|meters?|home)|"
+        # Not product analytics: "the telemetry dashboards (retention, crash rate)".
+        r"sensors?|cameras?|iot|(?<!app )(?<!game )(?<!product )(?<!player )(?<!user )telemetry(?! dashboards?)|gps|thermostats?|smart (?:locks?|plugs?|meters?|home)|"
         r"devices?|drones?|robots?|wearables?|monitors? (?:readings|data)|readings|scanners?|"
         r"microphones?|plc|scada|eld|lidar|weather station",
     ),

@@ -36,9 +36,16 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
     ),
     (
         ControlKind.AUTHENTICATION,
-        r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|log(?:s|ged)? in|login|"
+        # Not "a decision log in postgres": a log kept in a store.
+        r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|"
+        r"(?<!decision )(?<!audit )(?<!error )(?<!event )(?<!access )(?<!change )(?<!activity )(?<!a )(?<!the )"
+        r"(?<!its )(?<!our )(?<!shift )log(?:s|ged)? in\b(?! (?:postgres\w*|mysql|redis|s3|sqlite|mongo\w*|"
+        r"a |an |the |our |its |their |bigquery|dynamodb|elasticsearch|splunk|datadog|cloudwatch))|login|"
         r"sign(?:s|ed)?[- ](?:in|on)|sign-ins?|authenticat\w+|api keys? per|mutual tls|mtls|"
         r"signed (?:requests|tokens)|"
+        # An identity it authenticates to a service with: "a read-only integration user".
+        r"service accounts?|integration users?|client credentials|(?:machine|workload) identit(?:y|ies)|"
+        r"api clients? (?:on|for|in|at|with) (?:the |our |a |an )?[\w-]+|"
         # Signing in with a secret: "e-mail and password", "with a passkey" (not "resets passwords").
         r"(?:^|\b(?:with|and|by|using) )(?:an? |their |a user's )?(?:password|passkey|passcode)s?\b(?! reset)|"
         # Accounts in a directory: "with Entra accounts", "their AD account".

@@ -92,6 +92,16 @@ _NEW_SUBJECT = re.compile(
 )
 
 
+# "without" inside a subject ("anyone without a pass is turned away"): the phrase up to the
+# subject's own verb.
+_WITHOUT_IN_SUBJECT = re.compile(
+    r"without((?: (?!(?:is|are|was|were|gets?|get|will|must|can|cannot)\b)[\w'-]+){1,6}) "
+    r"(?:is|are|was|were|gets?|will be|must be|can't|cannot)\b"
+)
+# A short noun phrase opening the clause: "anyone", "orders", "any driver".
+_SUBJECT_NOUN_BEFORE = re.compile(r"^(?:[\w-]+ ){1,3}$")
+
+
 def _scope_end(clause: str, cue: int) -> int:
     """Where a negation that starts at `cue` stops: the end of its clause, or earlier.
 
@@ -108,6 +118,11 @@ def _scope_end(clause: str, cue: int) -> int:
     subject = _NEW_SUBJECT.search(clause, cue + 1, end)
     if subject and len(clause[cue : subject.start()].split()) > 2:
         end = subject.start()
+    in_subject = _WITHOUT_IN_SUBJECT.match(clause, cue)
+    if in_subject and _SUBJECT_NOUN_BEFORE.match(clause[:cue]):
+        # "anyone without a pass is turned away": the lack is the subject's; the verb after
+        # it is not negated.
+        end = min(end, in_subject.end(1))
     start = cue
     for comma in re.finditer(r",", clause[:end]):
         if comma.start() < cue:
