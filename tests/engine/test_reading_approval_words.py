@@ -118,3 +118,51 @@ def test_a_log_kept_in_a_store_is_not_a_login() -> None:
     assert ControlKind.AUTHENTICATION not in kinds
     # Near miss: people who log in.
     assert ControlKind.AUTHENTICATION in {c.kind for c in read("Staff log in with SSO.").controls}
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            "It can call `gates.open_spill`, but only once the duty hydrologist agrees.",
+            "duty hydrologist",
+        ),
+        (
+            "Replies go out through `mail.send` only after one of our clerks has read them.",
+            "clerks",
+        ),
+        (
+            "Payouts via `pay_out` happen only once the senior trustee has signed the batch.",
+            "senior trustee",
+        ),
+    ],
+)
+def test_a_condition_a_named_person_settles_is_their_approval(text: str, actor: str) -> None:
+    assert [c.actor for c in read(text).controls if c.present] == [actor]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Software or time settling the condition is no person's say.
+        "It can call `gates.open_spill`, but only once the flow model agrees.",
+        "Replies go out only after the payment has cleared.",
+        "It retries until the queue clears.",
+    ],
+)
+def test_a_condition_software_or_time_settles_is_no_approval(text: str) -> None:
+    assert not _approved(text)
+
+
+def test_a_persons_button_and_a_nod_are_approvals() -> None:
+    assert _approved("It drafts the return; the skipper must press send on the tablet.")
+    assert _approved("Over $50 the ops lead has to give it the nod in Slack.")
+    # Near miss: the agent pressing its own button is its own act.
+    assert not _approved("The agent clicks publish when the draft is ready.")
+
+
+def test_a_check_before_the_act_beats_the_word_spot_check() -> None:
+    text = "Delivery only happens after a linguist has watched the spot-check reel."
+    assert _approved(text)
+    # Near miss: spot checks afterwards are monitoring, not a gate.
+    assert not _approved("A linguist spot-checks a few delivered files each week.")

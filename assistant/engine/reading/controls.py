@@ -150,8 +150,9 @@ def _approval_word(text: str) -> re.Match[str] | None:
     if (
         # "one of our approved repairers": a list someone keeps, not a step
         (_LISTED.search(text, 0, approval.start()) and approval.group(0).endswith("ed"))
-        # "a manager reviews the weekly summary": monitoring, not a gate
-        or _AFTER_THE_FACT.search(text)
+        # "a manager reviews the weekly summary": monitoring, not a gate (unless a condition
+        # says it comes first: "only after a linguist has watched the spot-check reel")
+        or (_AFTER_THE_FACT.search(text) and not approval.group(0).startswith(_BEFORE_IT))
         # "reviews written by customers", "the user verifies with MFA"
         or _CONTENT_REVIEW.search(text)
         or _SELF_CHECK.search(text)
@@ -298,6 +299,8 @@ _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.
 # Pressing the approve button in a screen is what a person does ("until Dana clicks approve").
 _PRESSES = ("click", "hit", "press", "tap")
+# A condition that puts the person's act before the agent's.
+_BEFORE_IT = ("unless ", "until ", "till ", "only ")
 _GATES = (
     *("human", "hitl", "manual", "multi", "four", "two", "has to", "have to", "need", "must"),
     "requir",
@@ -305,6 +308,8 @@ _GATES = (
     *("has the final", "has the last", "have the final", "have the last", "final say"),
     *("my ", "our "),  # the writer's own say: "waits for my yes"
     *_PRESSES,
+    # A condition a person settles: "only once the partner has signed", "unless a lead agrees".
+    *_BEFORE_IT,
 )
 # The agent as the one pressing: "the agent clicks publish" is its own action.
 _NOUN_FORMS = ("approval", "sign-off", "signoff", "sign off", "review", "confirmation", "ok")

@@ -91,7 +91,7 @@ NEGATIVE = rx(
 APPROVAL = rx(
     r"approv\w*|sign(?:s|ed|ing)?[- ]?off|sign(?:s|ed|ing)? (?:it|them|these|those|this|that|each(?: one)?|every one|all)(?: of them)?(?: all)? off|sign-offs?|signoffs?|countersign\w*|"
     r"review(?:s|ed|ing)?|confirm(?:s|ed|ing|ation|ations)?|authori[sz]\w*|"
-    r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:the |an? )?ok|vets?(?= (?:it|them|each|every|all|the|any|its|their|new|incoming)\b)|vetted|vetting|"
+    r"green[- ]?light\w*|ok's|ok'd|ok'ed|okays?|okayed|gives? (?:it |them |this |that )?(?:the |an? )?(?:ok|nod|go-ahead|green light|thumbs[- ]up)|vets?(?= (?:it|them|each|every|all|the|any|its|their|new|incoming)\b)|vetted|vetting|"
     r"accept(?:s|ed)? or reject\w*|accepts? or declines?|check(?:s|ed)? (?:and|before) \w+|"
     r"multi-?sig\w*|four[- ]eyes|two[- ]person|co-?sign\w*|"
     r"(?:\d+|two|three|four|five) of (?:\d+|two|three|four|five|six|seven|nine|ten)(?: [\w-]+)? "
@@ -111,10 +111,20 @@ APPROVAL = rx(
     r"(?:repl(?:y|ies)|answers?|responds?|says?) (?:with )?(?:yes|y|ok|okay|go|approve\w*))\b|"
     # Not done unless a person agrees: "won't reorder unless the buyer accepts it", "only after
     # a dentist has cleared it" (not "unless the customer cancels").
-    rf"(?:unless|until|till|only (?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
+    rf"(?:unless|until|till|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
     rf"(?:[\w-]+ ){{0,3}}?(?:{HUMAN_ROLE}) (?:has |have |first )?(?:approves?|approved|accepts?|accepted|"
     rf"confirms?|confirmed|okays?|okayed|oks|ok's|clears?|cleared|allows?|allowed|authori[sz]e[sd]?|"
     rf"sanctions?|sanctioned|agrees?|agreed|signs? (?:it |them )?off|signed (?:it |them )?off)\b|"
+    # Anyone but an agent agreeing first, named however: "only once the on-call signaller
+    # agrees" (not "only once the agent agrees", nor "until the queue clears").
+    r"(?:unless|until|till|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
+    r"(?!(?:[\w-]+ ){0,2}(?:agents?|bots?|models?|systems?|llms?|assistants?|checks?|tests?)\b)"
+    r"(?:[\w-]+ ){1,3}?(?:approves?|agrees?|confirms?|signs? off|countersigns?|okays?|authori[sz]es)\b|"
+    # "only after a clerk has read it over", "only once the partner has signed the drafts".
+    r"only (?:happens |goes out |runs |proceeds )?(?:after|once|when) (?:[\w-]+ ){1,6}?(?:has|have) (?:read|checked|watched|reviewed|signed|"
+    r"ticked|released|approved|seen|okayed|countersigned|vetted)\b|"
+    # A person's button: "the skipper must press send", "someone has to click it".
+    r"(?:must|has to|have to|needs? to) (?:first )?(?:press|click|tap|hit)\b|"
     # A person goes through it and only then is it used: "the dentist reads it, fixes anything
     # wrong, and only then sends it" (not "the model reads it and only then answers").
     r"(?:a|an|the|our|each|every) (?!(?:model|llm|system|agent|bot|assistant|app|tool)\b)[\w-]+ "
