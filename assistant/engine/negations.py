@@ -31,7 +31,8 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         "tools",
     ),
     (
-        rf"(?:no|without|never|{_DONT}|cannot|can't) (?:\w+ )?(?:run|runs|execute|executes|generate and run) "
+        rf"(?:no|without|never|{_DONT}|cannot|can't) (?:\w+ )?(?:(?:generate|write|create) (?:or|and) )?"
+        r"(?:run|runs|execute|executes|exec|generate and run) "
         r"(?:any |the |its |their )?(?:code|scripts|shell commands|commands)|no code execution|"
         r"(?:no|never|without) (?:writing|generating) or (?:running|executing) (?:any )?code",
         "code-execution",

@@ -98,7 +98,7 @@ TERMS: tuple[Term, ...] = (
         r"shared (?:[\w-]+ )?(?:memory|knowledge|vector store|context|scratchpad|blackboard|workspace|state|"
         r"store|board|notebook|cache)|"
         # One store several agents use: "every agent reads and writes it", "written by both agents".
-        r"(?:every|each|all|both|several|many) (?:of the |the )?agents? (?:can )?(?:reads?|writes?|updates?) and (?:reads?|writes?|updates?)|"
+        r"(?:every|each|all|both|several|many) (?:of the |the )?agents? (?:can )?(?:reads?|writes?|updates?) ?(?:and|/|&) ?(?:reads?|writes?|updates?)|"
         r"(?:agents|they) share (?:a|one|the|their|an) (?:[\w-]+ )?(?:blackboard|memory|scratchpad|workspace|state|notebook|board|store|ledger)|"
         r"(?:read|written|updated) and (?:read|written|updated) by (?:every|each|all|both|several|many) (?:of the |the )?agents?",
         "shared-memory",
@@ -214,7 +214,9 @@ TERMS: tuple[Term, ...] = (
         (A2A,),
     ),
     Term(
-        r"agent registry|agent directory|agent marketplace|agent store|agent discovery|tool registry",
+        r"agent registry|agent directory|agent marketplace|agent store|agent discovery|tool registry|"
+        # Agents that look each other up: "agents find each other via an internal registry".
+        r"(?:agents|they) (?:find|discover|look up|locate) (?:each other|one another)",
         "registry",
         "agent registry",
         (L7,),
@@ -259,7 +261,8 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         # Not a bare "queue": "the attorney's queue" and "a review queue" are people's work lists.
-        r"kafka|rabbitmq|sqs|sns|pub/?sub|message (?:bus|queue|broker)s?|event bus|(?:job|task|event) queues?",
+        r"kafka|rabbitmq|sqs|sns|pub/?sub|message (?:bus|queue|broker)s?|event bus|(?:job|task|event) queues?|"
+        r"nats|zeromq|zmq|amqp|redis streams",
         "queue",
         "",
         (L4,),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.engine.reading import lexicon as lx
+from assistant.engine.reading.doer import lead_in
 from assistant.engine.reading.state import Clause, Reading, clause_evidence, heading_key, slug
 from assistant.schema import AgenticFactor, Component, Evidence, Layer
 
@@ -163,7 +164,14 @@ _AGENTS_KEY = re.compile(r"(?:^|\s)(?:agents?|crew|agent roster)(?: name)?$")
 
 
 def _listed_agent(reading: Reading, clause: Clause) -> tuple[str, Evidence] | None:
-    """An agent named as an entry under a key of agents (`agents:` then `- researcher`)."""
+    """An agent named as an entry under a key of agents (`agents:` then `- researcher`).
+
+    In prose, the label of a bullet under a line that leads in a list of agents: "agents (one
+    pod each):" then "- quoter: streams quotes".
+    """
+    if _labels_an_agent_item(reading, clause):
+        raw = reading.source[clause.seg.start : clause.seg.end].strip("\"'`*_ ")
+        return raw, clause_evidence(reading, clause, 0, len(clause.text))
     if not _AGENTS_KEY.search(clause.seg.context) or clause.scope.negated:
         return None
     entry = clause.seg.item or heading_key(reading, clause) or clause.seg.context.endswith("name")
@@ -171,6 +179,26 @@ def _listed_agent(reading: Reading, clause: Clause) -> tuple[str, Evidence] | No
         return None
     raw = reading.source[clause.seg.start : clause.seg.end].strip("\"'` ")
     return raw, clause_evidence(reading, clause, 0, len(clause.text))
+
+
+# A line that leads in a list of agents: "agents (LangGraph, one pod each):", "The crew:".
+_AGENTS_LEAD_IN = re.compile(
+    r"(?:the |our |my )?(?:[\w-]+ )?(?:agents|crew|bots|workers|sub-?agents)(?: \([^()]*\))?",
+    re.IGNORECASE,
+)
+
+
+def _labels_an_agent_item(reading: Reading, clause: Clause) -> bool:
+    """Whether a clause is the short label ("quoter") of a bullet under an agents lead-in."""
+    source = reading.source
+    line_start = source.rfind("\n", 0, clause.seg.start) + 1
+    opens = re.fullmatch(
+        r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]*[`*_]*", source[line_start : clause.seg.start]
+    )
+    labelled = re.match(r"[`*_]*\s*:", source[clause.seg.end : clause.seg.end + 4])
+    if not (opens and labelled and 0 < len(clause.text.split()) <= 2):
+        return False
+    return bool(_AGENTS_LEAD_IN.fullmatch(lead_in(source, clause.seg.start).strip()))
 
 
 # The last word of an agent's code name in a crew: `churn_analyst`, `route_planner`, `qa_critic`.

@@ -56,11 +56,11 @@ def _after_action_label(reading: Reading, clause: Clause) -> bool:
         before = reading.source[start : clause.seg.start].rstrip()
         label = before[:-1] if before.endswith(":") else ""
     if not label and on_list_item(reading, clause):
-        label = _lead_in(reading.source, clause.seg.start)
+        label = lead_in(reading.source, clause.seg.start)
     return bool(label) and bool(act.ACTION_LABEL.fullmatch(normalise(label).text))
 
 
-def _lead_in(source: str, at: int) -> str:
+def lead_in(source: str, at: int) -> str:
     """The line that opens the list an item at `at` is in, if it ends with a colon.
 
     "when someone is being toxic it can:" then "- delete the msg": the line leads the list in.

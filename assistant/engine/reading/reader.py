@@ -15,7 +15,6 @@ settles nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from assistant.engine.negations import NEGATIONS
 from assistant.engine.reading import lexicon as lx
@@ -25,7 +24,7 @@ from assistant.engine.reading.mentions import assets, entries, people, stated_fl
 from assistant.engine.reading.nouns import named_nouns
 from assistant.engine.reading.passive import passive_actions
 from assistant.engine.reading.resolve import delta
-from assistant.engine.reading.scope import NEGATION_CUE, Scope, scope
+from assistant.engine.reading.scope import NEGATION_CUE, clause_scope, negative_label
 from assistant.engine.reading.state import (
     Clause,
     Reading,
@@ -36,7 +35,7 @@ from assistant.engine.reading.state import (
     slug,
 )
 from assistant.engine.reading.tables import all_segments
-from assistant.engine.reading.text import Segment, normalise
+from assistant.engine.reading.text import normalise
 from assistant.engine.reading.tools import record_tool, tidy_tools, tools
 from assistant.engine.term import Term
 from assistant.engine.vocabulary import TERMS
@@ -67,7 +66,7 @@ def read(text: str) -> SystemDelta:
     """
     reading = Reading(text)
     clauses = [
-        Clause(seg, norm, _scope(text, seg, norm.text))
+        Clause(seg, norm, clause_scope(text, seg, norm.text))
         for seg in all_segments(text)
         if (norm := normalise(text, seg.start, seg.end)).text
     ]
@@ -104,24 +103,6 @@ def read(text: str) -> SystemDelta:
     for clause in clauses:
         approvals(reading, clause)
     return delta(reading)
-
-
-def _scope(source: str, seg: Segment, text: str) -> Scope:
-    """The clause's scope: under a negative label (`Out of scope:`, `not_supported:`), all of it."""
-    found = scope(text, keyed=bool(seg.context))
-    return replace(found, negated=((0, len(text)),)) if _negative_label(source, seg) else found
-
-
-def _negative_label(source: str, seg: Segment) -> bool:
-    return seg.key is not None and bool(_NEGATIVE_LABEL.search(normalise(source, *seg.key).text))
-
-
-# Labels whose values are what the system does not have or do.
-_NEGATIVE_LABEL = lx.rx(
-    r"not (?:included|supported|used|in scope|allowed|available|enabled|done)|out of scope|"
-    r"excluded|exclusions|non-goals?|not done|limitations|what it (?:can't|cannot|doesn't|does not|won't) do|"
-    r"disabled|forbidden|prohibited|no-go|never|not possible|n/a|n / a|none"
-)
 
 
 def _under_negative_values(source: str, clauses: list[Clause]) -> dict[int, tuple[bool, bool]]:
@@ -170,7 +151,7 @@ def _terms(reading: Reading, clause: Clause) -> None:
             matches = [re.match(r".*", text)]  # type: ignore[list-item]
             matches = [m for m in matches if m]
         by_key = bool(matches) and not pattern.search(text)
-        if by_key and _negative_label(reading.source, clause.seg):
+        if by_key and negative_label(reading.source, clause.seg):
             continue  # `excluded tools: a, b` rules out a and b, not tools at large
         for match in matches:
             overlaps = [(s, e) for s, e in claimed if match.start() < e and s < match.end()]

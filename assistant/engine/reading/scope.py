@@ -10,10 +10,11 @@ allowed", `memory: none`) reaches back to the start of the clause. Pseudo-negati
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.engine.reading.actions import ACTION
 from assistant.engine.reading.lexicon import rx
+from assistant.engine.reading.text import Segment, normalise
 
 # A cue whose scope runs to the end of its clause: "no memory and no tools", "never runs code".
 NEGATION_CUE = rx(
@@ -246,3 +247,25 @@ def scope(clause: str, keyed: bool = False) -> Scope:
     whole = bool(value and value.start() == 0)
     opens = bool(OPENS_NEGATIVE.match(clause))
     return Scope(tuple(spans), bool(HYPOTHETICAL.search(clause)), whole, opens)
+
+
+def clause_scope(source: str, seg: Segment, text: str) -> Scope:
+    """The clause's scope: under a negative label (`Out of scope:`, `not_supported:`), all of it."""
+    found = scope(text, keyed=bool(seg.context))
+    return replace(found, negated=((0, len(text)),)) if negative_label(source, seg) else found
+
+
+def negative_label(source: str, seg: Segment) -> bool:
+    """Whether a value sits under a label of what the system does not have or do."""
+    if seg.key is None:
+        # An item listed under one (`never:` then `- run scripts`).
+        return seg.item and bool(_NEGATIVE_LABEL.search(seg.context))
+    return bool(_NEGATIVE_LABEL.search(normalise(source, *seg.key).text))
+
+
+# Labels whose values are what the system does not have or do.
+_NEGATIVE_LABEL = rx(
+    r"not (?:included|supported|used|in scope|allowed|available|enabled|done)|out of scope|"
+    r"excluded|exclusions|non-goals?|not done|limitations|what it (?:can't|cannot|doesn't|does not|won't) do|"
+    r"disabled|forbidden|prohibited|no-go|never|not possible|n/a|n / a|none"
+)

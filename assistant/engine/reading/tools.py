@@ -54,10 +54,20 @@ def tools(reading: Reading, clause: Clause) -> None:
             # `{"name": "refund lookup", ...}`: the value names the tool.
             add_tool(reading, raw.strip(), clause.text, clause.seg.start, clause.seg.end, clause)
             return
-        if key and _ATTRIBUTE_KEY.fullmatch(key_words):
+        if key and (
+            _ATTRIBUTE_KEY.fullmatch(key_words)
+            or lx.APPROVAL_KEY.fullmatch(key_words)
+            or lx.AUTOMATIC_KEY.fullmatch(key_words)
+        ):
             return  # `"access": "read only"` describes the tool named beside it
+        # The key's parent: `tools:` then `write_setpoint:` names a tool, but `bounds:` under
+        # `set_climate:` under `actions:` is a field of that tool.
+        # A dotted key (`tool.refund:`) is its own parent.
+        parent = clause.seg.context.removesuffix(key_words).split()[-1:] or key_words.split()[:1]
         if (
             key
+            and parent
+            and TOOL_CONTEXT.fullmatch(parent[0])
             and not TOOL_CONTEXT.fullmatch(key_words)
             and not act.ACTION_LABEL.fullmatch(key_words)
         ):
