@@ -61,3 +61,26 @@ def test_generating_or_executing_code_ruled_out_together() -> None:
     )
     # Near miss: generating code it does not run is not ruled out as running code.
     assert read("It generates code for review.").capabilities.get("code-execution") is not False
+
+
+_RECORDS = """agent: depot_bot
+model: gpt-4o
+tools:
+  - name: write_off_stock
+    does: writes batches off as destroyed
+    requires_human: true
+    approver: duty_pharmacist
+  - name: notify_client
+    does: e-mails the client
+    autonomous: true
+"""
+
+
+def test_a_tool_record_names_one_tool_and_its_approver_is_a_person() -> None:
+    delta = read(_RECORDS)
+    tools = sorted(c.name for c in delta.components if c.kind == "tool")
+    # `does:`, `requires_human:` and `approver: duty_pharmacist` are fields of the record;
+    # `notify_client` ends in a role noun but opens with a verb, so it is a tool.
+    assert tools == ["notify_client", "write_off_stock"]
+    held = [c for c in delta.controls if c.present]
+    assert [c.applies_to for c in held] == [["write-off-stock"]]

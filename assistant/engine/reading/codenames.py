@@ -286,6 +286,11 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
         return False  # the `orders` table is a store
     if _ABBREVIATION.fullmatch(name) or _FILE_NAME.fullmatch(name):
         return False
+    key = clause.seg.key
+    if key and lx.APPROVAL_KEY.search(normalise(reading.source, *key).text):
+        return False  # `approver: duty_pharmacist`: who approves, not something it calls
+    if _ROLE_AS_CODE.fullmatch(words) and lx.HUMAN.fullmatch(words.split()[-1]):
+        return False  # `facilities_engineer`, `duty_vet`: a person's role written as code
     if _A_FIELD.fullmatch(words) and not reading.source.startswith("(", end):
         return False  # `start_date`, `list_price`: a field whose first word is also a verb
     # `refund_requests`, `mcp_servers`: a collection of things, not something the agent does,
@@ -319,6 +324,11 @@ _FIELD_TAIL = lx.rx(
 )
 _A_FIELD = re.compile(
     rf"(?:start|end|list|set|check|run|stop|close|open|due|sale|cost) {_FIELD_TAIL.pattern}"
+)
+# A role noun after the words that qualify roles: `duty_vet`, `on_call_engineer`.
+_ROLE_AS_CODE = re.compile(
+    r"(?:(?:duty|on|call|oncall|head|senior|junior|lead|chief|principal|facilities|shift|night|day|"
+    r"site|ward|charge|deputy|area|regional|store|branch|finance|hr|it|ops|security) )+\w+"
 )
 _NOT_PLURAL = {"apis", "news", "sms", "aws", "ops", "devops", "analytics", "status"}
 

@@ -21,6 +21,7 @@ from assistant.engine.reading.doer import agent_does
 from assistant.engine.reading.state import (
     Clause,
     Reading,
+    record_name,
     slug,
 )
 from assistant.engine.reading.text import normalise
@@ -30,7 +31,7 @@ from assistant.schema import Component, Effect, Layer
 # Keys of a tool's own record: one names it, the others describe it.
 _NAMING_KEY = lx.rx(lx.NAMING_KEY)
 _ATTRIBUTE_KEY = lx.rx(
-    r"access|autonomy|approval|approvals|scope|scopes|description|desc|target|targets|"
+    r"access|autonomy|approval|approvals|scope|scopes|description|desc|does|purpose|summary|target|targets|"
     r"permissions?|type|kind|mode|risk|limits?|notes?|effect|args|arguments|params|"
     r"parameters|inputs?|outputs?|returns|auth|owner|rate|rate limit|timeout|endpoint|url|"
     r"method|requires|needs|when|condition|trigger|review|oversight|human|confirmation|writes|reads"
@@ -67,6 +68,7 @@ def tools(reading: Reading, clause: Clause) -> None:
         if (
             key
             and parent
+            and not record_name(reading, clause)  # `does:` beside `- name: page_oncall`
             and TOOL_CONTEXT.fullmatch(parent[0])
             and not TOOL_CONTEXT.fullmatch(key_words)
             and not act.ACTION_LABEL.fullmatch(key_words)
