@@ -374,6 +374,8 @@ NON_AGENTIC = rx(
 )
 INBOUND = rx(
     r"receiv\w*|reads?|answers?|repl(?:y|ies)|chats?|talks?|texts?|messages?|inbound|incoming|"
+    # What people send in over it: "photos and voice notes from the crew", "sms comes in".
+    r"photos?|pictures?|voice (?:notes?|messages?)|comes? in|coming in|"
     r"customers?|users?|guests?|tenants?|patients?|public|anyone|members|people|community|players?"
 )
 # Entry kinds whose content comes from inside the organisation's control.

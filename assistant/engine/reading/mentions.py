@@ -62,12 +62,18 @@ def _comes_in(text: str) -> bool:
             or (m.group() in _MESSAGE_WORDS and _SENT_OUT.match(text, m.end()))
             # "it sends reminders to patients": the people are where it goes
             or _SENT_TO.search(text, 0, m.start())
+            # "the agent sends the customer photos": the agent's own message goes out
+            or (m.group() in _MESSAGE_WORDS and _AGENT_SENDS.match(text))
         )
         for m in lx.INBOUND.finditer(text)
     )
 
 
-_MESSAGE_WORDS = ("texts", "messages", "text", "message")
+_MESSAGE_WORDS = ("texts", "messages", "text", "message", "photos", "photo", "pictures", "picture")
+_AGENT_SENDS = re.compile(
+    r"(?:the |our )?(?:[\w-]+ )?(?:agent|bot|assistant|it)s? (?:also |then )?"
+    r"(?:sends?|texts?|posts?|pushes|shares?|forwards?)\b"
+)
 _SENT_OUT = re.compile(
     r" (?:are|is|get|gets) (?:\w+ )?(?:sent|posted|pushed|delivered|published)\b"
 )

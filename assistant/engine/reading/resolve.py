@@ -122,6 +122,19 @@ _OUTSIDE = {
 }
 # Chat inside a workplace: its senders are colleagues, as a rule, not outsiders.
 _WORKPLACE_CHAT = re.compile(r"(?i)\b(?:slack|microsoft teams|teams|mattermost|google chat)\b")
+# Staff who send in over a public channel: "WhatsApp photos from technicians in the field".
+_STAFF_SENDERS = re.compile(
+    r"(?i)\bfrom (?:the |our )?(?:[\w-]+ )?(?:technicians|engineers|staff|employees|colleagues|"
+    r"drivers|crews?|field teams?|nurses|operators)\b"
+)
+
+
+def _from_the_workplace(entry: EntryPoint) -> bool:
+    """Whether a way in is a workplace chat, or a channel the organisation's own staff use."""
+    quote = entry.evidence[0].quote if entry.evidence else ""
+    return bool(_WORKPLACE_CHAT.search(entry.name) or _STAFF_SENDERS.search(quote))
+
+
 # Classes of asset that make the data sensitive by themselves (money moved or a machine
 # driven is what the agent acts on, not data it holds).
 _SENSITIVE = {DataClass.PII, DataClass.PHI, DataClass.CONFIDENTIAL}
@@ -156,7 +169,7 @@ def _implied(
     shown("authentication", [c for c in reading.controls if c.present and c.kind in signing_in])
     shown(
         "external-facing",
-        [e for e in entries if e.kind in _OUTSIDE and not _WORKPLACE_CHAT.search(e.name)],
+        [e for e in entries if e.kind in _OUTSIDE and not _from_the_workplace(e)],
     )
     shown("sensitive-data", [a for a in reading.assets.values() if a.data_class in _SENSITIVE])
     # Not implied: "no tools" leaves MCP and plugins unsettled, "a single agent" the protocol,
