@@ -64,6 +64,8 @@ MEMORY_BEHAVIOUR = (
     r"(?:year|season|month|week|shift|night|day) (?:on|after|by|to) (?:year|season|month|week|shift|night|day)\b|"
     r"(?:on|in|for) (?:later|future|subsequent) \w+|at the start of (?:every|each) \w+|"
     r"and (?:then )?(?:uses?|consults?|reads?|draws? on) (?:it|them|that|those)\b)|"
+    # A store the agent both reads and adds to: "it both consults it and adds to it".
+    r"(?:consults?|reads?|checks?) (?:it|them) and (?:adds? to|updates?|writes? to|amends?) (?:it|them)\b|"
     # Said only to rule memory out: "nothing is kept", "nothing gets saved between visits"; not
     # "nothing is stored on the phone", which says where things are not kept.
     r"nothing (?:[\w-]+ ){0,3}?(?:is |gets |will be |was )?(?:stored|kept|saved|retained|persisted|remembered)"
@@ -101,9 +103,9 @@ HOSTING_BEHAVIOUR = (
     # council's own servers". Not when a provider, an API or the app comes in between.
     r"(?:model|llm|weights|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|granite)"
     r"(?:(?!\b(?:api|apis|openai|azure|bedrock|vertex|anthropic|google|aws|cloud|app|bot|website|site|"
-    r"frontend|backend|service)\b)(?:[^.;]|\.(?=\w))){0,60}?"
-    r"\b(?:runs?|is|'s|hosted|served|run|host) (?:[\w.()-]+ ){0,3}?on (?:a |an |our |the |its |one )?"
-    r"(?:(?:[\w'-]+ ){0,2}?own (?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|hardware|workstations?|pcs?)|"
+    r"frontend|backend|service)\b)(?:[^.;]|\.(?=\w))){0,100}?"
+    r"\b(?:runs?|is|'s|hosted|served|run|host) (?:[\w.()-]+ ){0,3}?(?:on|from) (?:a |an |our |the |its |one )?"
+    r"(?:(?:[\w'-]+ ){0,2}?(?:own|[\w-]+-owned) (?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|hardware|workstations?|pcs?)|"
     r"(?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|workstations?|mini ?pcs?) "
     r"(?:inside|in|at|under|behind) (?:the|our) (?!cloud\b)[\w-]+)"
 )

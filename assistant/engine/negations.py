@@ -89,14 +89,17 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         "sensitive-data",
     ),
     (
-        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|trains?|re-?train\w*|training)|off-the-shelf model|no fine-?tuning",
+        rf"(?:not|never|no|{_DONT}) (?:fine-?tune\w*|trained|trains?|re-?train\w*|training)|off-the-shelf model|no fine-?tuning|"
+        r"no (?:\w+ )?models? (?:is|are|gets?|will be) (?:ever )?(?:trained|fine-?tuned|re-?trained)",
         "fine-tuning",
     ),
     (
         # "we don't train or host any model ourselves": the weights are someone else's.
         rf"(?:{_DONT}|never|not) (?:train (?:or|and) )?(?:host|run|serve) (?:any |the |a |our own |its own )?"
         # Not "don't run the model on our laptops": where it does not run.
-        r"(?:[\w-]+ )?models?(?=\s*(?:[.;,)]|$| ourselves| in-house| on[- ]prem\w*| locally| at all))",
+        r"(?:[\w-]+ )?models?(?=\s*(?:[.;,)]|$| ourselves| in-house| on[- ]prem\w*| locally| at all))|"
+        # "The model (GPT-4.1 on Azure) is not hosted by the company".
+        r"(?:model|llm)s?(?: \([^()]{0,60}\))? (?:is|are) not (?:hosted|run|served) by (?:the company|us|ourselves|our \w+)",
         "self-hosted-model",
     ),
     (rf"(?:without|no|{_DONT}|never) (?:any )?(?:planning|plans?)\b", "planning"),

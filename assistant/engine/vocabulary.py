@@ -142,6 +142,10 @@ TERMS: tuple[Term, ...] = (
         # Code it writes and then runs itself ("drafts SQL ... and runs it"); not "for a person to run".
         r"(?:writes|generates|drafts|builds|composes|produces|creates) (?:[\w-]+ ){0,2}(?:sql|python|bash|shell|javascript|scripts?|code|queries|commands|one-liners)(?: [\w'-]+){0,5}? and (?:then )?(?:runs|executes)|"
         r"(?:writes?|generates?|drafts?) and (?:runs?|executes?) (?:[\w-]+ ){0,2}(?:python|code|scripts?|snippets?|sql|queries|commands|programs?)\b|"
+        # What it wrote, run later in the sentence: "writes Python scripts that draw charts, and
+        # runs them in a sandbox".
+        r"(?:writes|generates|builds|creates) (?:[\w-]+ ){0,2}(?:python|bash|shell|javascript|scripts?|code|programs?)\b"
+        r"[^.;]{0,80}?\band (?:then )?(?:runs|executes) (?:them|it)\b|"
         # Running a project's scripts, or a shell among its tools.
         r"runs? (?:[\w'-]+ ){0,5}?(?:scripts|test suites?|build scripts)\b|(?:a|the) shell(?= ?,| tool| access| and| as)",
         "code-runner",

@@ -79,3 +79,49 @@ def test_an_identity_it_uses_on_a_service_is_authentication(text: str) -> None:
 def test_a_log_kept_in_a_siem_is_no_identity() -> None:
     # Near miss: "audit log in our SIEM" once read as people logging in.
     assert _cap("Every call goes to an audit log in our SIEM.", "authentication") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "capability", "value"),
+    [
+        # Code it wrote, run later in the sentence.
+        (
+            "It writes small Python scripts that plot the load curves, and runs them in a sandbox.",
+            "code-execution",
+            True,
+        ),
+        # A store it both reads and adds to.
+        ("The glossary lives in Qdrant; the agent consults it and adds to it.", "memory", True),
+        # Served from a machine of theirs, with other facts about the model in between.
+        (
+            "The model is Mistral 7B, fine-tuned by us on old tickets and served from a box in our office.",
+            "self-hosted-model",
+            True,
+        ),
+        ("The model shall be hosted on council-owned servers.", "self-hosted-model", True),
+        # Hosting and training ruled out in the passive.
+        ("The model (Claude on Bedrock) is not hosted by the company.", "self-hosted-model", False),
+        ("No model is trained or fine-tuned on customer data.", "fine-tuning", False),
+        # A long behaviour phrase leaves the words inside it to other terms.
+        (
+            "The model is Mistral 7B, fine-tuned by us on old tickets and served from a box in our office.",
+            "fine-tuning",
+            True,
+        ),
+    ],
+)
+def test_more_capabilities_in_plain_words(text: str, capability: str, value: bool) -> None:
+    assert _cap(text, capability) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        # Writing code it never runs.
+        ("It writes Python snippets for the analysts, who run them later.", "code-execution"),
+        # Reading a store without adding to it.
+        ("The glossary lives in Qdrant; the agent consults it often.", "memory"),
+    ],
+)
+def test_more_near_misses_settle_nothing(text: str, capability: str) -> None:
+    assert _cap(text, capability) is None

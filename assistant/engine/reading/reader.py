@@ -188,15 +188,21 @@ def _terms(reading: Reading, clause: Clause) -> None:
                     continue
                 reading.settle(capability, True, evidence, not term.generic)
             reading.factors += [f for f in term.factors if f not in reading.factors]
-            if not by_key:
+            if not by_key and len(match.group(0).split()) <= _LONGEST_CLAIM:
                 # Only words claim their span: a value named by its key (`model: GPT-4.1` under
-                # `llm:`) leaves its words free for other terms (`role: re-plans hourly`).
+                # `llm:`) leaves its words free for other terms (`role: re-plans hourly`), and a
+                # long behaviour phrase ("the model, fine-tuned by us, is served from a box in
+                # our office") leaves the words inside it to other terms.
                 claimed.append((match.start(), match.end()))
             if term.kind and not around and not (term.generic and term.kind in reading.kinds_named):
                 _component(reading, term, clause, match, evidence)
             if term.generic or term.kind in ("", "llm"):
                 break  # one generic component per term per clause
             # Products are named one by one: "tickets in Zendesk and accounts in Salesforce".
+
+
+# The most words a match claims against other terms.
+_LONGEST_CLAIM = 6
 
 
 def _rules_out(
