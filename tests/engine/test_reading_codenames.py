@@ -91,3 +91,31 @@ def test_code_names_that_act(text: str, name: str) -> None:
 )
 def test_code_names_that_name_a_field_or_a_store(text: str, name: str) -> None:
     assert _kinds(text).get(name) != "tool"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "It runs every manuscript through iThenticate.",
+            "runs every manuscript through iThenticate",
+        ),
+        ("It files each brief in Arc XP.", "files each brief in Arc XP"),
+        ("It posts a summary to the Ops channel.", "posts a summary"),
+    ],
+)
+def test_an_act_in_a_product_the_vocabulary_does_not_know_is_a_tool(text: str, name: str) -> None:
+    assert _kinds(text).get(name) == "tool"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It answers in English.",  # a language, not a product
+        "It runs on Gemini.",  # a model, where it runs
+        "It keeps a diary in Grafana.",  # its own data kept somewhere
+        "It lives in Kubernetes.",  # where it is deployed
+    ],
+)
+def test_a_language_a_model_or_a_place_is_no_product_act(text: str) -> None:
+    assert "tool" not in _kinds(text).values()

@@ -32,11 +32,6 @@ CONCENTRATED = {
         "is very likely, and what is at stake is customers' names and countries (medium); the "
         "two tools are not named one by one, so nothing separates their stakes"
     ),
-    "playbook-devops-deployment": (
-        "an internal pipeline whose review agent runs each pull request's linters and test suite "
-        "with no approval stated: nearly every finding can end in code run in its container "
-        "(high), and only engineers reach it (unlikely), so half of them share that cell"
-    ),
     "new-web3-dao-treasury-agent": (
         "an autonomous agent that takes instructions from Discord and moves treasury funds with "
         "no co-signer below 10 ETH a day: most findings are very-likely x critical, rightly"

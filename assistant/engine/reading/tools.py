@@ -18,6 +18,7 @@ from assistant.engine.reading.codenames import (
     rest_of_sentence,
 )
 from assistant.engine.reading.doer import agent_does
+from assistant.engine.reading.products import product_act
 from assistant.engine.reading.state import (
     Clause,
     Reading,
@@ -103,6 +104,7 @@ def _verb_tools(reading: Reading, clause: Clause, at: int, taken: list[tuple[int
         following = ends[n]
         action = act.ACTION.match(clause.text, position)
         if action is None:
+            _act_in_product(reading, clause, position, following)
             continue
         s, e = clause.norm.source_span(action.start(), action.end("verb"))
         # "book and cancel slots with `book_slot` and `cancel_slot`": a verb joined to the next
@@ -118,6 +120,14 @@ def _verb_tools(reading: Reading, clause: Clause, at: int, taken: list[tuple[int
         named = set(reading.components)
         _verb_tool(reading, clause, action)
         last = next((c for c in reading.components if c not in named), last)
+
+
+def _act_in_product(reading: Reading, clause: Clause, at: int, end: int) -> None:
+    """A tool for an act in a product the vocabulary does not know ("files drafts in Arc XP")."""
+    span = product_act(reading, clause, at, end)
+    if span is not None and not clause.scope.covers(at, at + 1):
+        name = reading.source[span[0] : span[1]]
+        add_tool(reading, name, normalise(name).text, *span, clause)
 
 
 # "The writer can publish ...": an agent called by its role alone, its name elsewhere.
