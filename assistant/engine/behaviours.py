@@ -10,7 +10,8 @@ MEMORY_BEHAVIOUR = (
     r"(?:reads?|looks?|looked|checks?|checked) (?:[\w'-]+ ){0,3}back (?:in|at|on|later|next|every|each)\b|"
     # "reads back the last two weeks of it": its own earlier record, by a span of time.
     r"(?:reads?|looks?|pulls?) back (?:over |through )?(?:the )?(?:last|past|previous) (?:\w+ )?"
-    r"(?:days?|weeks?|months?|years?|runs?|shifts?|seasons?|entries|decisions)\b|"
+    # Not "pulls back the last 30 days of tickets from Zendesk": another system's data.
+    r"(?:days?|weeks?|months?|years?|runs?|shifts?|seasons?|entries|decisions)\b(?![^.;]{0,40}\bfrom\b)|"
     # A history it keeps and then goes back to: "keeps a ticket history and checks it".
     r"keeps? (?:a |an |the |its )?(?:[\w-]+ ){0,5}?(?:history|log|journal|records?|notes) (?:[\w-]+ ){0,4}?"
     r"and (?:checks|consults|reads|uses|searches|looks at|refers to) (?:it|them)\b|"
@@ -41,7 +42,9 @@ MEMORY_BEHAVIOUR = (
     # Results carried into a later run, not an error handed back to the model to retry.
     r"(?:fed|feeds?|passed|passes) (?:[\w'-]+ ){0,2}?back (?:in|into)\b(?! (?:the |its )?(?:model|llm|prompt))|"
     r"(?:goes?|went|scrolls?|looks?|leafs?|flicks?|reads?) back (?:through|over) (?:its|their|that|the|those) (?:own )?(?:[\w-]+ )?"
-    r"(?:notes|log|logs|history|records|journal|memory|workspace|scratchpad|files?)\b|"
+    # Not "the records in Salesforce": another system's, not its own.
+    r"(?:notes|log|logs|history|records|journal|memory|workspace|scratchpad|files?)\b"
+    r"(?! (?:in|from) (?!(?:earlier|previous|past|its|their|last)\b))|"
     # Kept or compared across runs: "keeps a list of flagged hosts ... across runs".
     r"(?:keeps?|kept|stores?|stored|tracks?|tracked|carries|carried|holds?|held|spots?|compares?) "
     r"(?:[\w'-]+ ){0,8}?(?:across|between) (?:runs|sessions|conversations|chats|visits|restarts)\b|"
@@ -57,10 +60,13 @@ MEMORY_BEHAVIOUR = (
     # audit log kept for others), nor is a record someone else consults.
     r"(?:log|ledger|notebook|notes|history|record|records|tally|diary|journal|register|almanac|casebook) "
     r"(?:that |which )?(?:is |are |gets |get )?(?:consulted|read back|re-?read|revisited)\b"
-    r"(?! by (?!(?:it|the (?:agent|assistant|bot)s?)\b))|"
+    # Not consulted by someone else, or read back to someone.
+    r"(?![^.;]{0,60}\bby (?!(?:it|the (?:agent|assistant|bot)s?)\b))(?! to\b)|"
     r"(?:keeps?|kept|maintains?|builds? up|accumulates?) (?:[\w'-]+ ){0,6}?"
     r"(?:log|ledger|notebook|notes|history|record|records|tally|diary|journal|register|almanac|list)\b"
-    r"[^.;:]{0,80}?\b(?:next time|the next (?:season|year|quarter|month|week|run|visit|shift|round|time)\b|"
+    # Not kept for someone else to use: "so the auditors can pull it next quarter".
+    r"(?:(?!\bso (?:that )?(?:the |our )?\w+ can\b|\bfor (?:the |our )?(?:auditors?|regulators?|team|staff)\b)"
+    r"[^.;:]){0,80}?\b(?:next time|the next (?:season|year|quarter|month|week|run|visit|shift|round|time)\b|"
     r"(?:year|season|month|week|shift|night|day) (?:on|after|by|to) (?:year|season|month|week|shift|night|day)\b|"
     r"(?:on|in|for) (?:later|future|subsequent) \w+|at the start of (?:every|each) \w+|"
     r"and (?:then )?(?:uses?|consults?|reads?|draws? on) (?:it|them|that|those)\b)|"
@@ -108,4 +114,16 @@ HOSTING_BEHAVIOUR = (
     r"(?:(?:[\w'-]+ ){0,2}?(?:own|[\w-]+-owned) (?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|hardware|workstations?|pcs?)|"
     r"(?:[\w-]+ ){0,2}?(?:servers?|box(?:es)?|machines?|gpus?|workstations?|mini ?pcs?) "
     r"(?:inside|in|at|under|behind) (?:the|our) (?!cloud\b)[\w-]+)"
+)
+
+# Where a log is kept, after "log in": "a decision log in Postgres" is a log, not a login.
+LOG_STORES = (
+    r"postgres\w*|mysql|redis|s3|sqlite|mongo\w*|bigquery|dynamodb|elasticsearch|splunk|datadog|"
+    r"cloudwatch|(?:our|the|a) siem|(?:our|the|a) (?:[\w-]+ )?(?:database|table|bucket)"
+)
+# People logging in, not a log kept somewhere: "staff log in with SSO" (not "a log in S3").
+LOG_IN = (
+    r"(?<!decision )(?<!audit )(?<!error )(?<!event )(?<!access )(?<!change )(?<!activity )"
+    r"(?<!a )(?<!the )(?<!its )(?<!our )(?<!shift )(?<!run )(?<!every )"
+    rf"log(?:s|ged)? in\b(?! (?:{LOG_STORES})\b)"
 )

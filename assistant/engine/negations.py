@@ -73,11 +73,14 @@ NEGATIONS: tuple[tuple[str, str], ...] = (
         r"(?:customers|patients|clients|the public|members of the public|guests|students|candidates|"
         r"outsiders|applicants|citizens|residents|shoppers|players|tenants|visitors|passengers|donors|pupils|parents) (?:never|don't|do not|can't|cannot|won't) "
         r"(?:\w+ (?:or|and) )?(?:see|use|reach|access|interact with|talk to|contact|chat with) "
-        r"(?:it|the (?:app|tool|agent|assistant|bot|system))\b|"
+        r"(?:it|the (?:app|tool|agent|assistant|bot|system))\b(?!['\u2019]s)|"
         r"not exposed (?:outside|beyond) (?:the|our) (?:company|organi[sz]ation|firm|practice|hospital|"
         r"school|business|network|office)|"
-        r"on (?:the|our) (?:[\w-]+ )?(?:network|intranet|lan) only|only on (?:the|our) (?:[\w-]+ )?"
-        r"(?:network|intranet|lan)\b|no (?:route|path|connection|access) to the internet",
+        # Said of the system itself ("it's on the surgery network only"), not of one part.
+        r"(?:^|(?<=it )|(?<=it's )|(?<=it is )|(?<=it sits )|(?<=it runs )|(?<=it lives )|(?<=system is )|"
+        r"(?<=tool is )|(?<=app is )|(?<=bot is ))"
+        r"(?:only )?on (?:the|our) (?:[\w-]+ )?(?:network|intranet|lan)(?: only)?\b|"
+        r"no (?:route|path|connection|access) to the internet",
         "external-facing",
     ),
     (

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from assistant.engine.behaviours import (
     HOSTING_BEHAVIOUR,
+    LOG_IN,
+    LOG_STORES,
     MEMORY_BEHAVIOUR,
     PLANNING_BEHAVIOUR,
     RETRIEVAL_BEHAVIOUR,
@@ -295,8 +297,11 @@ TERMS: tuple[Term, ...] = (
         (L5,),
     ),
     Term(
-        # Not "staff log in": a login, not logging.
-        r"audit (?:log|trail)s?|logging|logs?(?! (?:in|into|on|out)\b)|monitoring|dashboards?|traces?|tracing|telemetry|evaluations?|evals?",
+        # Not "staff log in": a login, not logging (but "a log in S3" is a log).
+        r"audit (?:log|trail)s?|logging|logs?(?! (?:into|on|out)\b)(?! in\b(?! (?:"
+        + LOG_STORES
+        + r")\b))|"
+        r"monitoring|dashboards?|traces?|tracing|telemetry|evaluations?|evals?",
         "observability",
         "logging and monitoring",
         (L5,),
@@ -311,7 +316,9 @@ TERMS: tuple[Term, ...] = (
         ("authentication",),
     ),
     Term(
-        r"oauth\S*|oidc|openid connect|sso|saml|single sign-on|log(?:s)? in|sign(?:s|ed)?[- ](?:in|on)|sign-ins?|"
+        r"oauth\S*|oidc|openid connect|sso|saml|single sign-on|"
+        + LOG_IN
+        + r"|sign(?:s|ed)?[- ](?:in|on)|sign-ins?|"
         r"authenticat\w+|mfa|rbac|role-based access|permissions?",
         "access-control",
         "authentication and access control",

@@ -166,3 +166,36 @@ def test_a_check_before_the_act_beats_the_word_spot_check() -> None:
     assert _approved(text)
     # Near miss: spot checks afterwards are monitoring, not a gate.
     assert not _approved("A linguist spot-checks a few delivered files each week.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Software, a machine or the people served pressing or agreeing is no approval.
+        "The browser agent fills in the form and then has to click Submit itself.",
+        "Customers have to tap the chat bubble to start.",
+        "Doors unlock only if the badge reader confirms the ID.",
+        "It deploys only after CI has checked the build.",
+        "It ships the order only after the customer has seen the summary e-mail.",
+        # The compliance verb, said of the agent.
+        "The agent screens payees against sanctions lists and sanctions the flagged ones.",
+    ],
+)
+def test_machines_customers_and_the_agent_settle_no_approval(text: str) -> None:
+    assert not _approved(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It can issue a refill once the vet agrees.",
+        "It gets temporary access to production when the on-call engineer approves.",
+    ],
+)
+def test_a_person_agreeing_without_only_is_still_an_approval(text: str) -> None:
+    assert _approved(text)
+
+
+def test_going_through_after_a_sign_off_frees_nothing() -> None:
+    text = "The agent raises purchase orders. Once the buyer signs off, it goes through."
+    assert _freed(text) == []

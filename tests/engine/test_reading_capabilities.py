@@ -125,3 +125,21 @@ def test_more_capabilities_in_plain_words(text: str, capability: str, value: boo
 )
 def test_more_near_misses_settle_nothing(text: str, capability: str) -> None:
     assert _cap(text, capability) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "capability", "value"),
+    [
+        # A log kept in a store is no login; people logging in are.
+        ("Every action goes into a log in Postgres.", "authentication", None),
+        ("Drivers log in to the app at shift start.", "authentication", True),
+        # One part on an internal network says nothing of the whole system.
+        (
+            "The back-office agent's database is on the corporate network only.",
+            "external-facing",
+            None,
+        ),
+    ],
+)
+def test_a_remark_about_one_part_or_a_log(text: str, capability: str, value: bool | None) -> None:
+    assert _cap(text, capability) is value

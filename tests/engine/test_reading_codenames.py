@@ -119,3 +119,11 @@ def test_an_act_in_a_product_the_vocabulary_does_not_know_is_a_tool(text: str, n
 )
 def test_a_language_a_model_or_a_place_is_no_product_act(text: str) -> None:
     assert "tool" not in _kinds(text).values()
+
+
+@pytest.mark.parametrize("name", ["run_duration", "build_status"])
+def test_a_field_named_after_a_noun_is_no_tool(name: str) -> None:
+    text = "The agent looks at run_duration and build_status for each pipeline."
+    assert _kinds(text).get(name) != "tool"
+    # Near miss: a getter of the same field is a tool.
+    assert _kinds("It can call get_build_status.").get("get_build_status") == "tool"

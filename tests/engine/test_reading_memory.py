@@ -59,3 +59,19 @@ def test_a_phrase_around_a_named_product_still_says_what_the_agent_does() -> Non
     assert delta.capabilities.get("memory") is True
     # Near miss: the same product with no behaviour around it settles nothing about memory.
     assert read("Job results go to DynamoDB.").capabilities.get("memory") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Another system's data, read back or looked through.
+        "The agent pulls back the last 30 days of tickets from Zendesk.",
+        "It looks back through the records in Salesforce.",
+        # Consulted by a person, read back to one, or kept for others to use.
+        "The history is consulted only when something goes wrong, by the SRE on call.",
+        "The ledger gets read back to the customer over the phone.",
+        "It keeps a list of flagged invoices so the auditors can pull it the next quarter.",
+    ],
+)
+def test_another_systems_data_or_a_record_kept_for_others_is_not_memory(sentence: str) -> None:
+    assert _memory(sentence) is not True

@@ -84,3 +84,8 @@ def test_a_tool_record_names_one_tool_and_its_approver_is_a_person() -> None:
     assert tools == ["notify_client", "write_off_stock"]
     held = [c for c in delta.controls if c.present]
     assert [c.applies_to for c in held] == [["write-off-stock"]]
+
+
+def test_people_listed_under_an_agents_lead_in_are_not_agents() -> None:
+    text = "Agents (human, in the call centre):\n- tier1: answers calls\n- tier2: escalations\n"
+    assert "tier1" not in _agents(text)

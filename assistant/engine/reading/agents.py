@@ -183,7 +183,9 @@ def _listed_agent(reading: Reading, clause: Clause) -> tuple[str, Evidence] | No
 
 # A line that leads in a list of agents: "agents (LangGraph, one pod each):", "The crew:".
 _AGENTS_LEAD_IN = re.compile(
-    r"(?:the |our |my )?(?:[\w-]+ )?(?:agents|crew|bots|workers|sub-?agents)(?: \([^()]*\))?",
+    r"(?:the |our |my )?(?:[\w-]+ )?(?:agents|crew|bots|sub-?agents)(?: are| in the (?:crew|swarm))?"
+    # Not people called agents: "Agents (human, in the call centre):".
+    r"(?: \((?![^()]*\b(?:human|humans|staff|people|contractors?|employees?|persons?)\b)[^()]*\))?",
     re.IGNORECASE,
 )
 

@@ -291,7 +291,11 @@ def _names_a_tool(reading: Reading, clause: Clause, name: str, words: str, end: 
         return False  # `approver: duty_pharmacist`: who approves, not something it calls
     if _ROLE_AS_CODE.fullmatch(words) and lx.HUMAN.fullmatch(words.split()[-1]):
         return False  # `facilities_engineer`, `duty_vet`: a person's role written as code
-    if _A_FIELD.fullmatch(words) and not reading.source.startswith("(", end):
+    first = words.split()[0]
+    verb_first = bool(
+        act.ACTION.match(words) or _NAME_VERB.match(words)
+    ) and not _NOUN_FIRST.fullmatch(first)
+    if _A_FIELD.fullmatch(words) and not verb_first and not reading.source.startswith("(", end):
         return False  # `start_date`, `list_price`: a field whose first word is also a verb
     # `refund_requests`, `mcp_servers`: a collection of things, not something the agent does,
     # unless it is called (`daily_reports(date)`) or named by what it does (`fetch_orders`).
@@ -320,10 +324,15 @@ _NAME_VERB = lx.rx(
 # The last word of a code name that names a field rather than an act: `start_date`.
 _FIELD_TAIL = lx.rx(
     r"date|dates|time|times|at|by|on|id|ids|price|prices|name|names|count|status|type|amount|"
-    r"point|points|level|loss|value|values|number|code|flag|url|path|key|total|rate|size|limit"
+    r"point|points|level|loss|value|values|number|code|flag|url|path|key|total|rate|size|limit|"
+    r"duration|reason|dt"
 )
-_A_FIELD = re.compile(
-    rf"(?:start|end|list|set|check|run|stop|close|open|due|sale|cost) {_FIELD_TAIL.pattern}"
+# A field: a name ending in a field word (`build_status`), unless a verb opens it
+# (`get_status`, `issue_key`); words that are as often nouns open fields (`start_date`).
+_A_FIELD = re.compile(rf"(?:\w+ )+{_FIELD_TAIL.pattern}")
+_NOUN_FIRST = lx.rx(
+    r"start|end|list|check|run|stop|close|open|build|due|sale|cost|order|track|trip|route|"
+    r"score|rate|test"
 )
 # A role noun after the words that qualify roles: `duty_vet`, `on_call_engineer`.
 _ROLE_AS_CODE = re.compile(

@@ -293,7 +293,8 @@ _HANDOVER = lx.rx(
 # suppliers"), not an approval of what the agent does.
 # Access to a list of data that runs on to the approval word, with no verb of its own between.
 _ACCESS_TO = re.compile(
-    r"\baccess (?:to|into)\b(?:(?! (?:but|needs?|requires?|must|until|unless|before|only)\b)[^;])*$"
+    r"\baccess (?:to|into)\b(?:(?! (?:but|needs?|requires?|must|until|unless|before|only|when|"
+    r"once|after|if|is granted)\b)[^;])*$"
 )
 _LISTED = re.compile(r"\b(?:our|their|its|your|my)\s+$")
 # Approval phrases that name the gate itself, with or without a person in the clause.

@@ -52,7 +52,7 @@ HUMAN_ROLE = (
     r"directors?|executives?|cfo|ceo|cto|ciso|legal|compliance|finance team|security team|"
     r"ops team|sre|mods|agronomists?|pilots?|technicians?|tenants?|guests?|buyers?|traders?|"
     r"signers?|signatories|advisers?|advisors?|caseworkers?|case workers?|officials?|clerks?|"
-    r"(?:harbou?r |station |quarter)?masters?|captains?|foreman|foremen|chefs?|producers?|"
+    r"(?:harbou?r |station |quarter)?masters?|captains?|skippers?|foreman|foremen|chefs?|producers?|"
     rf"(?:{'|'.join(TRADES)}) agents?|"
     r"specialists?|experts?|adjusters?|handlers?|receptionists?|secretar(?:y|ies)|"
     # A small business's people: "asks my wife", "my sister taps yes", "the boss signs off".
@@ -65,6 +65,17 @@ HUMAN_ROLE = (
     r"radiologists?|inspectors?|librarians?|archivists?|registrars?|curators?|bookkeepers?|cashiers?"
 )
 HUMAN = rx(HUMAN_ROLE)
+# People who may approve: not those the system serves ("unless the customer cancels").
+_SERVED = (
+    r"customers?|users?|clients?|visitors?|guests?|patients?|students?|members?|people|tenants?|"
+    r"buyers?|callers?|players?|applicants?|passengers?|donors?"
+)
+_APPROVING_ROLE = rf"(?!(?:{_SERVED})\b)(?:{HUMAN_ROLE})"
+# Software, machines and the people served, who settle no approval however they "agree".
+_NOT_AN_APPROVER = (
+    r"(?:agents?|bots?|models?|systems?|llms?|assistants?|checks?|tests?|engines?|readers?|"
+    rf"sensors?|ci|schedulers?|services?|gateways?|scripts?|pipelines?|jobs?|validators?|classifiers?|{_SERVED})\b"
+)
 # The clause is about something a person does ("a nurse approves ...", "customers upload ...").
 AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
 HUMAN_SUBJECT = re.compile(
@@ -111,29 +122,30 @@ APPROVAL = rx(
     r"(?:repl(?:y|ies)|answers?|responds?|says?) (?:with )?(?:yes|y|ok|okay|go|approve\w*))\b|"
     # Not done unless a person agrees: "won't reorder unless the buyer accepts it", "only after
     # a dentist has cleared it" (not "unless the customer cancels").
-    rf"(?:unless|until|till|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
-    rf"(?:[\w-]+ ){{0,3}}?(?:{HUMAN_ROLE}) (?:has |have |first )?(?:approves?|approved|accepts?|accepted|"
+    rf"(?:unless|until|till|provided|once|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) "
+    rf"(?:a |an |the |our |my |their |one of the )?(?:[\w-]+ ){{0,3}}?{_APPROVING_ROLE} (?:has |have |first )?(?:approves?|approved|accepts?|accepted|"
     rf"confirms?|confirmed|okays?|okayed|oks|ok's|clears?|cleared|allows?|allowed|authori[sz]e[sd]?|"
     rf"sanctions?|sanctioned|agrees?|agreed|signs? (?:it |them )?off|signed (?:it |them )?off)\b|"
     # Anyone but an agent agreeing first, named however: "only once the on-call signaller
     # agrees" (not "only once the agent agrees", nor "until the queue clears").
     r"(?:unless|until|till|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
-    r"(?!(?:[\w-]+ ){0,2}(?:agents?|bots?|models?|systems?|llms?|assistants?|checks?|tests?)\b)"
-    r"(?:[\w-]+ ){1,3}?(?:approves?|agrees?|confirms?|signs? off|countersigns?|okays?|authori[sz]es)\b|"
+    rf"(?:[\w-]+ ){{0,2}}?(?!{_NOT_AN_APPROVER})[\w-]+ "
+    r"(?:approves?|agrees?|confirms?|signs? off|countersigns?|okays?|authori[sz]es)\b|"
     # "only after a clerk has read it over", "only once the partner has signed the drafts".
-    r"only (?:happens |goes out |runs |proceeds )?(?:after|once|when) (?:[\w-]+ ){1,6}?(?:has|have) (?:read|checked|watched|reviewed|signed|"
+    r"only (?:happens |goes out |runs |proceeds )?(?:after|once|when) (?:a |an |the |our |one of (?:the |our )?)?"
+    rf"(?:[\w-]+ ){{0,4}}?(?!{_NOT_AN_APPROVER})[\w-]+ (?:has|have) (?:read|checked|watched|reviewed|signed|"
     r"ticked|released|approved|seen|okayed|countersigned|vetted)\b|"
     # A person's button: "the skipper must press send", "someone has to click it".
-    r"(?:must|has to|have to|needs? to) (?:first )?(?:press|click|tap|hit)\b|"
+    rf"{_APPROVING_ROLE} (?:must|has to|have to|needs? to) (?:first )?(?:press|click|tap|hit)\b|"
     # A person goes through it and only then is it used: "the dentist reads it, fixes anything
     # wrong, and only then sends it" (not "the model reads it and only then answers").
     r"(?:a|an|the|our|each|every) (?!(?:model|llm|system|agent|bot|assistant|app|tool)\b)[\w-]+ "
     r"(?:reads|checks|edits|reviews|looks over|goes over|corrects|proofreads) (?:it|them|each one)\b"
     r"[^.;]{0,80}?\bonly then\b|"
     # ", no check" closing a clause: a remark that nobody checks the act (read as negated).
-    r"(?<=no )(?:human |manual |extra |further |second )?checks?(?=\s*(?:[.;)!]|$))|"
+    r"(?<=, no )(?:human |manual |extra |further |second )?checks?(?=\s*(?:[.;)!]|$))|"
     # "I sanction it or strike it out": a person's verb of permission on the agent's act.
-    r"sanction(?:s|ed)? (?:it|them|each|every|the)\b|"
+    rf"(?:\b(?:i|we)\b|{_APPROVING_ROLE})[^.;]{{0,40}}? sanction(?:s|ed)? (?:it|them|each|every)\b|"
     # The decision is someone's: "the head of rights has the final word".
     r"(?:has|have|gets?|with) the (?:final|last) (?:word|say)|final say|"
     r"check(?:s|ed)? (?:\w+ ){0,2}(?:answers?|outputs?|responses?|drafts?|results?|replies|work)|"
@@ -194,7 +206,7 @@ AUTOMATIC = rx(
     r"(?:no one|no-one|nobody|noone) (?:ever )?(?:checks|looks at|looks over)"
     r"(?: (?:it|them|that|those|these|anything|beforehand))?(?=\s*(?:[.;,)!]|$))|"
     # "that just goes through": not "goes through a manager", nor "before the ban goes through".
-    r"(?:(?:that|it|this|which) (?:just |simply )?|(?:just|simply) )goes (?:thru|through)(?=\s*(?:[.;,)!]|$| (?:automatically|straight|on its own)))|"
+    r"(?:just|simply|straight) goes (?:thru|through)(?=\s*(?:[.;,)!]|$| (?:automatically|straight|on its own)))|"
     # A prompt turned off: "I ticked always allow", "set to auto-accept", "approvals switched off".
     r"always[- ]allow\w*|auto-?accept\w*|yolo mode|"
     r"(?:confirmations?|approvals?|prompts?) (?:turned|switched) off|skip\w* (?:the )?(?:confirmation|approval)s?"

@@ -5,6 +5,7 @@ Patterns run on normalised text, like those of `assistant.engine.reading.lexicon
 
 from __future__ import annotations
 
+from assistant.engine.behaviours import LOG_IN
 from assistant.engine.reading.lexicon import rx
 from assistant.schema import ControlKind
 
@@ -36,11 +37,7 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
     ),
     (
         ControlKind.AUTHENTICATION,
-        # Not "a decision log in postgres": a log kept in a store.
-        r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|"
-        r"(?<!decision )(?<!audit )(?<!error )(?<!event )(?<!access )(?<!change )(?<!activity )(?<!a )(?<!the )"
-        r"(?<!its )(?<!our )(?<!shift )log(?:s|ged)? in\b(?! (?:postgres\w*|mysql|redis|s3|sqlite|mongo\w*|"
-        r"a |an |the |our |its |their |bigquery|dynamodb|elasticsearch|splunk|datadog|cloudwatch))|login|"
+        r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|" + LOG_IN + "|login|"
         r"sign(?:s|ed)?[- ](?:in|on)|sign-ins?|authenticat\w+|api keys? per|mutual tls|mtls|"
         r"signed (?:requests|tokens)|"
         # An identity it authenticates to a service with: "a read-only integration user".
