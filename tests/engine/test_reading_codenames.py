@@ -127,3 +127,15 @@ def test_a_field_named_after_a_noun_is_no_tool(name: str) -> None:
     assert _kinds(text).get(name) != "tool"
     # Near miss: a getter of the same field is a tool.
     assert _kinds("It can call get_build_status.").get("get_build_status") == "tool"
+
+
+def test_messages_scraped_off_the_web_are_a_tool_but_its_inbox_is_not() -> None:
+    assert _kinds("The pricing bot scrapes public notices.").get("scrapes public notices") == "tool"
+    assert (
+        _kinds("The pricing bot scrapes public market messages.").get(
+            "scrapes public market messages"
+        )
+        == "tool"
+    )
+    # Near miss: reading the messages in its own inbox is a way in, not a tool.
+    assert "tool" not in _kinds("It reads the messages in its inbox.").values()

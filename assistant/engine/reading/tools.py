@@ -231,8 +231,14 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
         return
     verb = action.group("verb")
     effect = act.first_effect(verb)
-    if effect == Effect.READS_DATA and act.NOT_A_TOOL_OBJECT.search(phrase):
-        return  # reading its own store, documents or inbox is a flow or an entry, not a tool
+    if (
+        effect == Effect.READS_DATA
+        and act.NOT_A_TOOL_OBJECT.search(phrase)
+        and not _FROM_THE_WEB.match(verb)
+    ):
+        # Reading its own store, documents or inbox is a flow or an entry, not a tool; scraping
+        # or crawling messages or documents off the web is.
+        return
     if (
         effect == Effect.READS_DATA
         and act.ITS_OWN_PAST.match(phrase)
@@ -264,6 +270,7 @@ def _verb_tool(reading: Reading, clause: Clause, action: re.Match[str]) -> None:
     add_tool(reading, name, f"{verb} {obj}", s, e, clause)
 
 
+_FROM_THE_WEB = lx.rx(r"scrap\w*|crawl\w*|brows\w*")
 _WHERE = re.compile(r" (?:to|in|into|on|via|through|using) (?:the |our |a |an |their |its )?")
 
 
