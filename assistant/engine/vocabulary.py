@@ -281,7 +281,11 @@ TERMS: tuple[Term, ...] = (
         (L3, L4),
     ),
     Term(
-        r"service accounts?|iam roles?|api keys?|access keys?|(?:personal )?access tokens?|api tokens?|credentials|secrets? manager|vault|kms",
+        # Identities the agent uses on services ("a read-only integration user", "one API client
+        # on the payroll provider"): authentication the system relies on, not a control on who
+        # reaches the agent.
+        r"service accounts?|iam roles?|api keys?|access keys?|(?:personal )?access tokens?|api tokens?|credentials|secrets? manager|vault|kms|"
+        r"integration users?|(?:machine|workload) identit(?:y|ies)|api clients? (?:on|for|in|at|with) (?:the |our |a |an )?[\w-]+",
         "identity",
         "service identity",
         (L4, L6),

@@ -143,3 +143,13 @@ def test_more_near_misses_settle_nothing(text: str, capability: str) -> None:
 )
 def test_a_remark_about_one_part_or_a_log(text: str, capability: str, value: bool | None) -> None:
     assert _cap(text, capability) is value
+
+
+def test_an_identity_the_agent_uses_is_no_control_on_who_reaches_it() -> None:
+    # A shared service account on a downstream API settles authentication but must not lower
+    # the likelihood of findings as a sign-in control would.
+    delta = read("All agents use one service account on the records API.")
+    assert delta.capabilities.get("authentication") is True
+    assert not [c for c in delta.controls if c.kind.value == "authentication"]
+    # Near miss: people signing in are a control.
+    assert [c for c in read("Staff sign in with SSO.").controls if c.kind.value == "authentication"]

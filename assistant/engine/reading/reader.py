@@ -158,7 +158,8 @@ def _terms(reading: Reading, clause: Clause) -> None:
             # A phrase around a product another term named ("keeps a history in Elasticsearch
             # and checks it") still says what the agent does; only a clash of words is skipped.
             around = bool(overlaps) and all(
-                match.start() < s and e < match.end() for s, e in overlaps
+                match.start() <= s and e <= match.end() and e - s < match.end() - match.start()
+                for s, e in overlaps
             )
             if overlaps and not around:
                 continue

@@ -40,9 +40,6 @@ CONTROLS: tuple[tuple[ControlKind, str], ...] = (
         r"sso|single sign-on|oauth\S*|oidc|saml|mfa|2fa|two-factor|" + LOG_IN + "|login|"
         r"sign(?:s|ed)?[- ](?:in|on)|sign-ins?|authenticat\w+|api keys? per|mutual tls|mtls|"
         r"signed (?:requests|tokens)|"
-        # An identity it authenticates to a service with: "a read-only integration user".
-        r"service accounts?|integration users?|client credentials|(?:machine|workload) identit(?:y|ies)|"
-        r"api clients? (?:on|for|in|at|with) (?:the |our |a |an )?[\w-]+|"
         # Signing in with a secret: "e-mail and password", "with a passkey" (not "resets passwords").
         r"(?:^|\b(?:with|and|by|using) )(?:an? |their |a user's )?(?:password|passkey|passcode)s?\b(?! reset)|"
         # Accounts in a directory: "with Entra accounts", "their AD account".
