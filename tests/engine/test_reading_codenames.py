@@ -139,3 +139,9 @@ def test_messages_scraped_off_the_web_are_a_tool_but_its_inbox_is_not() -> None:
     )
     # Near miss: reading the messages in its own inbox is a way in, not a tool.
     assert "tool" not in _kinds("It reads the messages in its inbox.").values()
+
+
+def test_a_protocol_or_a_standards_initials_is_no_product() -> None:
+    kinds = _kinds("It sends forecasts to an MQTT broker.")
+    assert not [n for n, k in kinds.items() if k == "tool" and "MQTT" in n]
+    assert "tool" not in _kinds("It codes each defect to EN 13508.").values()

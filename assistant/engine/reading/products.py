@@ -13,10 +13,12 @@ from assistant.engine.reading import lexicon as lx
 from assistant.engine.reading.state import Clause, Reading
 from assistant.engine.vocabulary import TERMS
 
-# A third-person verb, a short object and the word that puts the act in a product.
-_ACT_IN = re.compile(r"(?P<verb>[a-z]{3,}s) (?:[\w'-]+ ){0,4}?(?:in|into|through|via|to|on) $")
-# What may stand between the preposition and the product: "into the group's Zotero".
-_DETERMINER = re.compile(r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ?['\u2019]s )?")
+# A third-person verb, a short object, the word that puts the act in a product, and what may
+# stand before the product's name ("into the group's Zotero").
+_ACT_IN = re.compile(
+    r"(?P<verb>[a-z]{3,}s) (?:[\w'-]+ ){0,4}?(?:in|into|through|via|to|on) "
+    r"(?:the |our |its |their |a |an )?(?:[\w'-]+ ?['\u2019]s )?"
+)
 # Verbs that say where the agent is or how it speaks, not an act in a product.
 _NOT_AN_ACT = lx.rx(
     r"is|was|has|does|lives|sits|works|stays|comes|goes|talks|speaks|replies|answers|responds|"
@@ -35,20 +37,13 @@ _PRODUCT_WORD = re.compile(r"(?:[A-Z][\w.-]*|[a-z]+[A-Z][\w.-]*)")
 
 def product_act(reading: Reading, clause: Clause, at: int, end: int) -> tuple[int, int] | None:
     """The source span of "verb object in Product" opening at `at` (up to `end`), or None."""
-    text = clause.text
-    for prep in re.finditer(r"\b(?:in|into|through|against|via|on|using|with) ", text[:end]):
-        if prep.start() < at:
-            continue
-        head = _ACT_IN.search(text, at, prep.end())
-        if head is None or head.start() != at or _NOT_AN_ACT.match(text, at):
-            return None
-        determiner = _DETERMINER.match(text, head.end())
-        product = _product_after(reading, clause, determiner.end() if determiner else head.end())
-        if product is None:
-            return None
-        s, _ = clause.norm.source_span(head.start(), head.end())
-        return s, product
-    return None
+    head = _ACT_IN.match(clause.text, at, end)
+    if head is None or _NOT_AN_ACT.match(clause.text, at):
+        return None
+    product = _product_after(reading, clause, head.end())
+    if product is None:
+        return None
+    return clause.norm.source_span(at, head.end())[0], product
 
 
 def _product_after(reading: Reading, clause: Clause, at: int) -> int | None:
@@ -60,14 +55,14 @@ def _product_after(reading: Reading, clause: Clause, at: int) -> int | None:
         token = word.group(0).rstrip(".,;:)")
         if n >= 3 or not _PRODUCT_WORD.fullmatch(token) or _NOT_A_PRODUCT.fullmatch(token):
             break
-        if _KNOWN_PART.search(token.lower()):
-            return None  # a model, a cloud, a store the vocabulary knows: not a tool's product
+        if _KNOWN_PART.search(token.lower()) or (n == 0 and re.fullmatch(r"[A-Z]{1,2}", token)):
+            return None  # a model, a cloud, a protocol, a standard's initials: no tool's product
         end = start + word.start() + len(token)
     return end
 
 
 # Parts the vocabulary knows as something other than a service the agent acts in.
-_KNOWN_PART = re.compile(
+_KNOWN_PART = lx.rx(
     "|".join(f"(?:{t.pattern})" for t in TERMS if t.kind and t.kind != "external-api")
-    + r"|openai|anthropic|azure|aws|google|gcp",
+    + r"|openai|anthropic|azure|aws|google|gcp|mqtt|amqp|modbus|opc|bacnet|ocpp|http|https"
 )
