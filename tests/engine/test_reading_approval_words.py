@@ -199,3 +199,19 @@ def test_a_person_agreeing_without_only_is_still_an_approval(text: str) -> None:
 def test_going_through_after_a_sign_off_frees_nothing() -> None:
     text = "The agent raises purchase orders. Once the buyer signs off, it goes through."
     assert _freed(text) == []
+
+
+def test_an_approval_in_one_clause_holds_the_tool_that_clause_names() -> None:
+    text = (
+        "It can book_visit and cancel_visit in the calendar, but it won't cancel anything "
+        "without asking the receptionist."
+    )
+    held = [c.applies_to for c in read(text).controls if c.present]
+    assert held == [["cancel-visit"]]
+    # Near miss: a clause that shares no word with either holds both of its sentence's tools.
+    text = (
+        "It can book_visit and cancel_visit, but nothing happens without asking the receptionist."
+    )
+    assert [sorted(c.applies_to) for c in read(text).controls if c.present] == [
+        ["book-visit", "cancel-visit"]
+    ]

@@ -256,18 +256,7 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
     ]
     if len(under) == 1 and key:
         return under
-    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
-    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
-    # does, since a clause alone may share a word with the wrong tool.
-    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
-    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
-    # A tool named as written ("`void_order` needs the manager to confirm") is the one held,
-    # whatever other tools share a word with the clause.
-    named = [t for t in live if _says(clause.text, normalise(reading.components[t].name).text)]
-    # The one tool its own sentence introduces ("reset_arm, which sends the arm home, waits
-    # for the technician"), before tools elsewhere that only share a word with it.
-    here = [t for t in live if clause.seg.sentence in reading.tool_sentences[t]]
-    applies = own or named or (here if len(here) == 1 else []) or sharing(reading, words, live)
+    applies = _said_here(reading, clause, live, sentence, words)
     if not applies:
         # "It can issue refunds: above $200 a lead approves": the action is in the sentence.
         applies = sorted(t for t in live if clause.seg.sentence in reading.tool_sentences[t])
@@ -288,6 +277,36 @@ def held_tools(reading: Reading, clause: Clause, present: bool) -> list[str]:
         # sentence, a held case after a freed one is the same action's other case.
         applies = _freed_last(reading, near=clause.seg.sentence)
     return applies or one_acting_before(reading, clause, live)
+
+
+def _said_here(
+    reading: Reading, clause: Clause, live: list[str], sentence: str, words: set[str]
+) -> list[str]:
+    """The tools an approval clause names in its own sentence, most explicit first."""
+    context = set(clause.seg.context.split())
+    # A sentence that both holds and frees actions ("unlocking needs the owner's OK, but
+    # thermostat changes are automatic"): each clause names its own. Elsewhere the sentence
+    # does, since a clause alone may share a word with the wrong tool.
+    mixed = bool(lx.APPROVAL.search(sentence) and lx.AUTOMATIC.search(sentence))
+    own = sharing(reading, set(clause.text.split()) | context, live) if mixed else []
+    # A tool named as written ("`void_order` needs the manager to confirm") is the one held,
+    # whatever other tools share a word with the clause.
+    named = [t for t in live if _says(clause.text, normalise(reading.components[t].name).text)]
+    # The one tool its own sentence introduces ("reset_arm, which sends the arm home, waits
+    # for the technician"), before tools elsewhere that only share a word with it.
+    here = [t for t in live if clause.seg.sentence in reading.tool_sentences[t]]
+    # Several tools in a sentence of prose: the ones the clause itself shares a word with ("it
+    # can book_slot and cancel_slot, but it won't cancel anything without asking"), else any.
+    # A table row or a record names its own tools.
+    prose = len(here) > 1 and not clause.seg.context
+    clause_shares = sharing(reading, set(clause.text.split()), live) if prose else []
+    return (
+        own
+        or named
+        or (here if len(here) == 1 else [])
+        or clause_shares
+        or sharing(reading, words, live)
+    )
 
 
 def _asks_for_it(reading: Reading, tool: str, sentence: int) -> bool:
