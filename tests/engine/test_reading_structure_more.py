@@ -89,3 +89,11 @@ def test_a_tool_record_names_one_tool_and_its_approver_is_a_person() -> None:
 def test_people_listed_under_an_agents_lead_in_are_not_agents() -> None:
     text = "Agents (human, in the call centre):\n- tier1: answers calls\n- tier2: escalations\n"
     assert "tier1" not in _agents(text)
+
+
+def test_tools_grouped_under_a_product_inside_the_tools_key_are_tools() -> None:
+    text = "agent: pay_bot\nmodel: gpt-4o\ntools:\n  stripe:\n    refund_charge: issues refunds\n"
+    assert "refund_charge" in [c.name for c in read(text).components if c.kind == "tool"]
+    # Near miss: the fields of one tool's record under `actions:` stay fields.
+    record = "agent: zoo_bot\nmodel: gpt-4o\nactions:\n  pens.set_heat:\n    bounds: 18 to 24 C\n"
+    assert "bounds" not in [c.name for c in read(record).components]

@@ -65,12 +65,17 @@ def tools(reading: Reading, clause: Clause) -> None:
         # The key's parent: `tools:` then `write_setpoint:` names a tool, but `bounds:` under
         # `set_climate:` under `actions:` is a field of that tool.
         # A dotted key (`tool.refund:`) is its own parent.
-        parent = clause.seg.context.removesuffix(key_words).split()[-1:] or key_words.split()[:1]
+        above = clause.seg.context.removesuffix(key_words).split()
+        parent = above[-1:] or key_words.split()[:1]
+        # A product grouping tools under the tools key (`tools:` / `stripe:` / `refund:`) is a
+        # parent of tools too.
+        grouped = bool(parent) and any(TOOL_CONTEXT.fullmatch(w) for w in above[:-1])
+        grouped = grouped and any(re.fullmatch(p, parent[0]) for p in _PRODUCTS)
         if (
             key
             and parent
             and not record_name(reading, clause)  # `does:` beside `- name: page_oncall`
-            and TOOL_CONTEXT.fullmatch(parent[0])
+            and (TOOL_CONTEXT.fullmatch(parent[0]) or grouped)
             and not TOOL_CONTEXT.fullmatch(key_words)
             and not act.ACTION_LABEL.fullmatch(key_words)
         ):
