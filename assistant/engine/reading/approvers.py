@@ -59,7 +59,7 @@ _POSSESSIVE_ACTOR = re.compile(
     r"|to (?:the |a |an |their |our )?((?:[a-z][\w-]* )?[a-z][\w-]*) for (?:\w+ )?"
     r"(?:approval|sign-?off|review|confirmation|go-ahead|ok)"
     # "only once the on-call signaller agrees", "unless a duty lead has signed it".
-    r"|(?:unless|until|till|only (?:[\w-]+ )?(?:after|once|if|when)) (?:a |an |the |our |my |their |"
+    rf"|(?:{lx.CONDITION}) (?:a |an |the |our |my |their |"
     r"one of (?:the |our )?)?((?:[a-z][\w-]* ){0,2}?(?!(?:has|have|first)\b)[a-z][\w-]*) (?:has |have |first )?"
     r"(?:approves|agrees|confirms|signs|countersigns|okays|accepts|sanctions|read|checked|watched|"
     r"reviewed|signed|ticked|released|approved|seen|okayed)\b"

@@ -204,8 +204,7 @@ def _a_gate(text: str, approval: re.Match[str]) -> bool:
 _NEEDS_SOMEONE = re.compile(
     r"\b(?:needs?|requires?) (?:the |a |an |our |their |my )?(?:[\w-]+ ){0,2}?"
     # Not the people it serves: "needs a customer and an order number".
-    r"(?!(?:customers?|users?|clients?|visitors?|guests?|patients?|students?|members?|people|"
-    r"tenants?|buyers?|callers?)\b)"
+    rf"(?!(?:{lx.SERVED})\b)"
     rf"(?:{lx.HUMAN_ROLE})(?: first| (?:before|to) (?:approve|sign|ok|confirm)\w*|"
     r" before (?:the agent|the bot|it) \w+(?: \w+)?|"
     # Two people: "needs a producer and someone from finance".

@@ -66,15 +66,19 @@ HUMAN_ROLE = (
 )
 HUMAN = rx(HUMAN_ROLE)
 # People who may approve: not those the system serves ("unless the customer cancels").
-_SERVED = (
+# The people a system serves, who approve nothing of its acts however they "agree".
+SERVED = (
     r"customers?|users?|clients?|visitors?|guests?|patients?|students?|members?|people|tenants?|"
     r"buyers?|callers?|players?|applicants?|passengers?|donors?"
 )
-_APPROVING_ROLE = rf"(?!(?:{_SERVED})\b)(?:{HUMAN_ROLE})"
+_APPROVING_ROLE = rf"(?!(?:{SERVED})\b)(?:{HUMAN_ROLE})"
+# What opens a condition a person settles: "unless", "only once", "only happens after".
+_ONLY = r"only (?:happens |goes out |runs |proceeds )?"
+CONDITION = rf"unless|until|till|provided|once|{_ONLY}(?:after|once|if|when)"
 # Software, machines and the people served, who settle no approval however they "agree".
 _NOT_AN_APPROVER = (
     r"(?:agents?|bots?|models?|systems?|llms?|assistants?|checks?|tests?|engines?|readers?|"
-    rf"sensors?|ci|schedulers?|services?|gateways?|scripts?|pipelines?|jobs?|validators?|classifiers?|{_SERVED})\b"
+    rf"sensors?|ci|schedulers?|services?|gateways?|scripts?|pipelines?|jobs?|validators?|classifiers?|{SERVED})\b"
 )
 # The clause is about something a person does ("a nurse approves ...", "customers upload ...").
 AGENT_WORD = rx(r"agents?|bots?|chatbots?|assistants?|copilots?|co-pilots?|autopilots?|workers?")
@@ -122,17 +126,17 @@ APPROVAL = rx(
     r"(?:repl(?:y|ies)|answers?|responds?|says?) (?:with )?(?:yes|y|ok|okay|go|approve\w*))\b|"
     # Not done unless a person agrees: "won't reorder unless the buyer accepts it", "only after
     # a dentist has cleared it" (not "unless the customer cancels").
-    rf"(?:unless|until|till|provided|once|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) "
+    rf"(?:{CONDITION}) "
     rf"(?:a |an |the |our |my |their |one of the )?(?:[\w-]+ ){{0,3}}?{_APPROVING_ROLE} (?:has |have |first )?(?:approves?|approved|accepts?|accepted|"
     rf"confirms?|confirmed|okays?|okayed|oks|ok's|clears?|cleared|allows?|allowed|authori[sz]e[sd]?|"
     rf"sanctions?|sanctioned|agrees?|agreed|signs? (?:it |them )?off|signed (?:it |them )?off)\b|"
     # Anyone but an agent agreeing first, named however: "only once the on-call signaller
     # agrees" (not "only once the agent agrees", nor "until the queue clears").
-    r"(?:unless|until|till|only (?:happens |goes out |runs |proceeds )?(?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
+    rf"(?:unless|until|till|{_ONLY}(?:after|once|if|when)) (?:a |an |the |our |my |their |one of the )?"
     rf"(?:[\w-]+ ){{0,2}}?(?!{_NOT_AN_APPROVER})[\w-]+ "
     r"(?:approves?|agrees?|confirms?|signs? off|countersigns?|okays?|authori[sz]es)\b|"
     # "only after a clerk has read it over", "only once the partner has signed the drafts".
-    r"only (?:happens |goes out |runs |proceeds )?(?:after|once|when) (?:a |an |the |our |one of (?:the |our )?)?"
+    rf"{_ONLY}(?:after|once|when) (?:a |an |the |our |one of (?:the |our )?)?"
     rf"(?:[\w-]+ ){{0,4}}?(?!{_NOT_AN_APPROVER})[\w-]+ (?:has|have) (?:read|checked|watched|reviewed|signed|"
     r"ticked|released|approved|seen|okayed|countersigned|vetted)\b|"
     # A person's button: "the skipper must press send", "someone has to click it".
